@@ -1,0 +1,53 @@
+// Client-side clocks for live screens, so time passing never needs a server round trip.
+//  [data-since]  elapsed time since a server timestamp (ms), with data-warn/data-late thresholds
+//  [data-age]    "3 min ago" style age of an order
+//  [data-sync]   connection truth: marks the screen stale when no update arrived for too long
+(function () {
+  if (window.__cliqLive) return;
+  window.__cliqLive = true;
+  const STALE_MS = 16000;
+  let lastSync = { value: null, at: Date.now() };
+
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  function elapsed(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const m = Math.floor(s / 60);
+    return m >= 60 ? Math.floor(m / 60) + "h " + pad(m % 60) : m + ":" + pad(s % 60);
+  }
+  function age(ms) {
+    const m = Math.max(0, Math.floor(ms / 60000));
+    if (m < 1) return "just now";
+    if (m < 60) return m + " min ago";
+    return Math.floor(m / 60) + " h " + (m % 60) + " min ago";
+  }
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll("[data-since]").forEach((el) => {
+      const since = Number(el.dataset.since);
+      if (!since) return;
+      const gone = now - since;
+      el.textContent = elapsed(gone);
+      const late = Number(el.dataset.late || 0), warn = Number(el.dataset.warn || 0);
+      const state = late && gone >= late ? "late" : warn && gone >= warn ? "warn" : "ok";
+      const card = el.closest("[data-timer-card]") || el;
+      if (card.dataset.timer !== state) card.dataset.timer = state;
+    });
+    document.querySelectorAll("[data-age]").forEach((el) => {
+      const at = Number(el.dataset.age);
+      if (at) el.textContent = age(now - at);
+    });
+    document.querySelectorAll("[data-sync]").forEach((el) => {
+      if (el.dataset.sync !== lastSync.value) lastSync = { value: el.dataset.sync, at: now };
+      const stale = now - lastSync.at > STALE_MS;
+      document.body.dataset.stale = stale ? "true" : "false";
+      const label = el.querySelector("[data-sync-label]");
+      if (label) {
+        const t = new Date(lastSync.at);
+        label.textContent = (stale ? "No update since " : "Live · ") +
+          pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds());
+      }
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+})();

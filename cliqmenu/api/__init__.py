@@ -1,0 +1,10 @@
+"""HTTP routes mounted beside the Reflex app."""
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from cliqmenu.api.orders import create_order
+
+
+def build_api() -> Starlette:
+    return Starlette(routes=[Route("/api/trucks/{slug}/orders", create_order, methods=["POST"])])

@@ -1,0 +1,111 @@
+"""The order ingest API: POST /api/trucks/<slug>/orders, exactly once per idempotency key."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from cliqmenu.db import session_scope
+from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
+from cliqmenu.realtime import Audience, publish
+from cliqmenu.services import orders
+from cliqmenu.services.errors import DomainError
+
+MAX_BODY = 64 * 1024
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    item_id: int
+    option_ids: list[int] = Field(default_factory=list, max_length=30)
+    quantity: int = 1
+    note: str = ""
+
+
+class OrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lines: list[LineIn]
+    customer_name: str
+    customer_email: str | None = None
+    customer_phone: str | None = None
+    dining_method: DiningMethod
+    payment_method: PaymentMethod
+    idempotency_key: str
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _validation_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def _answer(order: Order, created: bool) -> JSONResponse:
+    return JSONResponse(
+        {
+            "order_id": order.public_id,
+            "order_number": order.number,
+            "stage": order.stage.value,
+            "total_cents": order.total_cents,
+            "tracking_url": orders.tracking_url(order),
+            "created": created,
+        },
+        status_code=201 if created else 200,
+    )
+
+
+async def create_order(request: Request) -> JSONResponse:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return _error(413, "The order is too large.")
+    try:
+        payload = OrderIn.model_validate(json.loads(body or b"null"))
+    except json.JSONDecodeError:
+        return _error(400, "The body must be JSON.")
+    except ValidationError as error:
+        return _error(422, _validation_message(error))
+    if payload.payment_method == PaymentMethod.ONLINE:
+        return _error(422, "payment_method: Online orders are paid on the customer ordering page.")
+    request_model = orders.OrderRequest(
+        customer_name=payload.customer_name,
+        customer_email=payload.customer_email,
+        customer_phone=payload.customer_phone,
+        dining_method=payload.dining_method,
+        payment_method=payload.payment_method,
+        idempotency_key=payload.idempotency_key,
+        lines=[orders.LineRequest(**line.model_dump()) for line in payload.lines],
+    )
+    slug = request.path_params["slug"]
+    try:
+        order, created = _place(slug, request_model)
+    except DomainError as error:
+        return _error(error.status_code, str(error))
+    if created:
+        await publish(Audience("manager", order.truck_id))
+    return _answer(order, created)
+
+
+def _place(slug: str, request_model: orders.OrderRequest) -> tuple[Order, bool]:
+    try:
+        with session_scope() as session:
+            truck = orders.truck_by_slug(session, slug)
+            return orders.place_order(
+                session, truck=truck, request=request_model, source=OrderSource.API
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its order.
+        with session_scope() as session:
+            truck = orders.truck_by_slug(session, slug)
+            existing = orders.find_by_idempotency_key(
+                session, truck_id=truck.id, key=request_model.idempotency_key.strip()
+            )
+            if existing is None:
+                raise
+            return existing, False

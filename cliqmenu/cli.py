@@ -1,0 +1,257 @@
+"""The ``cliqmenu`` command: migrate the database, seed the demo, create a business owner."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from alembic.command import upgrade
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, SQLModel, select
+
+from cliqmenu import demo
+from cliqmenu.db import get_engine, make_engine, session_scope
+from cliqmenu.models import Business, Role, StaffMember
+from cliqmenu.services import staff
+from cliqmenu.services.errors import DomainError
+from cliqmenu.settings import get_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
+
+
+class CliError(Exception):
+    """A failure to report in one line, without a traceback."""
+
+
+def safe_url(url: str) -> str:
+    """The database URL with any password masked, fit for printing."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is reported by whoever uses it
+        return url
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """The project's Alembic configuration, pointed at ``url`` (default: the app's database)."""
+    if not ALEMBIC_INI.is_file():
+        raise CliError(f"{ALEMBIC_INI} is missing; run cliqmenu from a checkout of the project.")
+    config = Config(str(ALEMBIC_INI))
+    config.attributes["configure_logger"] = False
+    config.attributes["url"] = url or get_settings().database_url
+    return config
+
+
+def current_revision(url: str) -> str | None:
+    """The revision the database is at, or None for a database that was never migrated."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def _has_app_tables(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            existing = set(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+    return bool(existing & set(SQLModel.metadata.tables))
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def migrate(url: str | None = None) -> tuple[str | None, str | None]:
+    """Upgrade the database to the newest revision; returns the revisions before and after."""
+    url = url or get_settings().database_url
+    before = current_revision(url)
+    if before is None and _has_app_tables(url):
+        raise CliError(
+            "The database has tables but no migration history (made by create_all?). "
+            "Start from an empty database, or if its schema is exactly the newest one, "
+            "record that with `alembic stamp head`."
+        )
+    upgrade(alembic_config(url), "head")
+    return before, current_revision(url)
+
+
+def require_migrated() -> None:
+    """Refuse to touch a database whose schema is not the newest one."""
+    current, head = current_revision(get_settings().database_url), head_revision()
+    if current != head:
+        raise CliError(
+            f"The database is not up to date (at {current or 'no revision'}, newest is {head}). "
+            "Run `cliqmenu migrate` first."
+        )
+
+
+def _cmd_migrate(_args: argparse.Namespace) -> int:
+    url = get_settings().database_url
+    before, after = migrate(url)
+    if before == after:
+        print(f"Database {safe_url(url)} is up to date (revision {after}).")
+    else:
+        print(f"Migrated {safe_url(url)} from {before or 'an empty database'} to {after}.")
+    return 0
+
+
+def _cmd_seed_demo(_args: argparse.Namespace) -> int:
+    require_migrated()
+    try:
+        get_settings().signing_key()  # the demo staff join by signed invitation links
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    with session_scope() as session:
+        created = demo.seed_demo(session)
+    if not created:
+        print(f"The demo business '{demo.BUSINESS_NAME}' already exists; nothing to do.")
+        return 0
+    print(
+        f"Created the demo business '{demo.BUSINESS_NAME}' with trucks "
+        f"{demo.CBD_TRUCK_SLUG} and {demo.BEACH_TRUCK_SLUG}. Demo logins:"
+    )
+    for login in demo.DEMO_LOGINS:
+        print(f"  {login.role.label:<14} {login.email:<28} {login.password}")
+    return 0
+
+
+def _find_business(session: Session, name: str) -> Business | None:
+    matches = session.exec(select(Business).where(func.lower(Business.name) == name.lower())).all()
+    if len(matches) > 1:
+        raise CliError(f"More than one business is called '{name}'.")
+    return matches[0] if matches else None
+
+
+def _existing_owner(session: Session, business: Business) -> StaffMember | None:
+    return session.exec(
+        select(StaffMember).where(
+            StaffMember.business_id == business.id, StaffMember.role == Role.OWNER
+        )
+    ).first()
+
+
+def _ask_password(email: str) -> str:
+    try:
+        first = getpass.getpass(f"Password for {email}: ")
+        if len(first) < staff.MIN_PASSWORD:
+            raise CliError(f"Choose a password of at least {staff.MIN_PASSWORD} characters.")
+        if getpass.getpass("Repeat the password: ") != first:
+            raise CliError("The passwords do not match.")
+    except EOFError:
+        raise CliError("No password given (use --password when there is no terminal).") from None
+    return first
+
+
+def _cmd_create_owner(args: argparse.Namespace) -> int:
+    name = args.business.strip()
+    if not name or len(name) > 120:
+        raise CliError("--business must be 1 to 120 characters.")
+    currency = args.currency.strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise CliError("--currency must be a three-letter code such as AUD.")
+    try:
+        ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(f"Unknown time zone '{args.timezone}' (try Australia/Sydney).") from None
+    email = staff.normalize_email(args.email)
+    owner_name = args.name.strip()
+    if not owner_name or len(owner_name) > 120:
+        raise CliError("--name must be 1 to 120 characters.")
+    require_migrated()
+
+    # Check everything that can be checked before asking for a password.
+    with Session(get_engine()) as session:
+        business = _find_business(session, name)
+        if business is not None and (owner := _existing_owner(session, business)):
+            raise CliError(f"'{business.name}' already has an owner ({owner.email}).")
+        if session.exec(select(StaffMember.id).where(StaffMember.email == email)).first():
+            raise CliError(f"{email} already has an account.")
+    password = args.password if args.password is not None else _ask_password(email)
+    staff.hash_password(password)  # checks the password rules before anything is written
+
+    with session_scope() as session:
+        business = _find_business(session, name)
+        created = business is None
+        if business is None:
+            business = Business(name=name, currency=currency, timezone=args.timezone)
+            session.add(business)
+            session.flush()
+        elif _existing_owner(session, business):
+            raise CliError(f"'{business.name}' already has an owner.")
+        staff.create_owner(
+            session, business=business, email=email, name=owner_name, password=password
+        )
+        business_name = business.name
+    what = "Created the business" if created else "Added an owner to"
+    print(f"{what} '{business_name}': {email} can now sign in as Owner.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cliqmenu",
+        description="CliqMenu OMS administration. The database is REFLEX_DB_URL "
+        "(default sqlite:///data/cliqmenu.db).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    migrate_parser = commands.add_parser(
+        "migrate", help="upgrade the database schema to the newest"
+    )
+    migrate_parser.set_defaults(handler=_cmd_migrate)
+
+    seed = commands.add_parser(
+        "seed-demo", help=f"create the demo business '{demo.BUSINESS_NAME}' (once)"
+    )
+    seed.set_defaults(handler=_cmd_seed_demo)
+
+    owner = commands.add_parser(
+        "create-owner",
+        help="create the owner of a business (and the business, if it is new)",
+    )
+    owner.add_argument("--business", required=True, help="business name")
+    owner.add_argument("--email", required=True, help="the owner's sign-in email")
+    owner.add_argument("--name", required=True, help="the owner's name")
+    owner.add_argument(
+        "--password",
+        help="the password (visible to other users of this machine; omit to be asked)",
+    )
+    owner.add_argument("--currency", default="AUD", help="currency of a new business (AUD)")
+    owner.add_argument("--timezone", default="Australia/Sydney", help="time zone of a new business")
+    owner.set_defaults(handler=_cmd_create_owner)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CliError, DomainError) as error:
+        print(f"cliqmenu {args.command}: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        url = safe_url(get_settings().database_url)
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(f"cliqmenu {args.command}: database error on {url}: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""UI building blocks: small functions that take Vars, not state classes."""

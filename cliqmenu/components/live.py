@@ -1,0 +1,62 @@
+"""Connection truth on every live screen: the heartbeat, the live badge, the reconnect cover."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
+
+HEARTBEAT_MS = 5000
+
+
+def heartbeat(on_beat) -> rx.Component:
+    """Sends ``on_beat`` every few seconds: keeps the screen's state alive and registered."""
+    return rx.moment(interval=HEARTBEAT_MS, on_change=on_beat, display="none")
+
+
+def live_badge(last_sync_ms: rx.Var) -> rx.Component:
+    """Live, stale (no update lately) or reconnecting; live.js keeps the time current."""
+    return rx.cond(
+        has_connection_errors,
+        rx.badge(
+            rx.icon("wifi-off", size=14),
+            "Reconnecting…",
+            color_scheme="red",
+            variant="solid",
+            size="2",
+            id="live-badge",
+            data_state="reconnecting",
+        ),
+        rx.badge(
+            rx.icon("radio", size=14),
+            rx.el.span("Live", data_sync_label=""),
+            color_scheme="green",
+            variant="soft",
+            size="2",
+            id="live-badge",
+            class_name="live-badge",
+            data_state="live",
+            data_sync=last_sync_ms.to_string(),
+        ),
+    )
+
+
+def reconnect_cover() -> rx.Component:
+    """While disconnected the queue is covered, never shown as if all were done."""
+    return rx.cond(
+        has_connection_errors,
+        rx.center(
+            rx.vstack(
+                rx.icon("wifi-off", size=40),
+                rx.heading("Reconnecting…", size="6"),
+                rx.text("Orders shown may be out of date. The screen reloads them when back."),
+                align="center",
+                spacing="3",
+            ),
+            class_name="reconnect-cover",
+            id="reconnect-cover",
+        ),
+    )
+
+
+def live_script() -> rx.Component:
+    return rx.script(src="/live.js")

@@ -1,0 +1,442 @@
+"""The data model of the whole product: plain SQLModel tables. Money in integer cents, UTC times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Timezone-aware UTC on every database (SQLite keeps no zone, so one is put back)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use UTC-aware datetimes")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _when(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _label(enum: type[StrEnum], **kwargs: Any) -> Any:
+    """An enum column stored as plain text (no database enum types to migrate).
+
+    Loaded rows get enum members back (a bare String column would hand back ``str``).
+    """
+    column_type = sa.Enum(
+        enum,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+    return Field(sa_type=column_type, **kwargs)
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    ORDER_MANAGER = "order_manager"
+    KITCHEN_STAFF = "kitchen_staff"
+
+    @property
+    def label(self) -> str:
+        return {"owner": "Owner", "order_manager": "Order Manager"}.get(self.value, "Kitchen Staff")
+
+
+class StaffStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class Stage(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    COOKING_DONE = "cooking_done"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    DELIVERED = "delivered"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS = {
+    Stage.AWAITING_PAYMENT: "Awaiting Payment",
+    Stage.RECEIVED: "Received",
+    Stage.IN_PROGRESS: "In Progress",
+    Stage.COOKING_DONE: "Cooking Done",
+    Stage.READY_FOR_PICKUP: "Ready for Pickup",
+    Stage.DELIVERED: "Delivered",
+    Stage.REJECTED: "Rejected",
+    Stage.CANCELLED: "Cancelled",
+    Stage.EXPIRED: "Expired",
+}
+
+# The five stages a customer and the crew see, in order.
+BOARD_STAGES = (
+    Stage.RECEIVED,
+    Stage.IN_PROGRESS,
+    Stage.COOKING_DONE,
+    Stage.READY_FOR_PICKUP,
+    Stage.DELIVERED,
+)
+
+
+class PaymentStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+
+
+class PaymentMethod(StrEnum):
+    CASH_AT_COUNTER = "cash_at_counter"
+    CARD_AT_COUNTER = "card_at_counter"
+    ONLINE = "online"
+
+    @property
+    def label(self) -> str:
+        return {
+            "cash_at_counter": "Cash at Counter",
+            "card_at_counter": "Card at Counter",
+        }.get(self.value, "Online")
+
+
+class DiningMethod(StrEnum):
+    DINE_IN = "dine_in"
+    TAKEAWAY = "takeaway"
+    DELIVERY = "delivery"
+
+    @property
+    def label(self) -> str:
+        return {"dine_in": "Dine-in", "takeaway": "Takeaway"}.get(self.value, "Delivery")
+
+
+class OrderSource(StrEnum):
+    CUSTOMER = "customer"
+    API = "api"
+    WALK_IN = "walk_in"
+
+
+class DiscountKind(StrEnum):
+    AMOUNT = "amount"
+    PERCENT = "percent"
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class EmailStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class Business(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    logo_url: str | None = None
+    currency: str = Field(default="AUD", max_length=3)
+    timezone: str = Field(default="Australia/Sydney", max_length=64)
+    gst_registered: bool = True
+    # Surcharges in basis points (250 = 2.5%); cash is always 0.
+    card_surcharge_bp: int = 0
+    online_surcharge_bp: int = 0
+    stripe_secret_key: str | None = None
+    stripe_publishable_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_account_id: str | None = None
+    created_at: dt.datetime = _when(default_factory=utcnow)
+
+
+class Truck(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    name: str = Field(max_length=120)
+    slug: str = Field(max_length=64, unique=True)
+    timezone: str | None = Field(default=None, max_length=64)
+    accepts_cash: bool = True
+    accepts_card: bool = True
+    accepts_online: bool = False
+    default_prep_minutes: int = 10
+    # Kitchen timer: amber once this share of the prep time has passed, red when it is over.
+    kds_amber_percent: int = 75
+    kds_red_percent: int = 100
+    busy_until: dt.datetime | None = _when(default=None)
+    archived: bool = False
+
+
+class StaffMember(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(max_length=120)
+    mobile: str | None = Field(default=None, max_length=32)
+    role: Role = _label(Role)
+    status: StaffStatus = _label(StaffStatus, default=StaffStatus.INVITED)
+    password_hash: str | None = None
+    created_at: dt.datetime = _when(default_factory=utcnow)
+    accepted_at: dt.datetime | None = _when(default=None)
+
+
+class StaffTruck(SQLModel, table=True):
+    """Limits a member to some trucks; a member with no rows may work at every truck."""
+
+    staff_id: int = Field(foreign_key="staffmember.id", primary_key=True)
+    truck_id: int = Field(foreign_key="truck.id", primary_key=True)
+
+
+class Invitation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staffmember.id", index=True)
+    jti: str = Field(max_length=64, unique=True)
+    invited_by_id: int | None = Field(default=None, foreign_key="staffmember.id")
+    created_at: dt.datetime = _when(default_factory=utcnow)
+    expires_at: dt.datetime = _when()
+    used_at: dt.datetime | None = _when(default=None)
+
+
+class StaffSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staffmember.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    device: str = Field(default="", max_length=200)
+    created_at: dt.datetime = _when(default_factory=utcnow)
+    expires_at: dt.datetime = _when()
+    revoked_at: dt.datetime | None = _when(default=None)
+
+
+class MenuCategory(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    name: str = Field(max_length=80)
+    position: int = 0
+    archived: bool = False
+
+
+class MenuItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    category_id: int = Field(foreign_key="menucategory.id", index=True)
+    name: str = Field(max_length=120)
+    description: str = ""
+    price_cents: int
+    photo_url: str | None = None
+    dietary_tags: list[str] = _json(list)
+    allergens: list[str] = _json(list)
+    position: int = 0
+    archived: bool = False
+
+
+class CustomizationGroup(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="menuitem.id", index=True)
+    name: str = Field(max_length=80)
+    min_choices: int = 0
+    max_choices: int = 1
+    required: bool = False
+    position: int = 0
+    archived: bool = False
+
+
+class CustomizationOption(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="customizationgroup.id", index=True)
+    name: str = Field(max_length=80)
+    price_delta_cents: int = 0
+    position: int = 0
+    archived: bool = False
+
+
+class TruckItemOverride(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("truck_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    truck_id: int = Field(foreign_key="truck.id", index=True)
+    item_id: int = Field(foreign_key="menuitem.id")
+    price_cents: int | None = None
+    offered: bool | None = None
+
+
+class TruckOptionOverride(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("truck_id", "option_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    truck_id: int = Field(foreign_key="truck.id", index=True)
+    option_id: int = Field(foreign_key="customizationoption.id")
+    price_delta_cents: int | None = None
+    offered: bool | None = None
+
+
+class ItemStock(SQLModel, table=True):
+    """Stock of an item at a truck; no row means in stock with no portion count."""
+
+    __table_args__ = (sa.UniqueConstraint("truck_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    truck_id: int = Field(foreign_key="truck.id", index=True)
+    item_id: int = Field(foreign_key="menuitem.id")
+    out_of_stock: bool = False
+    # Out for today only: back in stock on this service date (the truck's time zone).
+    back_on: dt.date | None = None
+    portions_left: int | None = None
+
+
+class OptionStock(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("truck_id", "option_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    truck_id: int = Field(foreign_key="truck.id", index=True)
+    option_id: int = Field(foreign_key="customizationoption.id")
+    out_of_stock: bool = False
+    back_on: dt.date | None = None
+
+
+class Order(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("truck_id", "service_date", "number"),
+        sa.UniqueConstraint("truck_id", "idempotency_key"),
+        sa.Index("ix_order_truck_stage", "truck_id", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    truck_id: int = Field(foreign_key="truck.id")
+    number: int
+    service_date: dt.date
+    public_id: str = Field(max_length=32, unique=True)
+    idempotency_key: str = Field(max_length=100)
+    source: OrderSource = _label(OrderSource)
+    stage: Stage = _label(Stage)
+    payment_status: PaymentStatus = _label(PaymentStatus, default=PaymentStatus.UNPAID)
+    dining_method: DiningMethod = _label(DiningMethod)
+    payment_method: PaymentMethod = _label(PaymentMethod)
+    customer_name: str = Field(max_length=80)
+    customer_email: str | None = Field(default=None, max_length=254)
+    customer_phone: str | None = Field(default=None, max_length=32)
+    prep_minutes: int | None = None
+    promised_at: dt.datetime | None = _when(default=None)
+    subtotal_cents: int
+    discount_kind: DiscountKind | None = _label(DiscountKind, default=None, nullable=True)
+    discount_value: int = 0  # cents for an amount, basis points for a percent
+    discount_cents: int = 0
+    surcharge_bp: int = 0
+    surcharge_cents: int = 0
+    total_cents: int
+    gst_cents: int = 0
+    kitchen_note: str = ""
+    internal_note: str = ""
+    close_reason: str = ""
+    refund_needed: bool = False
+    cancel_acknowledged: bool = False
+    stripe_checkout_session_id: str | None = Field(default=None, max_length=255)
+    placed_at: dt.datetime = _when(default_factory=utcnow)
+    accepted_at: dt.datetime | None = _when(default=None)
+    cooking_done_at: dt.datetime | None = _when(default=None)
+    ready_at: dt.datetime | None = _when(default=None)
+    delivered_at: dt.datetime | None = _when(default=None)
+    closed_at: dt.datetime | None = _when(default=None)
+    updated_at: dt.datetime = _when(default_factory=utcnow)
+
+
+class OrderLine(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="menuitem.id")
+    position: int = 0
+    name: str = Field(max_length=120)
+    base_price_cents: int
+    # [{"option_id", "group", "name", "price_delta_cents"}], snapshotted at ordering.
+    options: list[dict] = _json(list)
+    unit_price_cents: int
+    quantity: int
+    line_total_cents: int
+    note: str = ""
+    allergens: list[str] = _json(list)
+    done: bool = False
+
+
+class Payment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    method: PaymentMethod = _label(PaymentMethod)
+    amount_cents: int
+    stripe_payment_intent_id: str | None = Field(default=None, max_length=255)
+    created_at: dt.datetime = _when(default_factory=utcnow)
+
+
+class Refund(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    request_id: str = Field(max_length=64, unique=True)
+    amount_cents: int
+    status: RefundStatus = _label(RefundStatus, default=RefundStatus.PENDING)
+    # How the money went back: "stripe", "cash" or "card_terminal".
+    method: str = Field(max_length=32)
+    reason: str = ""
+    lines: list[dict] = _json(list)
+    stripe_refund_id: str | None = Field(default=None, max_length=255)
+    error: str = ""
+    created_by_id: int | None = Field(default=None, foreign_key="staffmember.id")
+    created_at: dt.datetime = _when(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="staffmember.id")
+    actor_label: str = Field(max_length=120)
+    action: str = Field(max_length=64)
+    before: dict = _json(dict)
+    after: dict = _json(dict)
+    reason: str = ""
+    at: dt.datetime = _when(default_factory=utcnow)
+
+
+class OutboxEmail(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
+    kind: str = Field(max_length=32)
+    to: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body_text: str
+    body_html: str = ""
+    status: EmailStatus = _label(EmailStatus, default=EmailStatus.PENDING)
+    attempts: int = 0
+    last_error: str = ""
+    created_at: dt.datetime = _when(default_factory=utcnow)
+    sent_at: dt.datetime | None = _when(default=None)
+    next_attempt_at: dt.datetime | None = _when(default=None)

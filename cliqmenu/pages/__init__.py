@@ -1,0 +1,1 @@
+"""Pages: each composes components; no logic of its own."""

@@ -1,0 +1,332 @@
+"""/manage: the Order Manager's phone view."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cliqmenu.components.layout import staff_header, truck_switcher
+from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
+from cliqmenu.state.manager import PREP_PICKS, ManagerState
+from cliqmenu.views import LineView, OrderCard
+
+S = ManagerState
+TAB_LABELS = [
+    ("received", "Received"),
+    ("in_progress", "In Progress"),
+    ("cooking_done", "Cooking Done"),
+    ("ready_for_pickup", "Ready for Pickup"),
+    ("delivered", "Delivered"),
+]
+# The next move from each stage: (button words, stage it moves from).
+NEXT_ACTION = {
+    "in_progress": "Cooking Done",
+    "cooking_done": "Ready for Pickup",
+    "ready_for_pickup": "Delivered",
+}
+
+
+def stage_tabs() -> rx.Component:
+    return rx.hstack(
+        *[
+            rx.button(
+                label,
+                rx.badge(
+                    S.counts[key],
+                    variant="solid",
+                    radius="full",
+                    color_scheme=rx.cond(S.tab == key, "gray", "orange"),
+                ),
+                on_click=S.select_tab(key),
+                variant=rx.cond(S.tab == key, "solid", "soft"),
+                color_scheme="orange",
+                radius="full",
+                size="2",
+                id=f"tab-{key}",
+                class_name="stage-tab",
+            )
+            for key, label in TAB_LABELS
+        ],
+        class_name="stage-tabs",
+        spacing="2",
+    )
+
+
+def next_action_button(card: OrderCard) -> rx.Component:
+    return rx.match(
+        card.stage,
+        ("received", rx.button("Open", on_click=S.open_order(card.id), size="3", variant="soft")),
+        *[
+            (
+                stage,
+                rx.button(
+                    words,
+                    on_click=S.advance(card.id, stage).stop_propagation,
+                    size="3",
+                    color_scheme="orange",
+                    aria_label=f"{words}",
+                ),
+            )
+            for stage, words in NEXT_ACTION.items()
+        ],
+        rx.fragment(),
+    )
+
+
+def order_card(card: OrderCard) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.hstack(
+                    rx.text("#", card.number, weight="bold", size="6", class_name="order-number"),
+                    rx.text(card.customer_name, weight="medium", size="3", truncate=True),
+                    align="baseline",
+                    spacing="2",
+                ),
+                rx.hstack(
+                    rx.badge(card.dining_label, variant="soft", color_scheme="blue"),
+                    rx.badge(card.payment_label, variant="soft", color_scheme="gray"),
+                    rx.text("", data_age=card.placed_at_ms, size="1", color_scheme="gray"),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                spacing="1",
+                align="start",
+                min_width="0",
+            ),
+            rx.spacer(),
+            rx.vstack(
+                rx.text(card.total, weight="bold", size="4"),
+                next_action_button(card),
+                align="end",
+                spacing="2",
+            ),
+            align="center",
+            width="100%",
+        ),
+        on_click=S.open_order(card.id),
+        class_name="order-card",
+        id=f"order-{card.number}",
+        data_order_number=card.number,
+        width="100%",
+    )
+
+
+def line_row(line: LineView) -> rx.Component:
+    return rx.hstack(
+        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
+        rx.vstack(
+            rx.text(line.name, weight="medium"),
+            rx.cond(
+                line.options.length() > 0,
+                rx.text(line.options.join(", "), size="2", color_scheme="gray"),
+            ),
+            rx.cond(line.note != "", rx.text("Note: ", line.note, size="2", color_scheme="orange")),
+            spacing="0",
+            align="start",
+        ),
+        rx.spacer(),
+        rx.text(line.total, size="2"),
+        width="100%",
+        align="start",
+    )
+
+
+def money_row(label: str, value, strong: bool = False) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, weight="bold" if strong else "regular"),
+        rx.spacer(),
+        rx.text(value, weight="bold" if strong else "regular"),
+        width="100%",
+    )
+
+
+def accept_panel(card: OrderCard) -> rx.Component:
+    return rx.vstack(
+        rx.text("Prep time (minutes)", weight="medium", size="2"),
+        rx.hstack(
+            *[
+                rx.button(
+                    pick,
+                    on_click=S.set_prep_minutes(pick),
+                    variant=rx.cond(S.prep_minutes == pick, "solid", "outline"),
+                    size="3",
+                    aria_label=f"{pick} minutes",
+                )
+                for pick in PREP_PICKS
+            ],
+            rx.input(
+                value=S.prep_minutes,
+                on_change=S.set_prep_minutes,
+                type="number",
+                size="3",
+                width="5em",
+                aria_label="Custom prep minutes",
+                id="prep-minutes",
+            ),
+            wrap="wrap",
+            spacing="2",
+        ),
+        rx.button(
+            "Accept",
+            on_click=S.accept(card.id),
+            size="4",
+            color_scheme="green",
+            width="100%",
+            id="accept-order",
+        ),
+        reject_form(card),
+        width="100%",
+        spacing="3",
+    )
+
+
+def reason_input() -> rx.Component:
+    return rx.input(
+        value=S.reason,
+        on_change=S.set_reason,
+        placeholder="Reason (required)",
+        aria_label="Reason",
+        id="reason",
+        size="3",
+        width="100%",
+    )
+
+
+def reject_form(card: OrderCard) -> rx.Component:
+    return rx.hstack(
+        reason_input(),
+        rx.button(
+            "Reject",
+            on_click=S.reject(card.id),
+            color_scheme="red",
+            variant="soft",
+            size="3",
+            id="reject-order",
+        ),
+        width="100%",
+    )
+
+
+def moves_panel(card: OrderCard) -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            card.stage != "delivered",
+            rx.hstack(
+                reason_input(),
+                rx.button(
+                    "Cancel order",
+                    on_click=S.cancel(card.id, card.stage),
+                    color_scheme="red",
+                    variant="soft",
+                    size="3",
+                    id="cancel-order",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            (card.stage != "delivered") & (card.stage != "received"),
+            rx.button(
+                "Undo last move",
+                on_click=S.step_back(card.id, card.stage),
+                variant="outline",
+                size="3",
+                width="100%",
+                id="undo-move",
+            ),
+        ),
+        width="100%",
+    )
+
+
+def order_detail(card: OrderCard) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("#", card.number, size="8"),
+            rx.badge(card.stage_label, size="3", color_scheme="orange"),
+            rx.spacer(),
+            rx.icon_button(
+                rx.icon("x"), on_click=S.close_order, variant="ghost", aria_label="Close", size="3"
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.text(card.customer_name, weight="bold", size="4"),
+        rx.hstack(
+            rx.badge(card.dining_label, color_scheme="blue"),
+            rx.badge(card.payment_label, color_scheme="gray"),
+            rx.cond(card.customer_phone != "", rx.text(card.customer_phone, size="2")),
+            wrap="wrap",
+        ),
+        rx.divider(),
+        rx.foreach(card.lines, line_row),
+        rx.divider(),
+        money_row("Subtotal", card.subtotal),
+        rx.cond(card.discount != "$0.00", money_row("Discount", "-" + card.discount)),
+        rx.cond(card.surcharge != "$0.00", money_row("Surcharge", card.surcharge)),
+        money_row("Total", card.total, strong=True),
+        rx.cond(
+            card.gst != "$0.00", rx.text("Includes GST ", card.gst, size="1", color_scheme="gray")
+        ),
+        rx.cond(
+            card.kitchen_note != "",
+            rx.callout(card.kitchen_note, icon="chef-hat", size="1", width="100%"),
+        ),
+        rx.divider(),
+        rx.cond(card.stage == "received", accept_panel(card), moves_panel(card)),
+        rx.cond(
+            NEXT_ACTION_KEYS.contains(card.stage),
+            next_action_button(card),
+        ),
+        spacing="3",
+        width="100%",
+        id="order-detail",
+        class_name="order-detail",
+    )
+
+
+NEXT_ACTION_KEYS = rx.Var.create(list(NEXT_ACTION))
+
+
+def empty_tab() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("inbox", size=36, color="var(--gray-8)"),
+            rx.text("No orders here right now.", color_scheme="gray"),
+            align="center",
+        ),
+        padding="3em",
+    )
+
+
+def board() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            S.selected.length() > 0,
+            rx.foreach(S.selected, order_detail),
+            rx.cond(
+                S.tab_orders.length() > 0,
+                rx.vstack(rx.foreach(S.tab_orders, order_card), spacing="3", width="100%"),
+                rx.cond(S.loaded, empty_tab()),
+            ),
+        ),
+        reconnect_cover(),
+        class_name="board",
+    )
+
+
+def manage_page() -> rx.Component:
+    return rx.box(
+        live_script(),
+        heartbeat(S.heartbeat),
+        staff_header(live_badge(S.last_sync_ms)),
+        rx.hstack(
+            rx.icon("truck", size=18),
+            truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
+            align="center",
+            class_name="truck-bar",
+        ),
+        stage_tabs(),
+        board(),
+        class_name="manage-page",
+    )

@@ -1,0 +1,114 @@
+"""subscribe / publish: one view built per audience, pushed to every registered screen.
+
+A screen's state class declares which audience kind it shows and how to take a view
+(``_receive_view(audience, view, version)``); ``publish`` builds the view once from the database and pushes
+it with ``app.modify_state``. At most one push round per audience runs at a time in a process:
+changes made meanwhile go out together in the next round, which carries the latest view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cliqmenu.db import session_scope
+from cliqmenu.realtime.registry import get_registry
+
+log = logging.getLogger("cliqmenu.realtime")
+
+
+@dataclass(frozen=True)
+class Audience:
+    kind: str  # "manager", "kitchen", "staff", ...
+    key: int | str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+# kind -> (state class, builder(session, key) -> view); filled by the states that show them.
+_VIEWS: dict[str, tuple[type, Callable[[Any, Any], Any]]] = {}
+_running: dict[str, asyncio.Task] = {}
+_again: set[str] = set()
+_pending: set[asyncio.Task] = set()
+
+
+def register_view(kind: str, state_cls: type, builder: Callable[[Any, Any], Any]) -> None:
+    _VIEWS[kind] = (state_cls, builder)
+
+
+async def subscribe(audience: Audience, token: str) -> None:
+    await get_registry().add(str(audience), token)
+
+
+async def unsubscribe(audience: Audience, token: str) -> None:
+    await get_registry().remove(str(audience), token)
+
+
+def _app():
+    from reflex.utils.prerequisites import get_and_validate_app
+
+    return get_and_validate_app().app
+
+
+async def _push_round(audience: Audience) -> None:
+    state_cls, builder = _VIEWS[audience.kind]
+    tokens = await get_registry().tokens(str(audience))
+    if not tokens:
+        return
+    # The version is taken before reading, so a view read later always wins on the screen.
+    version = time.time_ns()
+    view = await asyncio.to_thread(_build, builder, audience.key)
+    import reflex as rx
+
+    app = _app()
+    for token in tokens:
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
+                state = await root.get_state(state_cls)
+                await state._receive_view(audience, view, version)
+        except Exception:  # one broken screen never stops the others
+            log.exception("push of %s to a screen failed", audience)
+
+
+def _build(builder: Callable[[Any, Any], Any], key: Any) -> Any:
+    with session_scope() as session:
+        return builder(session, key)
+
+
+async def publish(audience: Audience) -> None:
+    """Push the fresh view of ``audience`` to its screens; coalesces with a round in flight."""
+    name = str(audience)
+    if name in _running:
+        _again.add(name)
+        await asyncio.shield(_running[name])
+        return
+    task = asyncio.current_task()
+    _running[name] = task
+    try:
+        while True:
+            _again.discard(name)
+            await _push_round(audience)
+            if name not in _again:
+                break
+    finally:
+        _running.pop(name, None)
+
+
+def publish_soon(*audiences: Audience) -> None:
+    """Publish in the background: callers inside an event handler must not wait on their own lock."""
+    loop = asyncio.get_running_loop()
+    for audience in audiences:
+        task = loop.create_task(publish(audience))
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+
+
+async def drain() -> None:
+    """Wait until every publish started so far has finished (tests, shutdown)."""
+    while _pending:
+        await asyncio.gather(*list(_pending), return_exceptions=True)

@@ -1,0 +1,74 @@
+"""Which client tokens watch which audience: in memory on one worker, a Redis sorted set scaled out."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from cliqmenu.settings import get_settings
+
+# A screen re-registers with every heartbeat; three missed heartbeats and it is dropped.
+MISSED_HEARTBEATS = 3
+
+
+def max_age_seconds() -> float:
+    return get_settings().heartbeat_seconds * MISSED_HEARTBEATS + 2
+
+
+class Registry(Protocol):
+    async def add(self, audience: str, token: str) -> None: ...
+    async def remove(self, audience: str, token: str) -> None: ...
+    async def tokens(self, audience: str) -> list[str]: ...
+
+
+class MemoryRegistry:
+    def __init__(self) -> None:
+        self._seen: dict[str, dict[str, float]] = {}
+
+    async def add(self, audience: str, token: str) -> None:
+        self._seen.setdefault(audience, {})[token] = time.monotonic()
+
+    async def remove(self, audience: str, token: str) -> None:
+        self._seen.get(audience, {}).pop(token, None)
+
+    async def tokens(self, audience: str) -> list[str]:
+        seen = self._seen.get(audience, {})
+        oldest = time.monotonic() - max_age_seconds()
+        for token in [t for t, at in seen.items() if at < oldest]:
+            del seen[token]
+        return list(seen)
+
+
+class RedisRegistry:
+    def __init__(self, url: str) -> None:
+        from redis.asyncio import Redis
+
+        self._redis = Redis.from_url(url)
+
+    @staticmethod
+    def _key(audience: str) -> str:
+        return f"cliqmenu:audience:{audience}"
+
+    async def add(self, audience: str, token: str) -> None:
+        key = self._key(audience)
+        await self._redis.zadd(key, {token: time.time()})
+        await self._redis.expire(key, int(max_age_seconds()) * 4)
+
+    async def remove(self, audience: str, token: str) -> None:
+        await self._redis.zrem(self._key(audience), token)
+
+    async def tokens(self, audience: str) -> list[str]:
+        key = self._key(audience)
+        await self._redis.zremrangebyscore(key, 0, time.time() - max_age_seconds())
+        return [t.decode() for t in await self._redis.zrange(key, 0, -1)]
+
+
+_registry: Registry | None = None
+
+
+def get_registry() -> Registry:
+    global _registry
+    if _registry is None:
+        url = get_settings().redis_url
+        _registry = RedisRegistry(url) if url else MemoryRegistry()
+    return _registry

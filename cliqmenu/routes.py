@@ -1,0 +1,10 @@
+"""Every route of the app, in one place."""
+
+SIGN_IN = "/signin"
+INVITE = "/invite"
+MANAGE = "/manage"
+KDS = "/kds"
+ADMIN = "/admin"
+ADMIN_STAFF = "/admin/staff"
+ADMIN_OUTBOX = "/admin/outbox"
+TRACK = "/o/[public_id]"

@@ -1,0 +1,1 @@
+"""The domain: plain functions taking a session, enforcing every rule. No Reflex imports."""

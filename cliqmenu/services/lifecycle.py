@@ -1,0 +1,325 @@
+"""The order lifecycle: every stage move is a compare-and-set on the current stage, audited once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from cliqmenu.models import (
+    AuditEvent,
+    Business,
+    DiningMethod,
+    DiscountKind,
+    Order,
+    OrderLine,
+    PaymentMethod,
+    PaymentStatus,
+    Role,
+    StaffMember,
+    Stage,
+    Truck,
+    utcnow,
+)
+from cliqmenu.services import audit, outbox, pricing
+from cliqmenu.services.errors import Conflict, DomainError
+from cliqmenu.services.orders import (
+    get_order,
+    take_portions_for,
+    tracking_url,
+    validate_prep_minutes,
+)
+from cliqmenu.services.staff import require_role, trucks_for
+
+FORWARD = {
+    Stage.RECEIVED: Stage.IN_PROGRESS,
+    Stage.IN_PROGRESS: Stage.COOKING_DONE,
+    Stage.COOKING_DONE: Stage.READY_FOR_PICKUP,
+    Stage.READY_FOR_PICKUP: Stage.DELIVERED,
+}
+BACKWARD = {after: before for before, after in FORWARD.items()}
+OPEN_STAGES = (Stage.RECEIVED, Stage.IN_PROGRESS, Stage.COOKING_DONE, Stage.READY_FOR_PICKUP)
+# When each stage was reached; stepping back clears it.
+STAGE_TIME_FIELD = {
+    Stage.IN_PROGRESS: "accepted_at",
+    Stage.COOKING_DONE: "cooking_done_at",
+    Stage.READY_FOR_PICKUP: "ready_at",
+    Stage.DELIVERED: "delivered_at",
+}
+KITCHEN_ROLES = (Role.ORDER_MANAGER, Role.KITCHEN_STAFF)
+MAX_NOTE = 500
+MAX_REASON = 200
+
+
+@dataclass
+class AcceptChanges:
+    prep_minutes: int
+    dining_method: DiningMethod | None = None
+    payment_method: PaymentMethod | None = None
+    discount_kind: DiscountKind | None = None
+    discount_value: int = 0
+    kitchen_note: str = ""
+    internal_note: str = ""
+
+
+def _load(session: Session, *, actor: StaffMember, order_id: int, expected: Stage | None) -> Order:
+    """The order, row-locked, checked against the actor's business, trucks and expected stage."""
+    order = get_order(session, order_id=order_id, business_id=actor.business_id, lock=True)
+    if order.truck_id not in {t.id for t in trucks_for(session, actor)}:
+        raise DomainError("You do not work at this order's truck.")
+    if expected is not None and order.stage != expected:
+        raise Conflict(_already_moved(session, order))
+    return order
+
+
+def _already_moved(session: Session, order: Order) -> str:
+    last = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.order_id == order.id)
+        .order_by(col(AuditEvent.id).desc())
+    ).first()
+    who = f" by {last.actor_label.split(' (')[0]}" if last else ""
+    return f"Order #{order.number} is already {order.stage.label}{who}."
+
+
+def _snapshot(order: Order, *fields: str) -> dict:
+    return {name: _plain(getattr(order, name)) for name in fields}
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def _move(
+    session: Session, *, actor: StaffMember, order: Order, to: Stage, action: str, reason: str = ""
+) -> Order:
+    before = order.stage
+    now = utcnow()
+    order.stage = to
+    order.updated_at = now
+    if to in STAGE_TIME_FIELD and FORWARD.get(before) == to:
+        setattr(order, STAGE_TIME_FIELD[to], now)
+    if to in (Stage.REJECTED, Stage.CANCELLED):
+        order.closed_at = now
+        order.close_reason = reason
+    audit.record(
+        session,
+        business_id=order.business_id,
+        order_id=order.id,
+        actor=actor,
+        action=action,
+        before={"stage": before.value},
+        after={"stage": to.value},
+        reason=reason,
+    )
+    return order
+
+
+def accept(session: Session, *, actor: StaffMember, order_id: int, changes: AcceptChanges) -> Order:
+    """Accept a Received order with a prep time and any last changes; it goes to the kitchen."""
+    require_role(actor, Role.ORDER_MANAGER)
+    prep = validate_prep_minutes(changes.prep_minutes)
+    order = _load(session, actor=actor, order_id=order_id, expected=Stage.RECEIVED)
+    business = session.get(Business, order.business_id)
+    fields = ("dining_method", "payment_method", "discount_cents", "surcharge_cents", "total_cents")
+    before = _snapshot(order, *fields)
+    apply_changes(session, order=order, business=business, changes=changes)
+    now = utcnow()
+    order.prep_minutes = prep
+    order.promised_at = now + dt.timedelta(minutes=prep)
+    _move(session, actor=actor, order=order, to=Stage.IN_PROGRESS, action="order.accepted")
+    take_portions_for(session, order=order)
+    after = _snapshot(order, *fields, "prep_minutes")
+    if {k: v for k, v in after.items() if k in before} != before:
+        audit.record(
+            session,
+            business_id=order.business_id,
+            order_id=order.id,
+            actor=actor,
+            action="order.changed",
+            before=before,
+            after=after,
+        )
+    return order
+
+
+def apply_changes(
+    session: Session, *, order: Order, business: Business, changes: AcceptChanges
+) -> None:
+    """Dining method, payment method, discount and notes; totals recomputed from scratch."""
+    kitchen_note = (changes.kitchen_note or "").strip()
+    internal_note = (changes.internal_note or "").strip()
+    if len(kitchen_note) > MAX_NOTE or len(internal_note) > MAX_NOTE:
+        raise DomainError(f"Notes can be at most {MAX_NOTE} characters.")
+    method = changes.payment_method or order.payment_method
+    if method != order.payment_method and order.payment_status != PaymentStatus.UNPAID:
+        raise DomainError("This order is already paid; its payment method cannot change.")
+    if method == PaymentMethod.ONLINE and order.payment_method != PaymentMethod.ONLINE:
+        raise DomainError("Online payment is made by the customer; choose Cash or Card at Counter.")
+    totals = checked_totals(
+        business=business,
+        subtotal_cents=order.subtotal_cents,
+        payment_method=method,
+        discount_kind=changes.discount_kind,
+        discount_value=changes.discount_value,
+    )
+    order.dining_method = changes.dining_method or order.dining_method
+    order.payment_method = method
+    order.discount_kind = changes.discount_kind if totals.discount_cents else None
+    order.discount_value = changes.discount_value if totals.discount_cents else 0
+    order.discount_cents = totals.discount_cents
+    order.surcharge_bp = totals.surcharge_bp
+    order.surcharge_cents = totals.surcharge_cents
+    order.total_cents = totals.total_cents
+    order.gst_cents = totals.gst_cents
+    order.kitchen_note = kitchen_note
+    order.internal_note = internal_note
+
+
+def checked_totals(
+    *,
+    business: Business,
+    subtotal_cents: int,
+    payment_method: PaymentMethod,
+    discount_kind: DiscountKind | None,
+    discount_value: int,
+) -> pricing.Totals:
+    """Totals for a proposed change; a discount is never negative nor above the subtotal."""
+    if discount_value < 0:
+        raise DomainError("A discount cannot be negative.")
+    if discount_kind == DiscountKind.PERCENT and discount_value > pricing.BASIS_POINTS:
+        raise DomainError("A percent discount can be at most 100%.")
+    if discount_kind == DiscountKind.AMOUNT and discount_value > subtotal_cents:
+        raise DomainError("A discount cannot be more than the subtotal.")
+    return pricing.price(
+        subtotal_cents=subtotal_cents,
+        discount_kind=discount_kind,
+        discount_value=discount_value,
+        surcharge_bp=pricing.surcharge_bp_for(
+            payment_method, business.card_surcharge_bp, business.online_surcharge_bp
+        ),
+        gst_registered=business.gst_registered,
+    )
+
+
+def advance(session: Session, *, actor: StaffMember, order_id: int, expected: Stage) -> Order:
+    """Move an order one stage forward from ``expected`` (Cooking Done, Ready for Pickup, Delivered)."""
+    if expected == Stage.RECEIVED:
+        raise DomainError("Use Accept for a Received order.")
+    if expected not in FORWARD:
+        raise DomainError(f"An order that is {expected.label} cannot move forward.")
+    to = FORWARD[expected]
+    if to == Stage.COOKING_DONE:
+        require_role(actor, *KITCHEN_ROLES)
+    else:
+        require_role(actor, Role.ORDER_MANAGER)
+    order = _load(session, actor=actor, order_id=order_id, expected=expected)
+    _move(session, actor=actor, order=order, to=to, action=f"order.{to.value}")
+    if to == Stage.READY_FOR_PICKUP and order.customer_email:
+        _send_ready_email(session, order)
+    return order
+
+
+def step_back(session: Session, *, actor: StaffMember, order_id: int, expected: Stage) -> Order:
+    """Undo the last forward move (the manager's undo; the kitchen's recall of Cooking Done)."""
+    if expected not in BACKWARD or expected == Stage.DELIVERED:
+        raise DomainError(f"An order that is {expected.label} cannot be stepped back.")
+    if expected == Stage.COOKING_DONE:
+        require_role(actor, *KITCHEN_ROLES)
+    else:
+        require_role(actor, Role.ORDER_MANAGER)
+    order = _load(session, actor=actor, order_id=order_id, expected=expected)
+    to = BACKWARD[expected]
+    setattr(order, STAGE_TIME_FIELD[expected], None)
+    if to == Stage.RECEIVED:
+        order.promised_at = None
+    action = "order.recalled" if expected == Stage.COOKING_DONE else "order.undone"
+    return _move(session, actor=actor, order=order, to=to, action=action)
+
+
+def reject(session: Session, *, actor: StaffMember, order_id: int, reason: str) -> Order:
+    require_role(actor, Role.ORDER_MANAGER)
+    reason = _reason(reason)
+    order = _load(session, actor=actor, order_id=order_id, expected=Stage.RECEIVED)
+    _mark_refund_needed(order)
+    return _move(
+        session, actor=actor, order=order, to=Stage.REJECTED, action="order.rejected", reason=reason
+    )
+
+
+def cancel(
+    session: Session, *, actor: StaffMember, order_id: int, expected: Stage, reason: str
+) -> Order:
+    """Cancel from any stage before Delivered; a paid order is marked as needing a refund."""
+    require_role(actor, Role.ORDER_MANAGER)
+    reason = _reason(reason)
+    if expected not in OPEN_STAGES:
+        raise DomainError(f"An order that is {expected.label} cannot be cancelled.")
+    order = _load(session, actor=actor, order_id=order_id, expected=expected)
+    _mark_refund_needed(order)
+    # The kitchen must see the cancellation of an order it may be cooking until it is acknowledged.
+    order.cancel_acknowledged = expected == Stage.RECEIVED
+    return _move(
+        session,
+        actor=actor,
+        order=order,
+        to=Stage.CANCELLED,
+        action="order.cancelled",
+        reason=reason,
+    )
+
+
+def acknowledge_cancel(session: Session, *, actor: StaffMember, order_id: int) -> Order:
+    require_role(actor, *KITCHEN_ROLES)
+    order = _load(session, actor=actor, order_id=order_id, expected=Stage.CANCELLED)
+    order.cancel_acknowledged = True
+    return order
+
+
+def tick_line(
+    session: Session, *, actor: StaffMember, order_id: int, line_id: int, done: bool
+) -> Order:
+    """The kitchen ticks an item done (or un-ticks it) on an order In Progress."""
+    require_role(actor, *KITCHEN_ROLES)
+    order = _load(session, actor=actor, order_id=order_id, expected=None)
+    if order.stage != Stage.IN_PROGRESS:
+        raise Conflict(_already_moved(session, order))
+    line = session.get(OrderLine, line_id)
+    if line is None or line.order_id != order.id:
+        raise DomainError("That item is not on this order.")
+    line.done = bool(done)
+    order.updated_at = utcnow()
+    return order
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Give a reason.")
+    if len(reason) > MAX_REASON:
+        raise DomainError(f"The reason can be at most {MAX_REASON} characters.")
+    return reason
+
+
+def _mark_refund_needed(order: Order) -> None:
+    if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+        order.refund_needed = True
+
+
+def _send_ready_email(session: Session, order: Order) -> None:
+    truck = session.get(Truck, order.truck_id)
+    business = session.get(Business, order.business_id)
+    outbox.queue_email(
+        session,
+        business_id=order.business_id,
+        kind="ready_for_pickup",
+        to=order.customer_email,
+        subject=f"{business.name}: order #{order.number} is ready for pickup",
+        body_text=(
+            f"Hi {order.customer_name},\n\nYour order #{order.number} is ready for pickup at "
+            f"{truck.name}.\n\n{tracking_url(order)}"
+        ),
+    )

@@ -1,0 +1,342 @@
+"""Placing orders: validated against the truck's effective menu, priced on the server, exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from cliqmenu.models import (
+    Business,
+    DiningMethod,
+    ItemStock,
+    Order,
+    OrderLine,
+    OrderSource,
+    PaymentMethod,
+    Role,
+    StaffMember,
+    Stage,
+    Truck,
+    utcnow,
+)
+from cliqmenu.services import audit, outbox, pricing
+from cliqmenu.services.errors import DomainError, NotFound
+from cliqmenu.services.menu import EffectiveMenu, effective_menu, service_date
+from cliqmenu.services.staff import normalize_email, require_role, trucks_for
+from cliqmenu.settings import get_settings
+
+MAX_QUANTITY = 99
+MAX_LINES = 50
+MAX_NOTE = 200
+MIN_PREP_MINUTES = 1
+MAX_PREP_MINUTES = 180
+
+
+@dataclass
+class LineRequest:
+    item_id: int
+    quantity: int = 1
+    option_ids: list[int] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class OrderRequest:
+    customer_name: str
+    dining_method: DiningMethod
+    payment_method: PaymentMethod
+    idempotency_key: str
+    lines: list[LineRequest]
+    customer_email: str | None = None
+    customer_phone: str | None = None
+
+
+def find_by_idempotency_key(session: Session, *, truck_id: int, key: str) -> Order | None:
+    return session.exec(
+        select(Order).where(Order.truck_id == truck_id, Order.idempotency_key == key)
+    ).first()
+
+
+def truck_by_slug(session: Session, slug: str) -> Truck:
+    truck = session.exec(select(Truck).where(Truck.slug == slug)).first()
+    if truck is None or truck.archived:
+        raise NotFound(f"No truck called '{slug}'.")
+    return truck
+
+
+def accepted_methods(truck: Truck, business: Business) -> list[PaymentMethod]:
+    """Payment methods a truck offers now; Online only when Stripe is configured."""
+    methods = []
+    if truck.accepts_cash:
+        methods.append(PaymentMethod.CASH_AT_COUNTER)
+    if truck.accepts_card:
+        methods.append(PaymentMethod.CARD_AT_COUNTER)
+    if truck.accepts_online and business.stripe_secret_key:
+        methods.append(PaymentMethod.ONLINE)
+    return methods
+
+
+def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[OrderLine]:
+    if not requests:
+        raise DomainError("An order needs at least one item.")
+    if len(requests) > MAX_LINES:
+        raise DomainError(f"An order can have at most {MAX_LINES} lines.")
+    lines = []
+    for position, request in enumerate(requests):
+        item = menu.items.get(request.item_id)
+        if item is None:
+            raise DomainError(f"Item {request.item_id} is not on this truck's menu.")
+        if not item.in_stock:
+            raise DomainError(f"Sorry, {item.name} is out of stock.")
+        if not 1 <= request.quantity <= MAX_QUANTITY:
+            raise DomainError(f"Quantity of {item.name} must be between 1 and {MAX_QUANTITY}.")
+        if len(set(request.option_ids)) != len(request.option_ids):
+            raise DomainError(f"An option of {item.name} was chosen twice.")
+        chosen = []
+        for option_id in request.option_ids:
+            found = menu.option(item.id, option_id)
+            if found is None:
+                raise DomainError(f"Option {option_id} is not available for {item.name}.")
+            group, option = found
+            if not option.in_stock:
+                raise DomainError(f"Sorry, {option.name} ({item.name}) is out of stock.")
+            chosen.append((group, option))
+        for group in item.groups:
+            count = sum(1 for g, _ in chosen if g.id == group.id)
+            least = max(group.min_choices, 1 if group.required else 0)
+            if count < least:
+                raise DomainError(f"Choose at least {least} for {group.name} ({item.name}).")
+            if count > group.max_choices:
+                raise DomainError(
+                    f"Choose at most {group.max_choices} for {group.name} ({item.name})."
+                )
+        note = (request.note or "").strip()
+        if len(note) > MAX_NOTE:
+            raise DomainError(
+                f"The note on {item.name} is too long (at most {MAX_NOTE} characters)."
+            )
+        unit = item.price_cents + sum(option.price_delta_cents for _, option in chosen)
+        lines.append(
+            OrderLine(
+                item_id=item.id,
+                position=position,
+                name=item.name,
+                base_price_cents=item.price_cents,
+                options=[
+                    {
+                        "option_id": option.id,
+                        "group": group.name,
+                        "name": option.name,
+                        "price_delta_cents": option.price_delta_cents,
+                    }
+                    for group, option in chosen
+                ],
+                unit_price_cents=unit,
+                quantity=request.quantity,
+                line_total_cents=pricing.line_total(unit, request.quantity),
+                note=note,
+                allergens=list(item.allergens),
+            )
+        )
+    return lines
+
+
+def _validate_customer(request: OrderRequest) -> tuple[str, str | None, str | None]:
+    name = (request.customer_name or "").strip()
+    if not name:
+        raise DomainError("Enter the customer's name.")
+    if len(name) > 80:
+        raise DomainError("The name is too long (at most 80 characters).")
+    email = normalize_email(request.customer_email) if request.customer_email else None
+    phone = (request.customer_phone or "").strip() or None
+    if phone and len(phone) > 32:
+        raise DomainError("The phone number is too long.")
+    return name, email, phone
+
+
+def _next_number(session: Session, truck: Truck, day: dt.date) -> int:
+    # The truck row is locked first (PostgreSQL), so numbers are handed out one at a time.
+    session.exec(select(Truck.id).where(Truck.id == truck.id).with_for_update()).first()
+    current = session.exec(
+        select(func.max(Order.number)).where(Order.truck_id == truck.id, Order.service_date == day)
+    ).one()
+    return (current or 0) + 1
+
+
+def place_order(
+    session: Session,
+    *,
+    truck: Truck,
+    request: OrderRequest,
+    source: OrderSource,
+    actor: StaffMember | None = None,
+    prep_minutes: int | None = None,
+) -> tuple[Order, bool]:
+    """Create an order, or return the one already made with this idempotency key.
+
+    Returns the order and whether it was created now. Walk-in orders (``source`` WALK_IN)
+    go straight to In Progress with their prep time.
+    """
+    key = (request.idempotency_key or "").strip()
+    if not 8 <= len(key) <= 100:
+        raise DomainError("idempotency_key must be 8 to 100 characters.")
+    walk_in = source == OrderSource.WALK_IN
+    if walk_in:
+        _check_walk_in(session, truck=truck, actor=actor, method=request.payment_method)
+    existing = find_by_idempotency_key(session, truck_id=truck.id, key=key)
+    if existing is not None:
+        return existing, False
+
+    business = session.get(Business, truck.business_id)
+    name, email, phone = _validate_customer(request)
+    if request.payment_method not in accepted_methods(truck, business):
+        raise DomainError(f"{request.payment_method.label} is not offered at {truck.name}.")
+    if source != OrderSource.WALK_IN and truck.busy_until and truck.busy_until > utcnow():
+        raise DomainError(f"{truck.name} is not taking new orders right now. Try again soon.")
+    lines = _priced_lines(effective_menu(session, truck), request.lines)
+    totals = pricing.price(
+        subtotal_cents=pricing.subtotal([line.line_total_cents for line in lines]),
+        discount_kind=None,
+        discount_value=0,
+        surcharge_bp=pricing.surcharge_bp_for(
+            request.payment_method, business.card_surcharge_bp, business.online_surcharge_bp
+        ),
+        gst_registered=business.gst_registered,
+    )
+    now = utcnow()
+    day = service_date(session, truck, now)
+    if walk_in:
+        prep_minutes = validate_prep_minutes(prep_minutes or truck.default_prep_minutes)
+    order = Order(
+        business_id=truck.business_id,
+        truck_id=truck.id,
+        number=_next_number(session, truck, day),
+        service_date=day,
+        public_id=secrets.token_urlsafe(16),
+        idempotency_key=key,
+        source=source,
+        stage=_first_stage(request.payment_method, walk_in),
+        dining_method=request.dining_method,
+        payment_method=request.payment_method,
+        customer_name=name,
+        customer_email=email,
+        customer_phone=phone,
+        subtotal_cents=totals.subtotal_cents,
+        surcharge_bp=totals.surcharge_bp,
+        surcharge_cents=totals.surcharge_cents,
+        total_cents=totals.total_cents,
+        gst_cents=totals.gst_cents,
+        placed_at=now,
+        updated_at=now,
+        prep_minutes=prep_minutes if walk_in else None,
+        accepted_at=now if walk_in else None,
+        promised_at=now + dt.timedelta(minutes=prep_minutes) if walk_in else None,
+    )
+    session.add(order)
+    session.flush()
+    for line in lines:
+        line.order_id = order.id
+        session.add(line)
+    if walk_in:
+        _take_portions(session, truck, lines)
+    audit.record(
+        session,
+        business_id=truck.business_id,
+        order_id=order.id,
+        actor=actor,
+        actor_label=None if actor else f"Customer {name}",
+        action="order.placed",
+        after={
+            "stage": order.stage.value,
+            "total_cents": order.total_cents,
+            "source": source.value,
+        },
+    )
+    if email and order.stage != Stage.AWAITING_PAYMENT:
+        send_confirmation(session, order=order, truck=truck, business=business)
+    return order, True
+
+
+def _check_walk_in(
+    session: Session, *, truck: Truck, actor: StaffMember | None, method: PaymentMethod
+) -> None:
+    """Walk-ins skip Received: a manager of this truck takes them, paid at the counter."""
+    require_role(actor, Role.ORDER_MANAGER)
+    if truck.id not in {t.id for t in trucks_for(session, actor)}:
+        raise DomainError(f"You do not work at {truck.name}.")
+    if method == PaymentMethod.ONLINE:
+        raise DomainError("A walk-in order is paid at the counter: choose Cash or Card at Counter.")
+
+
+def _first_stage(method: PaymentMethod, walk_in: bool) -> Stage:
+    if walk_in:
+        return Stage.IN_PROGRESS
+    return Stage.AWAITING_PAYMENT if method == PaymentMethod.ONLINE else Stage.RECEIVED
+
+
+def validate_prep_minutes(minutes: int) -> int:
+    if not MIN_PREP_MINUTES <= int(minutes) <= MAX_PREP_MINUTES:
+        raise DomainError(
+            f"Prep time must be between {MIN_PREP_MINUTES} and {MAX_PREP_MINUTES} minutes."
+        )
+    return int(minutes)
+
+
+def _take_portions(session: Session, truck: Truck, lines: list[OrderLine]) -> None:
+    """Count down portion counts as an order is accepted; zero marks the item out of stock."""
+    for line in lines:
+        stock = session.exec(
+            select(ItemStock).where(
+                ItemStock.truck_id == truck.id, ItemStock.item_id == line.item_id
+            )
+        ).first()
+        if stock is None or stock.portions_left is None:
+            continue
+        stock.portions_left = max(0, stock.portions_left - line.quantity)
+        if stock.portions_left == 0:
+            stock.out_of_stock = True
+            stock.back_on = None
+
+
+def take_portions_for(session: Session, *, order: Order) -> None:
+    truck = session.get(Truck, order.truck_id)
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    _take_portions(session, truck, list(lines))
+
+
+def tracking_url(order: Order) -> str:
+    return f"{get_settings().public_url.rstrip('/')}/o/{order.public_id}"
+
+
+def send_confirmation(session: Session, *, order: Order, truck: Truck, business: Business) -> None:
+    outbox.queue_email(
+        session,
+        business_id=business.id,
+        kind="order_confirmation",
+        to=order.customer_email,
+        subject=f"{business.name}: order #{order.number} received",
+        body_text=(
+            f"Hi {order.customer_name},\n\nThanks for your order #{order.number} at {truck.name}.\n"
+            f"Total: {pricing.format_cents(order.total_cents, business.currency)} "
+            f"({order.payment_method.label}).\n\nFollow it live: {tracking_url(order)}"
+        ),
+    )
+
+
+def get_order(session: Session, *, order_id: int, business_id: int, lock: bool = False) -> Order:
+    query = select(Order).where(Order.id == order_id)
+    if lock:
+        query = query.with_for_update()
+    order = session.exec(query).first()
+    if order is None or order.business_id != business_id:
+        raise NotFound("No such order.")
+    return order
+
+
+def order_lines(session: Session, order_id: int) -> list[OrderLine]:
+    query = select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.position)
+    return list(session.exec(query))

@@ -1,0 +1,364 @@
+"""Staff identity: invitations by signed single-use links, passwords, database sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+from sqlmodel import Session, col, select
+
+from cliqmenu.models import (
+    Business,
+    Invitation,
+    Role,
+    StaffMember,
+    StaffSession,
+    StaffStatus,
+    StaffTruck,
+    Truck,
+    utcnow,
+)
+from cliqmenu.services import audit, outbox
+from cliqmenu.services.errors import DomainError, Forbidden, NotFound
+from cliqmenu.settings import get_settings
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+INVITE_PATH = "/invite"
+_hasher = PasswordHasher()
+# Verifying against this keeps a wrong email as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+SIGN_IN_FAILED = "Email or password is not right."
+
+
+def normalize_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email):
+        raise DomainError("Enter a valid email address.")
+    return email
+
+
+def hash_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise DomainError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    return _hasher.hash(password)
+
+
+def _signing_key() -> OctKey:
+    return OctKey.import_key(get_settings().signing_key())
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_owner(
+    session: Session, *, business: Business, email: str, name: str, password: str
+) -> StaffMember:
+    """The business's Owner, active at once (first run, or `cliqmenu create-owner`)."""
+    email = normalize_email(email)
+    if session.exec(select(StaffMember).where(StaffMember.email == email)).first():
+        raise DomainError(f"{email} already has an account.")
+    owner = StaffMember(
+        business_id=business.id,
+        email=email,
+        name=(name or "").strip() or "Owner",
+        role=Role.OWNER,
+        status=StaffStatus.ACTIVE,
+        password_hash=hash_password(password),
+        accepted_at=utcnow(),
+    )
+    session.add(owner)
+    session.flush()
+    audit.record(
+        session, business_id=business.id, actor=None, action="owner.created", after={"email": email}
+    )
+    return owner
+
+
+def invite(
+    session: Session,
+    *,
+    actor: StaffMember,
+    email: str,
+    name: str,
+    role: Role,
+    mobile: str | None = None,
+) -> tuple[StaffMember, str]:
+    """Invite a new member; returns the member and the link that was emailed."""
+    require_role(actor, Role.OWNER)
+    email = normalize_email(email)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Enter the person's name.")
+    if role not in (Role.ORDER_MANAGER, Role.KITCHEN_STAFF):
+        raise DomainError("Invite as Order Manager or Kitchen Staff.")
+    if session.exec(select(StaffMember).where(StaffMember.email == email)).first():
+        raise DomainError(f"{email} is already on the staff list.")
+    member = StaffMember(
+        business_id=actor.business_id,
+        email=email,
+        name=name,
+        mobile=(mobile or "").strip() or None,
+        role=role,
+        status=StaffStatus.INVITED,
+    )
+    session.add(member)
+    session.flush()
+    link = _send_invitation(session, actor=actor, member=member)
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="staff.invited",
+        after={"email": email, "role": role.value},
+    )
+    return member, link
+
+
+def resend_invitation(session: Session, *, actor: StaffMember, staff_id: int) -> str:
+    """A fresh link; earlier links of this member stop working."""
+    require_role(actor, Role.OWNER)
+    member = get_member(session, business_id=actor.business_id, staff_id=staff_id)
+    if member.status != StaffStatus.INVITED:
+        raise DomainError(f"{member.name} has already accepted the invitation.")
+    for old in session.exec(
+        select(Invitation).where(
+            Invitation.staff_id == member.id, col(Invitation.used_at).is_(None)
+        )
+    ):
+        old.used_at = utcnow()
+    return _send_invitation(session, actor=actor, member=member)
+
+
+def _send_invitation(session: Session, *, actor: StaffMember, member: StaffMember) -> str:
+    settings = get_settings()
+    now = utcnow()
+    invitation = Invitation(
+        staff_id=member.id,
+        jti=secrets.token_urlsafe(24),
+        invited_by_id=actor.id,
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=settings.invite_valid_hours),
+    )
+    session.add(invitation)
+    claims = {
+        "sub": str(member.id),
+        "jti": invitation.jti,
+        "purpose": "invite",
+        "exp": int(invitation.expires_at.timestamp()),
+    }
+    token = jwt.encode({"alg": "HS256"}, claims, _signing_key())
+    link = f"{settings.public_url.rstrip('/')}{INVITE_PATH}?token={token}"
+    business = session.get(Business, actor.business_id)
+    outbox.queue_email(
+        session,
+        business_id=actor.business_id,
+        kind="invitation",
+        to=member.email,
+        subject=f"You're invited to {business.name} on CliqMenu",
+        body_text=(
+            f"Hi {member.name},\n\n{actor.name} invited you to {business.name} as "
+            f"{member.role.label}.\n\nSet your password and sign in:\n{link}\n\n"
+            f"This link works once and expires in {settings.invite_valid_hours} hours."
+        ),
+    )
+    return link
+
+
+def _invitation_for(session: Session, token: str) -> tuple[Invitation, StaffMember]:
+    try:
+        decoded = jwt.decode(token, _signing_key())
+        jwt.JWTClaimsRegistry(
+            exp={"essential": True}, jti={"essential": True}, sub={"essential": True}
+        ).validate(decoded.claims)
+    except (JoseError, ValueError) as error:
+        if "expired" in str(error).lower():
+            raise DomainError("This invitation has expired. Ask the owner to resend it.") from None
+        raise DomainError("This invitation link is not valid.") from None
+    if decoded.claims.get("purpose") != "invite":
+        raise DomainError("This invitation link is not valid.")
+    invitation = session.exec(
+        select(Invitation).where(Invitation.jti == decoded.claims["jti"])
+    ).first()
+    if invitation is None or str(invitation.staff_id) != decoded.claims["sub"]:
+        raise DomainError("This invitation link is not valid.")
+    if invitation.used_at is not None:
+        raise DomainError("This invitation link has already been used. Sign in instead.")
+    if invitation.expires_at <= utcnow():
+        raise DomainError("This invitation has expired. Ask the owner to resend it.")
+    member = session.get(StaffMember, invitation.staff_id)
+    if member is None or member.status == StaffStatus.DISABLED:
+        raise DomainError("This invitation is no longer valid.")
+    return invitation, member
+
+
+def describe_invitation(session: Session, *, token: str) -> StaffMember:
+    """The invited member, if the link is still good."""
+    return _invitation_for(session, token)[1]
+
+
+def accept_invitation(session: Session, *, token: str, password: str) -> StaffMember:
+    """Set the password from an invitation link; the link is then spent."""
+    invitation, member = _invitation_for(session, token)
+    member.password_hash = hash_password(password)
+    member.status = StaffStatus.ACTIVE
+    member.accepted_at = utcnow()
+    invitation.used_at = utcnow()
+    audit.record(
+        session,
+        business_id=member.business_id,
+        actor=member,
+        action="staff.accepted_invitation",
+    )
+    return member
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    member: StaffMember
+    token: str
+
+
+def sign_in(session: Session, *, email: str, password: str, device: str = "") -> SignedIn:
+    """Check the password and open a database session; one generic message on any failure."""
+    try:
+        email = normalize_email(email)
+    except DomainError:
+        raise DomainError(SIGN_IN_FAILED) from None
+    member = session.exec(select(StaffMember).where(StaffMember.email == email)).first()
+    try:
+        _hasher.verify(
+            member.password_hash if member and member.password_hash else _DUMMY_HASH, password or ""
+        )
+    except (VerifyMismatchError, InvalidHashError):
+        raise DomainError(SIGN_IN_FAILED) from None
+    if member is None or member.password_hash is None:
+        raise DomainError(SIGN_IN_FAILED)
+    if member.status != StaffStatus.ACTIVE:
+        raise DomainError("Your access has been turned off. Ask the owner.")
+    return open_session(session, member=member, device=device)
+
+
+def open_session(session: Session, *, member: StaffMember, device: str = "") -> SignedIn:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        StaffSession(
+            staff_id=member.id,
+            token_hash=_hash_token(token),
+            device=device[:200],
+            created_at=now,
+            expires_at=now + dt.timedelta(days=get_settings().session_valid_days),
+        )
+    )
+    return SignedIn(member=member, token=token)
+
+
+def member_for_token(session: Session, token: str | None) -> StaffMember | None:
+    """The active member behind a session token, or None when it is unknown, ended or disabled."""
+    if not token:
+        return None
+    row = session.exec(
+        select(StaffSession).where(StaffSession.token_hash == _hash_token(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    member = session.get(StaffMember, row.staff_id)
+    if member is None or member.status != StaffStatus.ACTIVE:
+        return None
+    return member
+
+
+def sign_out(session: Session, *, token: str) -> None:
+    row = session.exec(
+        select(StaffSession).where(StaffSession.token_hash == _hash_token(token))
+    ).first()
+    if row and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def set_enabled(
+    session: Session, *, actor: StaffMember, staff_id: int, enabled: bool
+) -> StaffMember:
+    """Enable or disable a member; disabling ends every session of theirs at once."""
+    require_role(actor, Role.OWNER)
+    member = get_member(session, business_id=actor.business_id, staff_id=staff_id)
+    if member.id == actor.id:
+        raise DomainError("You cannot disable your own account.")
+    before = member.status
+    if enabled:
+        member.status = StaffStatus.ACTIVE if member.password_hash else StaffStatus.INVITED
+    else:
+        member.status = StaffStatus.DISABLED
+        for row in session.exec(
+            select(StaffSession).where(
+                StaffSession.staff_id == member.id, col(StaffSession.revoked_at).is_(None)
+            )
+        ):
+            row.revoked_at = utcnow()
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="staff.enabled" if enabled else "staff.disabled",
+        before={"status": before.value if hasattr(before, "value") else before},
+        after={"status": member.status.value},
+    )
+    return member
+
+
+def get_member(session: Session, *, business_id: int, staff_id: int) -> StaffMember:
+    member = session.get(StaffMember, staff_id)
+    if member is None or member.business_id != business_id:
+        raise NotFound("No such staff member.")
+    return member
+
+
+def list_staff(session: Session, *, business_id: int) -> list[StaffMember]:
+    query = select(StaffMember).where(StaffMember.business_id == business_id)
+    return list(session.exec(query.order_by(StaffMember.role, StaffMember.name)))
+
+
+def require_role(member: StaffMember | None, *roles: Role) -> StaffMember:
+    """The member, if signed in with one of ``roles`` (none: any role; the Owner may do everything)."""
+    if member is None:
+        raise Forbidden("Sign in first.")
+    if roles and member.role != Role.OWNER and member.role not in roles:
+        raise Forbidden("Your role cannot do that.")
+    return member
+
+
+def trucks_for(session: Session, member: StaffMember) -> list[Truck]:
+    """Trucks this member may work at: all of the business's, unless the owner limited them."""
+    trucks = list(
+        session.exec(
+            select(Truck)
+            .where(Truck.business_id == member.business_id, col(Truck.archived).is_(False))
+            .order_by(Truck.id)
+        )
+    )
+    allowed = set(session.exec(select(StaffTruck.truck_id).where(StaffTruck.staff_id == member.id)))
+    if allowed and member.role != Role.OWNER:
+        trucks = [t for t in trucks if t.id in allowed]
+    return trucks
+
+
+def truck_for(session: Session, member: StaffMember, truck_id: int | None) -> Truck:
+    """The truck a member asked for, if they may work there; else their first truck."""
+    trucks = trucks_for(session, member)
+    if not trucks:
+        raise NotFound("No truck is set up yet. The owner adds trucks on the owner pages.")
+    for truck in trucks:
+        if truck.id == truck_id:
+            return truck
+    return trucks[0]

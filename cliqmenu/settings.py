@@ -1,0 +1,56 @@
+"""Application settings (secrets and services), read from the environment."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path("data")
+
+
+def _dev_secret() -> str:
+    """A per-install secret kept under ./data so sign-in links survive a restart."""
+    DATA_DIR.mkdir(exist_ok=True)
+    path = DATA_DIR / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Settings(BaseSettings):
+    """Settings for CliqMenu; each field can be set as CLIQMENU_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="CLIQMENU_", extra="ignore")
+
+    env: str = "dev"
+    database_url: str = Field(
+        default="sqlite:///data/cliqmenu.db",
+        validation_alias="REFLEX_DB_URL",
+    )
+    redis_url: str | None = Field(default=None, validation_alias="REFLEX_REDIS_URL")
+    secret_key: str = ""
+    public_url: str = "http://localhost:3000"
+    invite_valid_hours: int = 72
+    session_valid_days: int = 30
+    heartbeat_seconds: int = 5
+
+    def signing_key(self) -> str:
+        """The key that signs invitation links; a real one is required outside dev."""
+        if self.secret_key:
+            if len(self.secret_key) < 32:
+                raise ValueError("CLIQMENU_SECRET_KEY must be at least 32 characters")
+            return self.secret_key
+        if self.env != "dev":
+            raise ValueError("CLIQMENU_SECRET_KEY must be set outside dev")
+        return _dev_secret()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return Settings()

@@ -1,0 +1,93 @@
+"""Signing in with email and password, and setting a password from an invitation link."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cliqmenu.db import session_scope
+from cliqmenu.routes import SIGN_IN
+from cliqmenu.services import staff
+from cliqmenu.services.errors import DomainError
+from cliqmenu.state.auth import SessionState, home_for
+
+
+class SignInState(rx.State):
+    error: str = ""
+
+    @rx.event
+    async def load(self):
+        """A member who is already signed in goes straight to their view."""
+        session_state = await self.get_state(SessionState)
+        try:
+            member = session_state._member()
+        except DomainError:
+            return None
+        return rx.redirect(home_for(member.role))
+
+    @rx.event
+    async def sign_in(self, form: dict):
+        device = self.router.headers.user_agent or ""
+        try:
+            with session_scope() as session:
+                result = staff.sign_in(
+                    session,
+                    email=str(form.get("email", "")),
+                    password=str(form.get("password", "")),
+                    device=device,
+                )
+                role = result.member.role
+        except DomainError as error:
+            self.error = str(error)
+            return None
+        self.error = ""
+        session_state = await self.get_state(SessionState)
+        session_state.session_token = result.token
+        session_state._member()
+        return rx.redirect(home_for(role))
+
+
+class InviteState(rx.State):
+    """The page an invitation link opens."""
+
+    invitee_name: str = ""
+    invitee_email: str = ""
+    link_error: str = ""
+    error: str = ""
+
+    def _token(self) -> str:
+        return self.router.url.query_parameters.get("token", "")
+
+    @rx.event
+    def load(self):
+        self.error = ""
+        try:
+            with session_scope() as session:
+                member = staff.describe_invitation(session, token=self._token())
+                self.invitee_name, self.invitee_email = member.name, member.email
+                self.link_error = ""
+        except DomainError as error:
+            self.link_error = str(error)
+
+    @rx.event
+    async def set_password(self, form: dict):
+        password = str(form.get("password", ""))
+        if password != str(form.get("confirm", "")):
+            self.error = "The two passwords are not the same."
+            return None
+        try:
+            with session_scope() as session:
+                member = staff.accept_invitation(session, token=self._token(), password=password)
+                signed_in = staff.open_session(
+                    session, member=member, device=self.router.headers.user_agent or ""
+                )
+                role = member.role
+        except DomainError as error:
+            self.error = str(error)
+            return None
+        session_state = await self.get_state(SessionState)
+        session_state.session_token = signed_in.token
+        session_state._member()
+        return rx.redirect(home_for(role))
+
+
+__all__ = ["SIGN_IN", "InviteState", "SignInState"]

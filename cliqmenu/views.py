@@ -1,0 +1,240 @@
+"""View models: the small, plain shapes that screens render, built from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from cliqmenu.models import (
+    BOARD_STAGES,
+    Business,
+    Order,
+    OrderLine,
+    Stage,
+    Truck,
+)
+from cliqmenu.services.pricing import format_cents
+
+KITCHEN_STAGES = (Stage.IN_PROGRESS,)
+DELIVERED_SHOWN = 30
+
+
+@dataclass
+class LineView:
+    id: int
+    quantity: int
+    name: str
+    options: list[str]
+    note: str
+    allergens: list[str]
+    done: bool
+    total: str = ""
+
+
+@dataclass
+class OrderCard:
+    """An order as the Order Manager sees it: everything, including money and contact."""
+
+    id: int
+    number: int
+    stage: str
+    stage_label: str
+    customer_name: str
+    customer_email: str
+    customer_phone: str
+    dining_method: str
+    dining_label: str
+    payment_method: str
+    payment_label: str
+    payment_status: str
+    source: str
+    placed_at_ms: int
+    accepted_at_ms: int
+    promised_at_ms: int
+    prep_minutes: int
+    subtotal: str
+    discount: str
+    surcharge: str
+    total: str
+    gst: str
+    subtotal_cents: int
+    kitchen_note: str
+    internal_note: str
+    close_reason: str
+    refund_needed: bool
+    lines: list[LineView] = field(default_factory=list)
+
+
+@dataclass
+class KitchenCard:
+    """An order as the kitchen sees it: no payment amounts, no customer contact."""
+
+    id: int
+    number: int
+    stage: str
+    customer_first_name: str
+    dining_label: str
+    accepted_at_ms: int
+    prep_minutes: int
+    warn_ms: int
+    late_ms: int
+    kitchen_note: str
+    cancelled: bool
+    lines: list[LineView] = field(default_factory=list)
+
+
+@dataclass
+class ManagerBoard:
+    truck_id: int
+    received: list[OrderCard] = field(default_factory=list)
+    in_progress: list[OrderCard] = field(default_factory=list)
+    cooking_done: list[OrderCard] = field(default_factory=list)
+    ready_for_pickup: list[OrderCard] = field(default_factory=list)
+    delivered: list[OrderCard] = field(default_factory=list)
+
+
+@dataclass
+class KitchenBoard:
+    truck_id: int
+    cards: list[KitchenCard] = field(default_factory=list)
+    recallable: list[int] = field(default_factory=list)
+
+
+def _ms(value: dt.datetime | None) -> int:
+    return int(value.timestamp() * 1000) if value else 0
+
+
+def _lines(session: Session, order_ids: list[int]) -> dict[int, list[OrderLine]]:
+    grouped: dict[int, list[OrderLine]] = {}
+    if not order_ids:
+        return grouped
+    query = (
+        select(OrderLine)
+        .where(col(OrderLine.order_id).in_(order_ids))
+        .order_by(OrderLine.order_id, OrderLine.position)
+    )
+    for line in session.exec(query):
+        grouped.setdefault(line.order_id, []).append(line)
+    return grouped
+
+
+def _line_view(line: OrderLine, currency: str | None) -> LineView:
+    return LineView(
+        id=line.id,
+        quantity=line.quantity,
+        name=line.name,
+        options=[o["name"] for o in line.options],
+        note=line.note,
+        allergens=list(line.allergens),
+        done=line.done,
+        total=format_cents(line.line_total_cents, currency) if currency else "",
+    )
+
+
+def order_card(order: Order, lines: list[OrderLine], currency: str) -> OrderCard:
+    money = lambda cents: format_cents(cents, currency)  # noqa: E731
+    return OrderCard(
+        id=order.id,
+        number=order.number,
+        stage=order.stage.value,
+        stage_label=order.stage.label,
+        customer_name=order.customer_name,
+        customer_email=order.customer_email or "",
+        customer_phone=order.customer_phone or "",
+        dining_method=order.dining_method.value,
+        dining_label=order.dining_method.label,
+        payment_method=order.payment_method.value,
+        payment_label=order.payment_method.label,
+        payment_status=order.payment_status.value,
+        source=order.source.value,
+        placed_at_ms=_ms(order.placed_at),
+        accepted_at_ms=_ms(order.accepted_at),
+        promised_at_ms=_ms(order.promised_at),
+        prep_minutes=order.prep_minutes or 0,
+        subtotal=money(order.subtotal_cents),
+        discount=money(order.discount_cents),
+        surcharge=money(order.surcharge_cents),
+        total=money(order.total_cents),
+        gst=money(order.gst_cents),
+        subtotal_cents=order.subtotal_cents,
+        kitchen_note=order.kitchen_note,
+        internal_note=order.internal_note,
+        close_reason=order.close_reason,
+        refund_needed=order.refund_needed,
+        lines=[_line_view(line, currency) for line in lines],
+    )
+
+
+def manager_board(session: Session, truck_id: int) -> ManagerBoard:
+    """Active orders of a truck by stage, plus today's most recent Delivered ones."""
+    truck = session.get(Truck, truck_id)
+    business = session.get(Business, truck.business_id)
+    active = list(
+        session.exec(
+            select(Order)
+            .where(Order.truck_id == truck_id, col(Order.stage).in_(BOARD_STAGES[:-1]))
+            .order_by(Order.placed_at, Order.id)
+        )
+    )
+    delivered = list(
+        session.exec(
+            select(Order)
+            .where(Order.truck_id == truck_id, Order.stage == Stage.DELIVERED)
+            .order_by(col(Order.delivered_at).desc())
+            .limit(DELIVERED_SHOWN)
+        )
+    )
+    lines = _lines(session, [o.id for o in active + delivered])
+    board = ManagerBoard(truck_id=truck_id)
+    for order in active + delivered:
+        getattr(board, order.stage.value).append(
+            order_card(order, lines.get(order.id, []), business.currency)
+        )
+    return board
+
+
+def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
+    """Accepted orders in acceptance order, cancelled ones until acknowledged, and recallable ids."""
+    truck = session.get(Truck, truck_id)
+    orders = list(
+        session.exec(
+            select(Order)
+            .where(
+                Order.truck_id == truck_id,
+                (Order.stage == Stage.IN_PROGRESS)
+                | ((Order.stage == Stage.CANCELLED) & col(Order.cancel_acknowledged).is_(False)),
+            )
+            .order_by(Order.accepted_at, Order.id)
+        )
+    )
+    recallable = list(
+        session.exec(
+            select(Order.id)
+            .where(Order.truck_id == truck_id, Order.stage == Stage.COOKING_DONE)
+            .order_by(col(Order.cooking_done_at).desc())
+            .limit(5)
+        )
+    )
+    lines = _lines(session, [o.id for o in orders])
+    cards = []
+    for order in orders:
+        prep_ms = (order.prep_minutes or truck.default_prep_minutes) * 60_000
+        cards.append(
+            KitchenCard(
+                id=order.id,
+                number=order.number,
+                stage=order.stage.value,
+                customer_first_name=order.customer_name.split(" ")[0][:20],
+                dining_label=order.dining_method.label,
+                accepted_at_ms=_ms(order.accepted_at),
+                prep_minutes=order.prep_minutes or 0,
+                warn_ms=prep_ms * truck.kds_amber_percent // 100,
+                late_ms=prep_ms * truck.kds_red_percent // 100,
+                kitchen_note=order.kitchen_note,
+                cancelled=order.stage == Stage.CANCELLED,
+                lines=[_line_view(line, None) for line in lines.get(order.id, [])],
+            )
+        )
+    return KitchenBoard(truck_id=truck_id, cards=cards, recallable=recallable)
