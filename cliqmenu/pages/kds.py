@@ -94,46 +94,51 @@ def kitchen_card(card: KitchenCard) -> rx.Component:
 
 
 def kds_page() -> rx.Component:
-    return rx.box(
-        live_script(),
-        heartbeat(S.heartbeat),
-        rx.el.header(
-            rx.el.span("Kitchen", class_name="kds-title"),
-            truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
-            rx.el.span(S.open_count, " to cook", class_name="kds-count", id="kds-count"),
-            rx.spacer(),
-            rx.el.button(
-                rx.icon("undo-2", size=22),
-                "Recall",
-                on_click=S.recall,
-                class_name="kds-top-button",
-                id="kds-recall",
+    return rx.theme(
+        rx.box(
+            live_script(),
+            heartbeat(S.heartbeat),
+            rx.el.header(
+                rx.el.span("Kitchen", class_name="kds-title"),
+                truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
+                rx.el.span(S.open_count, " to cook", class_name="kds-count", id="kds-count"),
+                rx.spacer(),
+                rx.el.button(
+                    rx.icon("undo-2", size=22),
+                    "Recall",
+                    on_click=S.recall,
+                    class_name="kds-top-button",
+                    id="kds-recall",
+                ),
+                live_badge(S.last_sync_ms),
+                member_menu(),
+                class_name="kds-topbar",
             ),
-            live_badge(S.last_sync_ms),
-            member_menu(),
-            class_name="kds-topbar",
-        ),
-        rx.el.main(
-            rx.cond(
-                S.cards.length() > 0,
-                rx.el.div(rx.foreach(S.cards, kitchen_card), class_name="kds-grid"),
+            rx.el.main(
                 rx.cond(
-                    S.loaded,
-                    rx.center(
-                        rx.vstack(
-                            rx.icon("circle-check-big", size=64),
-                            rx.el.p(
-                                "No orders to cook. New orders appear here.",
-                                class_name="kds-empty-text",
+                    S.cards.length() > 0,
+                    rx.el.div(rx.foreach(S.cards, kitchen_card), class_name="kds-grid"),
+                    rx.cond(
+                        S.loaded,
+                        rx.center(
+                            rx.vstack(
+                                rx.icon("circle-check-big", size=64),
+                                rx.el.p(
+                                    "No orders to cook. New orders appear here.",
+                                    class_name="kds-empty-text",
+                                ),
+                                align="center",
                             ),
-                            align="center",
+                            class_name="kds-empty",
                         ),
-                        class_name="kds-empty",
                     ),
                 ),
+                reconnect_cover(),
+                class_name="kds-main",
             ),
-            reconnect_cover(),
-            class_name="kds-main",
+            class_name="kds-page",
         ),
-        class_name="kds-page",
+        appearance="dark",
+        accent_color="orange",
+        has_background=False,
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.accept_panel import accept_panel
 from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
-from cliqmenu.state.manager import PREP_PICKS, ManagerState
+from cliqmenu.state.manager import ManagerState
 from cliqmenu.views import LineView, OrderCard
 
 S = ManagerState
@@ -140,46 +141,6 @@ def money_row(label: str, value, strong: bool = False) -> rx.Component:
     )
 
 
-def accept_panel(card: OrderCard) -> rx.Component:
-    return rx.vstack(
-        rx.text("Prep time (minutes)", weight="medium", size="2"),
-        rx.hstack(
-            *[
-                rx.button(
-                    pick,
-                    on_click=S.set_prep_minutes(pick),
-                    variant=rx.cond(S.prep_minutes == pick, "solid", "outline"),
-                    size="3",
-                    aria_label=f"{pick} minutes",
-                )
-                for pick in PREP_PICKS
-            ],
-            rx.input(
-                value=S.prep_minutes,
-                on_change=S.set_prep_minutes,
-                type="number",
-                size="3",
-                width="5em",
-                aria_label="Custom prep minutes",
-                id="prep-minutes",
-            ),
-            wrap="wrap",
-            spacing="2",
-        ),
-        rx.button(
-            "Accept",
-            on_click=S.accept(card.id),
-            size="4",
-            color_scheme="green",
-            width="100%",
-            id="accept-order",
-        ),
-        reject_form(card),
-        width="100%",
-        spacing="3",
-    )
-
-
 def reason_input() -> rx.Component:
     return rx.input(
         value=S.reason,
@@ -273,7 +234,11 @@ def order_detail(card: OrderCard) -> rx.Component:
             rx.callout(card.kitchen_note, icon="chef-hat", size="1", width="100%"),
         ),
         rx.divider(),
-        rx.cond(card.stage == "received", accept_panel(card), moves_panel(card)),
+        rx.cond(
+            card.stage == "received",
+            rx.vstack(accept_panel(), reject_form(card), width="100%", spacing="3"),
+            moves_panel(card),
+        ),
         rx.cond(
             NEXT_ACTION_KEYS.contains(card.stage),
             next_action_button(card),

@@ -7,6 +7,7 @@ import reflex as rx
 from cliqmenu.models import Stage
 from cliqmenu.realtime.hub import register_view
 from cliqmenu.services import lifecycle
+from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.auth import MANAGERS
 from cliqmenu.state.board_actions import run_order_action
 from cliqmenu.state.live import LiveScreen
@@ -22,7 +23,6 @@ TABS = [
         Stage.DELIVERED,
     )
 ]
-PREP_PICKS = ["5", "10", "15", "20", "30"]
 
 
 class ManagerState(LiveScreen, rx.State):
@@ -38,7 +38,6 @@ class ManagerState(LiveScreen, rx.State):
     delivered: list[OrderCard] = []
     tab: str = Stage.RECEIVED.value
     selected_id: int = 0
-    prep_minutes: str = "10"
     reason: str = ""
 
     def _build_view(self, session, truck_id: int) -> ManagerBoard:
@@ -101,33 +100,16 @@ class ManagerState(LiveScreen, rx.State):
     @rx.event
     def open_order(self, order_id: int):
         self.selected_id = int(order_id)
-        self.prep_minutes = "10"
         self.reason = ""
+        return AcceptFormState.start(int(order_id))
 
     @rx.event
     def close_order(self):
         self.selected_id = 0
 
     @rx.event
-    def set_prep_minutes(self, value: str):
-        self.prep_minutes = "".join(ch for ch in str(value) if ch.isdigit())[:3]
-
-    @rx.event
     def set_reason(self, value: str):
         self.reason = str(value)[:200]
-
-    @rx.event
-    async def accept(self, order_id: int):
-        minutes = int(self.prep_minutes or 0)
-        changes = lifecycle.AcceptChanges(prep_minutes=minutes)
-        result = await run_order_action(
-            self,
-            MANAGERS,
-            lambda s, m: lifecycle.accept(s, actor=m, order_id=int(order_id), changes=changes),
-        )
-        if result is None:
-            self.selected_id = 0
-        return result
 
     @rx.event
     async def advance(self, order_id: int, expected: str):
