@@ -48,6 +48,34 @@
       }
     });
   }
-  setInterval(tick, 1000);
+  // Chime: browsers allow sound only after a gesture, so the first tap or key unlocks it.
+  let audio = null;
+  function unlock() {
+    if (!audio) { try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { return; } }
+    if (audio.state === "suspended") audio.resume();
+  }
+  ["pointerdown", "keydown", "touchstart"].forEach((t) => window.addEventListener(t, unlock, { capture: true }));
+  function chime() {
+    if (!audio || audio.state !== "running") return;
+    const t0 = audio.currentTime;
+    [880, 1320].forEach((freq, i) => {
+      const osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = freq; osc.type = "sine";
+      gain.gain.setValueAtTime(0.0001, t0 + i * 0.18);
+      gain.gain.exponentialRampToValueAtTime(0.4, t0 + i * 0.18 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + i * 0.18 + 0.5);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t0 + i * 0.18); osc.stop(t0 + i * 0.18 + 0.55);
+    });
+  }
+  window.cliqChime = chime;
+  let beat = 0;
+  setInterval(() => {
+    tick();
+    beat += 1;
+    const alerting = document.querySelector('[data-alert="on"]');
+    document.body.dataset.alerting = alerting ? "true" : "false";
+    if (alerting && beat % 3 === 0) chime();
+  }, 1000);
   document.addEventListener("DOMContentLoaded", tick);
 })();

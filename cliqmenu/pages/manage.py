@@ -264,6 +264,27 @@ def empty_tab() -> rx.Component:
     )
 
 
+def new_order_alert() -> rx.Component:
+    """Chimes (live.js) and stays until every new order has been opened."""
+    return rx.cond(
+        S.unseen.length() > 0,
+        rx.button(
+            rx.icon("bell-ring", size=20),
+            rx.cond(
+                S.unseen.length() == 1, "1 new order", S.unseen.length().to_string() + " new orders"
+            ),
+            " — tap to open",
+            on_click=[S.select_tab("received"), S.open_order(S.unseen[0])],
+            color_scheme="red",
+            size="3",
+            width="100%",
+            class_name="new-order-alert",
+            id="new-order-alert",
+            data_alert="on",
+        ),
+    )
+
+
 def board() -> rx.Component:
     return rx.box(
         rx.cond(
@@ -292,6 +313,7 @@ def manage_page() -> rx.Component:
             class_name="truck-bar",
         ),
         stage_tabs(),
+        rx.box(new_order_alert(), padding="0 14px 8px"),
         board(),
         class_name="manage-page",
     )

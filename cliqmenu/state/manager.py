@@ -39,6 +39,9 @@ class ManagerState(LiveScreen, rx.State):
     tab: str = Stage.RECEIVED.value
     selected_id: int = 0
     reason: str = ""
+    # Received orders this screen has not opened yet: they chime until opened.
+    unseen: list[int] = []
+    _seen: list[int] = []
 
     def _build_view(self, session, truck_id: int) -> ManagerBoard:
         return manager_board(session, truck_id)
@@ -49,6 +52,9 @@ class ManagerState(LiveScreen, rx.State):
         self.cooking_done = view.cooking_done
         self.ready_for_pickup = view.ready_for_pickup
         self.delivered = view.delivered
+        waiting = {card.id for card in view.received}
+        self._seen = [order_id for order_id in self._seen if order_id in waiting]
+        self.unseen = [card.id for card in view.received if card.id not in self._seen]
 
     @rx.var
     def counts(self) -> dict[str, int]:
@@ -101,6 +107,9 @@ class ManagerState(LiveScreen, rx.State):
     def open_order(self, order_id: int):
         self.selected_id = int(order_id)
         self.reason = ""
+        if self.selected_id not in self._seen:
+            self._seen = [*self._seen, self.selected_id]
+        self.unseen = [order_id for order_id in self.unseen if order_id != self.selected_id]
         return AcceptFormState.start(int(order_id))
 
     @rx.event
