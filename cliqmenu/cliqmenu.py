@@ -8,10 +8,12 @@ from cliqmenu.pages.admin import admin_page
 from cliqmenu.pages.kds import kds_page
 from cliqmenu.pages.manage import manage_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
+from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.signin import InviteState, SignInState
+from cliqmenu.state.walk_in import WalkInState
 
 app = rx.App(
     theme=rx.theme(accent_color="orange", gray_color="sand", radius="large"),
@@ -34,3 +36,6 @@ app.add_page(
 app.add_page(manage_page, route=routes.MANAGE, title="Orders · CliqMenu", on_load=ManagerState.load)
 app.add_page(kds_page, route=routes.KDS, title="Kitchen · CliqMenu", on_load=KitchenState.load)
 app.add_page(admin_page, route=routes.ADMIN, title="Owner · CliqMenu", on_load=AdminState.load)
+app.add_page(
+    walk_in_page, route=routes.WALK_IN, title="Walk-in · CliqMenu", on_load=WalkInState.load
+)

@@ -84,16 +84,9 @@ _FLAVOUR: _Group = ("Flavour", 1, 1, True, [("Cola", 0), ("Lemonade", 0), ("Ging
 _DIP: _Group = ("Dipping sauce", 1, 2, True, [("Chocolate", 0), ("Dulce de leche", 0)])
 
 # category -> [(name, description, price in cents, dietary tags, allergens, groups)]
+# The first item needs no choices, so the README's order API example works on the demo data.
 _MENU: dict[str, list[tuple[str, str, int, list[str], list[str], list[_Group]]]] = {
     "Burgers": [
-        (
-            "Classic Smash Burger",
-            "Smashed beef patty, American cheese, pickles, onion and smoky sauce.",
-            1600,
-            [],
-            ["gluten", "dairy", "egg", "sesame"],
-            [_PATTY, _BURGER_EXTRAS],
-        ),
         (
             "Brisket Burger",
             "12-hour smoked brisket, slaw, pickled onion and BBQ sauce on a milk bun.",
@@ -101,6 +94,14 @@ _MENU: dict[str, list[tuple[str, str, int, list[str], list[str], list[_Group]]]]
             [],
             ["gluten", "dairy", "egg", "mustard"],
             [_BURGER_EXTRAS],
+        ),
+        (
+            "Classic Smash Burger",
+            "Smashed beef patty, American cheese, pickles, onion and smoky sauce.",
+            1600,
+            [],
+            ["gluten", "dairy", "egg", "sesame"],
+            [_PATTY, _BURGER_EXTRAS],
         ),
         (
             "Crispy Chicken Burger",

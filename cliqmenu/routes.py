@@ -3,6 +3,7 @@
 SIGN_IN = "/signin"
 INVITE = "/invite"
 MANAGE = "/manage"
+WALK_IN = "/manage/walk-in"
 KDS = "/kds"
 ADMIN = "/admin"
 ADMIN_STAFF = "/admin/staff"

@@ -86,6 +86,7 @@ def kitchen_card(card: KitchenCard) -> rx.Component:
             ),
         ),
         class_name=rx.cond(card.cancelled, "kds-card cancelled", "kds-card"),
+        key=card.id,
         data_timer_card="",
         data_timer="ok",
         id="kds-order-" + card.number.to_string(),

@@ -7,6 +7,7 @@ import reflex as rx
 from cliqmenu.components.accept_panel import accept_panel
 from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
+from cliqmenu.routes import WALK_IN
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.views import LineView, OrderCard
 
@@ -64,6 +65,7 @@ def next_action_button(card: OrderCard) -> rx.Component:
                     on_click=S.advance(card.id, stage).stop_propagation,
                     size="3",
                     color_scheme="orange",
+                    white_space="nowrap",
                     aria_label=f"{words}",
                 ),
             )
@@ -106,6 +108,7 @@ def order_card(card: OrderCard) -> rx.Component:
         ),
         on_click=S.open_order(card.id),
         class_name="order-card",
+        key=card.id,
         id=f"order-{card.number}",
         data_order_number=card.number,
         width="100%",
@@ -309,8 +312,18 @@ def manage_page() -> rx.Component:
         rx.hstack(
             rx.icon("truck", size=18),
             truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
+            rx.spacer(),
+            rx.button(
+                rx.icon("plus", size=16),
+                "Walk-in",
+                on_click=rx.redirect(WALK_IN),
+                variant="soft",
+                size="2",
+                id="new-walk-in",
+            ),
             align="center",
             class_name="truck-bar",
+            width="100%",
         ),
         stage_tabs(),
         rx.box(new_order_alert(), padding="0 14px 8px"),

@@ -1,0 +1,110 @@
+"""The effective menu of a truck as screens render it (walk-in counter, customer ordering)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cliqmenu.services.menu import EffectiveGroup, EffectiveMenu
+from cliqmenu.services.pricing import format_cents
+
+
+@dataclass
+class OptionView:
+    id: int
+    name: str
+    delta: str
+    in_stock: bool
+
+
+@dataclass
+class GroupView:
+    id: int
+    name: str
+    min_choices: int
+    max_choices: int
+    required: bool
+    rule: str
+    single: bool
+    options: list[OptionView] = field(default_factory=list)
+
+
+@dataclass
+class ItemView:
+    id: int
+    name: str
+    description: str
+    price: str
+    price_cents: int
+    photo_url: str
+    dietary_tags: list[str]
+    allergens: list[str]
+    in_stock: bool
+    groups: list[GroupView] = field(default_factory=list)
+
+
+@dataclass
+class CategoryView:
+    id: int
+    name: str
+    items: list[ItemView] = field(default_factory=list)
+
+
+def least_choices(group: EffectiveGroup) -> int:
+    return max(group.min_choices, 1 if group.required else 0)
+
+
+def rule_text(group: EffectiveGroup) -> str:
+    """ "Choose 1", "Choose up to 3", "Choose 1 to 2" — what the picker enforces."""
+    least = least_choices(group)
+    if least == group.max_choices:
+        return f"Choose {least}"
+    if least == 0:
+        return f"Optional, up to {group.max_choices}"
+    return f"Choose {least} to {group.max_choices}"
+
+
+def _delta(cents: int, currency: str) -> str:
+    if cents == 0:
+        return ""
+    sign = "+" if cents > 0 else "-"
+    return sign + format_cents(abs(cents), currency)
+
+
+def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
+    categories = {cid: CategoryView(id=cid, name=name) for cid, name in menu.categories}
+    for item in menu.items.values():
+        categories[item.category_id].items.append(
+            ItemView(
+                id=item.id,
+                name=item.name,
+                description=item.description,
+                price=format_cents(item.price_cents, currency),
+                price_cents=item.price_cents,
+                photo_url=item.photo_url or "",
+                dietary_tags=item.dietary_tags,
+                allergens=item.allergens,
+                in_stock=item.in_stock,
+                groups=[
+                    GroupView(
+                        id=group.id,
+                        name=group.name,
+                        min_choices=group.min_choices,
+                        max_choices=group.max_choices,
+                        required=least_choices(group) > 0,
+                        rule=rule_text(group),
+                        single=group.max_choices == 1,
+                        options=[
+                            OptionView(
+                                id=o.id,
+                                name=o.name,
+                                delta=_delta(o.price_delta_cents, currency),
+                                in_stock=o.in_stock,
+                            )
+                            for o in group.options
+                        ],
+                    )
+                    for group in item.groups
+                ],
+            )
+        )
+    return [c for c in categories.values() if c.items]

@@ -1,0 +1,174 @@
+"""/manage/walk-in: the counter screen for orders taken in person."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cliqmenu.components.layout import staff_header
+from cliqmenu.components.menu_picker import category_pills, item_card, item_picker
+from cliqmenu.routes import MANAGE
+from cliqmenu.state.walk_in import COUNTER_METHODS, DINING_CHOICES, CartLine, WalkInState
+
+W = WalkInState
+
+
+def cart_line(line: CartLine, index) -> rx.Component:
+    return rx.hstack(
+        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
+        rx.vstack(
+            rx.text(line.name, weight="medium"),
+            rx.cond(line.options != "", rx.text(line.options, size="1", color_scheme="gray")),
+            rx.cond(line.note != "", rx.text(line.note, size="1", color_scheme="orange")),
+            spacing="0",
+            align="start",
+            flex="1",
+        ),
+        rx.text(line.total),
+        rx.icon_button(
+            rx.icon("trash-2", size=16),
+            on_click=W.remove_line(index),
+            variant="ghost",
+            color_scheme="red",
+            aria_label="Remove " + line.name,
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+def select(label: str, value, on_change, choices, element_id: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", aria_label=label, id=element_id),
+            rx.select.content(rx.foreach(choices, lambda c: rx.select.item(c[1], value=c[0]))),
+            value=value,
+            on_change=on_change,
+            size="3",
+        ),
+        width="100%",
+        spacing="1",
+    )
+
+
+def order_panel() -> rx.Component:
+    t = W.totals
+    return rx.card(
+        rx.vstack(
+            rx.heading("This order", size="4"),
+            rx.cond(
+                W.cart.length() > 0,
+                rx.vstack(rx.foreach(W.cart, cart_line), width="100%", spacing="2"),
+                rx.text("Tap items above to add them.", color_scheme="gray", size="2"),
+            ),
+            rx.divider(),
+            rx.input(
+                value=W.customer_name,
+                on_change=W.set_customer_name,
+                placeholder="Customer name (optional)",
+                aria_label="Customer name",
+                size="3",
+                width="100%",
+                id="walk-in-name",
+            ),
+            rx.input(
+                value=W.customer_email,
+                on_change=W.set_customer_email,
+                type="email",
+                placeholder="Email for a receipt (optional)",
+                aria_label="Customer email",
+                size="3",
+                width="100%",
+                id="walk-in-email",
+            ),
+            rx.hstack(
+                select("Dining method", W.dining, W.set_dining, DINING_CHOICES, "walk-in-dining"),
+                select("Payment", W.payment, W.set_payment, COUNTER_METHODS, "walk-in-payment"),
+                width="100%",
+            ),
+            rx.hstack(
+                rx.text("Prep time (min)", size="2", weight="medium"),
+                rx.input(
+                    value=W.prep_minutes,
+                    on_change=W.set_prep_minutes,
+                    type="number",
+                    size="3",
+                    width="6em",
+                    aria_label="Prep minutes",
+                    id="walk-in-prep",
+                ),
+                align="center",
+            ),
+            rx.hstack(rx.text("Subtotal"), rx.spacer(), rx.text(t["subtotal"]), width="100%"),
+            rx.cond(
+                t["surcharge"] != "",
+                rx.hstack(rx.text("Surcharge"), rx.spacer(), rx.text(t["surcharge"]), width="100%"),
+            ),
+            rx.hstack(
+                rx.text("Total", weight="bold"),
+                rx.spacer(),
+                rx.text(t["total"], weight="bold", size="5", id="walk-in-total"),
+                width="100%",
+            ),
+            rx.cond(
+                t["gst"] != "", rx.text("Includes GST ", t["gst"], size="1", color_scheme="gray")
+            ),
+            rx.cond(
+                W.error != "",
+                rx.callout(
+                    W.error, icon="triangle-alert", color_scheme="red", role="alert", width="100%"
+                ),
+            ),
+            rx.button(
+                "Send to kitchen",
+                on_click=W.place,
+                size="4",
+                width="100%",
+                color_scheme="green",
+                disabled=W.cart.length() == 0,
+                id="send-to-kitchen",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def walk_in_page() -> rx.Component:
+    return rx.box(
+        staff_header(),
+        rx.hstack(
+            rx.link(
+                rx.hstack(rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"),
+                href=MANAGE,
+                weight="medium",
+            ),
+            rx.spacer(),
+            rx.text("Walk-in at ", W.truck_name, weight="medium"),
+            class_name="truck-bar",
+            width="100%",
+            align="center",
+        ),
+        category_pills(W.categories, W.category_id, W.choose_category),
+        rx.vstack(
+            rx.foreach(W.shown_items, lambda item: item_card(item, W.open_item)),
+            order_panel(),
+            spacing="3",
+            padding="0 14px",
+            width="100%",
+        ),
+        item_picker(
+            W.picking,
+            W.picked,
+            W.pick_qty,
+            W.pick_note,
+            W.pick_error,
+            on_toggle=W.toggle_option,
+            on_qty=W.set_pick_qty,
+            on_note=W.set_pick_note,
+            on_add=W.add_to_cart,
+            on_close=W.close_item,
+        ),
+        class_name="manage-page",
+    )
