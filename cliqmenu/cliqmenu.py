@@ -5,11 +5,13 @@ import reflex as rx
 from cliqmenu import routes
 from cliqmenu.api import build_api
 from cliqmenu.pages.admin import admin_page
+from cliqmenu.pages.history import history_page
 from cliqmenu.pages.kds import kds_page
 from cliqmenu.pages.manage import manage_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.state.admin import AdminState
+from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.signin import InviteState, SignInState
@@ -38,4 +40,7 @@ app.add_page(kds_page, route=routes.KDS, title="Kitchen · CliqMenu", on_load=Ki
 app.add_page(admin_page, route=routes.ADMIN, title="Owner · CliqMenu", on_load=AdminState.load)
 app.add_page(
     walk_in_page, route=routes.WALK_IN, title="Walk-in · CliqMenu", on_load=WalkInState.load
+)
+app.add_page(
+    history_page, route=routes.HISTORY, title="History · CliqMenu", on_load=HistoryState.load
 )

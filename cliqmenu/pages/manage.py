@@ -7,9 +7,10 @@ import reflex as rx
 from cliqmenu.components.accept_panel import accept_panel
 from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
-from cliqmenu.routes import WALK_IN
+from cliqmenu.components.order_summary import order_summary
+from cliqmenu.routes import HISTORY, WALK_IN
 from cliqmenu.state.manager import ManagerState
-from cliqmenu.views import LineView, OrderCard
+from cliqmenu.views import OrderCard
 
 S = ManagerState
 TAB_LABELS = [
@@ -115,35 +116,6 @@ def order_card(card: OrderCard) -> rx.Component:
     )
 
 
-def line_row(line: LineView) -> rx.Component:
-    return rx.hstack(
-        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
-        rx.vstack(
-            rx.text(line.name, weight="medium"),
-            rx.cond(
-                line.options.length() > 0,
-                rx.text(line.options.join(", "), size="2", color_scheme="gray"),
-            ),
-            rx.cond(line.note != "", rx.text("Note: ", line.note, size="2", color_scheme="orange")),
-            spacing="0",
-            align="start",
-        ),
-        rx.spacer(),
-        rx.text(line.total, size="2"),
-        width="100%",
-        align="start",
-    )
-
-
-def money_row(label: str, value, strong: bool = False) -> rx.Component:
-    return rx.hstack(
-        rx.text(label, weight="bold" if strong else "regular"),
-        rx.spacer(),
-        rx.text(value, weight="bold" if strong else "regular"),
-        width="100%",
-    )
-
-
 def reason_input() -> rx.Component:
     return rx.input(
         value=S.reason,
@@ -215,27 +187,7 @@ def order_detail(card: OrderCard) -> rx.Component:
             width="100%",
             align="center",
         ),
-        rx.text(card.customer_name, weight="bold", size="4"),
-        rx.hstack(
-            rx.badge(card.dining_label, color_scheme="blue"),
-            rx.badge(card.payment_label, color_scheme="gray"),
-            rx.cond(card.customer_phone != "", rx.text(card.customer_phone, size="2")),
-            wrap="wrap",
-        ),
-        rx.divider(),
-        rx.foreach(card.lines, line_row),
-        rx.divider(),
-        money_row("Subtotal", card.subtotal),
-        rx.cond(card.discount != "$0.00", money_row("Discount", "-" + card.discount)),
-        rx.cond(card.surcharge != "$0.00", money_row("Surcharge", card.surcharge)),
-        money_row("Total", card.total, strong=True),
-        rx.cond(
-            card.gst != "$0.00", rx.text("Includes GST ", card.gst, size="1", color_scheme="gray")
-        ),
-        rx.cond(
-            card.kitchen_note != "",
-            rx.callout(card.kitchen_note, icon="chef-hat", size="1", width="100%"),
-        ),
+        order_summary(card),
         rx.divider(),
         rx.cond(
             card.stage == "received",
@@ -313,6 +265,14 @@ def manage_page() -> rx.Component:
             rx.icon("truck", size=18),
             truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
             rx.spacer(),
+            rx.icon_button(
+                rx.icon("history", size=18),
+                on_click=rx.redirect(HISTORY),
+                variant="soft",
+                size="2",
+                aria_label="History",
+                id="open-history",
+            ),
             rx.button(
                 rx.icon("plus", size=16),
                 "Walk-in",

@@ -1,0 +1,89 @@
+"""An order as the Order Manager reads it: customer, items, money and notes."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cliqmenu.views import LineView, OrderCard
+
+
+def line_row(line: LineView) -> rx.Component:
+    return rx.hstack(
+        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
+        rx.vstack(
+            rx.text(line.name, weight="medium"),
+            rx.cond(
+                line.options.length() > 0,
+                rx.text(line.options.join(", "), size="2", color_scheme="gray"),
+            ),
+            rx.cond(line.note != "", rx.text("Note: ", line.note, size="2", color_scheme="orange")),
+            spacing="0",
+            align="start",
+        ),
+        rx.spacer(),
+        rx.text(line.total, size="2"),
+        width="100%",
+        align="start",
+    )
+
+
+def money_row(label: str, value, strong: bool = False) -> rx.Component:
+    weight = "bold" if strong else "regular"
+    return rx.hstack(
+        rx.text(label, weight=weight), rx.spacer(), rx.text(value, weight=weight), width="100%"
+    )
+
+
+def order_summary(card: OrderCard) -> rx.Component:
+    return rx.vstack(
+        rx.text(card.customer_name, weight="bold", size="4"),
+        rx.hstack(
+            rx.badge(card.dining_label, color_scheme="blue"),
+            rx.badge(card.payment_label, color_scheme="gray"),
+            rx.cond(card.customer_email != "", rx.text(card.customer_email, size="2")),
+            rx.cond(card.customer_phone != "", rx.text(card.customer_phone, size="2")),
+            wrap="wrap",
+        ),
+        rx.divider(),
+        rx.foreach(card.lines, line_row),
+        rx.divider(),
+        money_row("Subtotal", card.subtotal),
+        rx.cond(card.discount != "$0.00", money_row("Discount", "-" + card.discount)),
+        rx.cond(card.surcharge != "$0.00", money_row("Surcharge", card.surcharge)),
+        money_row("Total", card.total, strong=True),
+        rx.cond(
+            card.gst != "$0.00", rx.text("Includes GST ", card.gst, size="1", color_scheme="gray")
+        ),
+        rx.cond(
+            card.kitchen_note != "",
+            rx.callout(card.kitchen_note, icon="chef-hat", size="1", width="100%"),
+        ),
+        rx.cond(
+            card.internal_note != "",
+            rx.callout(
+                card.internal_note, icon="lock", size="1", color_scheme="gray", width="100%"
+            ),
+        ),
+        rx.cond(
+            card.close_reason != "",
+            rx.callout(
+                "Reason: " + card.close_reason,
+                icon="ban",
+                size="1",
+                color_scheme="red",
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            card.refund_needed,
+            rx.callout(
+                "Paid: a refund is needed.",
+                icon="undo-2",
+                size="1",
+                color_scheme="amber",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )

@@ -1,0 +1,171 @@
+"""Order history for managers: search, filters, and each order's audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from cliqmenu.db import session_scope
+from cliqmenu.models import STAGE_LABELS, AuditEvent, Business, Stage
+from cliqmenu.services import history, orders, pricing, staff
+from cliqmenu.services.errors import DomainError
+from cliqmenu.services.menu import service_date
+from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
+from cliqmenu.views import OrderCard, order_card
+
+STAGE_FILTERS = [["any", "Any stage"]] + [
+    [stage.value, STAGE_LABELS[stage]] for stage in Stage if stage != Stage.AWAITING_PAYMENT
+]
+ACTION_LABELS = {
+    "order.placed": "Placed",
+    "order.accepted": "Accepted",
+    "order.changed": "Changed before Accept",
+    "order.cooking_done": "Cooking Done",
+    "order.ready_for_pickup": "Ready for Pickup",
+    "order.delivered": "Delivered",
+    "order.recalled": "Recalled by the kitchen",
+    "order.undone": "Last move undone",
+    "order.rejected": "Rejected",
+    "order.cancelled": "Cancelled",
+}
+
+
+@dataclass
+class HistoryRow:
+    id: int
+    number: int
+    day: str
+    customer: str
+    stage_label: str
+    total: str
+
+
+@dataclass
+class AuditRow:
+    when: str
+    who: str
+    what: str
+    change: str
+    reason: str
+
+
+def _value_text(value) -> str:
+    if isinstance(value, str) and value in {s.value for s in Stage}:
+        return STAGE_LABELS[Stage(value)]
+    return str(value)
+
+
+def audit_row(event: AuditEvent, zone: ZoneInfo) -> AuditRow:
+    changes = [
+        f"{key.replace('_', ' ')}: {_value_text(event.before.get(key, '—'))} → {_value_text(value)}"
+        for key, value in event.after.items()
+        if event.before.get(key) != value and key in event.before
+    ]
+    return AuditRow(
+        when=event.at.astimezone(zone).strftime("%d %b %H:%M:%S"),
+        who=event.actor_label,
+        what=ACTION_LABELS.get(event.action, event.action),
+        change="; ".join(changes),
+        reason=event.reason,
+    )
+
+
+class HistoryState(rx.State):
+    text: str = ""
+    day: str = ""
+    stage: str = "any"
+    truck: str = "all"
+    trucks: list[list[str]] = [["all", "All trucks"]]
+    rows: list[HistoryRow] = []
+    detail: list[OrderCard] = []
+    trail: list[AuditRow] = []
+
+    @rx.event
+    async def load(self):
+        try:
+            member = await authorize(self, MANAGERS)
+        except DomainError as error:
+            return refuse(error)
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            trucks = staff.trucks_for(session, member)
+            truck = staff.truck_for(session, member, session_state._chosen_truck_id())
+            if not self.day:
+                self.day = service_date(session, truck).isoformat()
+        self.trucks = [["all", "All trucks"]] + [[str(t.id), t.name] for t in trucks]
+        return await self.search()
+
+    @rx.event
+    def set_text(self, value: str):
+        self.text = str(value)[:80]
+
+    @rx.event
+    def set_day(self, value: str):
+        self.day = str(value)[:10]
+
+    @rx.event
+    def set_stage(self, value: str):
+        self.stage = value if value in {s[0] for s in STAGE_FILTERS} else "any"
+
+    @rx.event
+    def set_truck(self, value: str):
+        self.truck = value if value in {t[0] for t in self.trucks} else "all"
+
+    @rx.event
+    async def search(self):
+        try:
+            member = await authorize(self, MANAGERS)
+            day = dt.date.fromisoformat(self.day) if self.day else None
+            with session_scope() as session:
+                business = session.get(Business, member.business_id)
+                found = history.search_orders(
+                    session,
+                    actor=member,
+                    text=self.text,
+                    day=day,
+                    stage=None if self.stage == "any" else Stage(self.stage),
+                    truck_id=int(self.truck) if self.truck.isdigit() else None,
+                )
+        except ValueError:
+            return rx.toast.error("Pick a valid date.")
+        except DomainError as error:
+            return refuse(error)
+        self.rows = [
+            HistoryRow(
+                id=o.id,
+                number=o.number,
+                day=o.service_date.strftime("%d %b"),
+                customer=o.customer_name,
+                stage_label=o.stage.label,
+                total=pricing.format_cents(o.total_cents, business.currency),
+            )
+            for o in found
+        ]
+        self.detail, self.trail = [], []
+        return None
+
+    @rx.event
+    async def open(self, order_id: int):
+        try:
+            member = await authorize(self, MANAGERS)
+            with session_scope() as session:
+                events = history.audit_trail(session, actor=member, order_id=int(order_id))
+                order = orders.get_order(
+                    session, order_id=int(order_id), business_id=member.business_id
+                )
+                business = session.get(Business, order.business_id)
+                zone = ZoneInfo(business.timezone)
+                self.detail = [
+                    order_card(order, orders.order_lines(session, order.id), business.currency)
+                ]
+                self.trail = [audit_row(event, zone) for event in events]
+        except DomainError as error:
+            return refuse(error)
+        return None
+
+    @rx.event
+    def close(self):
+        self.detail, self.trail = [], []
