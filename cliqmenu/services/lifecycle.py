@@ -26,6 +26,7 @@ from cliqmenu.services import audit, outbox, pricing
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
     get_order,
+    return_portions_for,
     take_portions_for,
     tracking_url,
     validate_prep_minutes,
@@ -236,6 +237,7 @@ def step_back(session: Session, *, actor: StaffMember, order_id: int, expected: 
     setattr(order, STAGE_TIME_FIELD[expected], None)
     if to == Stage.RECEIVED:
         order.promised_at = None
+        return_portions_for(session, order=order)
     action = "order.recalled" if expected == Stage.COOKING_DONE else "order.undone"
     return _move(session, actor=actor, order=order, to=to, action=action)
 

@@ -286,8 +286,11 @@ def validate_prep_minutes(minutes: int) -> int:
     return int(minutes)
 
 
-def _take_portions(session: Session, truck: Truck, lines: list[OrderLine]) -> None:
-    """Count down portion counts as an order is accepted; zero marks the item out of stock."""
+def _take_portions(
+    session: Session, truck: Truck, lines: list[OrderLine], direction: int = 1
+) -> None:
+    """Count portion counts down as an order is accepted (zero marks the item out of stock),
+    or back up (``direction=-1``) when that Accept is undone."""
     for line in lines:
         stock = session.exec(
             select(ItemStock).where(
@@ -296,16 +299,25 @@ def _take_portions(session: Session, truck: Truck, lines: list[OrderLine]) -> No
         ).first()
         if stock is None or stock.portions_left is None:
             continue
-        stock.portions_left = max(0, stock.portions_left - line.quantity)
+        ran_out = stock.portions_left == 0 and stock.out_of_stock
+        stock.portions_left = max(0, stock.portions_left - direction * line.quantity)
         if stock.portions_left == 0:
             stock.out_of_stock = True
             stock.back_on = None
+        elif ran_out:
+            stock.out_of_stock = False
 
 
 def take_portions_for(session: Session, *, order: Order) -> None:
     truck = session.get(Truck, order.truck_id)
     lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
     _take_portions(session, truck, list(lines))
+
+
+def return_portions_for(session: Session, *, order: Order) -> None:
+    truck = session.get(Truck, order.truck_id)
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    _take_portions(session, truck, list(lines), direction=-1)
 
 
 def tracking_url(order: Order) -> str:
