@@ -5,12 +5,14 @@ import reflex as rx
 from cliqmenu import routes
 from cliqmenu.api import build_api
 from cliqmenu.pages.admin import admin_page
+from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
 from cliqmenu.pages.kds import kds_page
 from cliqmenu.pages.manage import manage_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.state.admin import AdminState
+from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
@@ -43,4 +45,10 @@ app.add_page(
 )
 app.add_page(
     history_page, route=routes.HISTORY, title="History · CliqMenu", on_load=HistoryState.load
+)
+app.add_page(
+    menu_page, route=routes.TRUCK_MENU, title="Order · CliqMenu", on_load=CustomerMenuState.load
+)
+app.add_page(
+    tracker_page, route=routes.TRACK, title="Your order · CliqMenu", on_load=TrackerState.load
 )

@@ -7,7 +7,8 @@ import reflex as rx
 from cliqmenu.components.layout import staff_header
 from cliqmenu.components.menu_picker import category_pills, item_card, item_picker
 from cliqmenu.routes import MANAGE
-from cliqmenu.state.walk_in import COUNTER_METHODS, DINING_CHOICES, CartLine, WalkInState
+from cliqmenu.state.cart import DINING_CHOICES, CartLine
+from cliqmenu.state.walk_in import WalkInState
 
 W = WalkInState
 
@@ -83,7 +84,7 @@ def order_panel() -> rx.Component:
             ),
             rx.hstack(
                 select("Dining method", W.dining, W.set_dining, DINING_CHOICES, "walk-in-dining"),
-                select("Payment", W.payment, W.set_payment, COUNTER_METHODS, "walk-in-payment"),
+                select("Payment", W.payment, W.set_payment, W.payment_choices, "walk-in-payment"),
                 width="100%",
             ),
             rx.hstack(

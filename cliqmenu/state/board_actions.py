@@ -14,9 +14,12 @@ from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import authorize, refuse
 
 
-def publish_truck(truck_id: int) -> None:
-    """Every screen of a truck that shows orders: manager boards and kitchen displays."""
+def publish_truck(truck_id: int, public_id: str | None = None) -> None:
+    """Every screen of a truck that shows orders (manager boards, kitchen displays), and the
+    customer's tracking page of the order that changed."""
     publish_soon(Audience("manager", truck_id), Audience("kitchen", truck_id))
+    if public_id:
+        publish_soon(Audience("tracker", public_id))
 
 
 async def run_order_action(
@@ -29,8 +32,8 @@ async def run_order_action(
         member = await authorize(state, roles)
         with session_scope() as session:
             order = action(session, member)
-            truck_id = order.truck_id
+            truck_id, public_id = order.truck_id, order.public_id
     except DomainError as error:
         return refuse(error)
-    publish_truck(truck_id)
+    publish_truck(truck_id, public_id)
     return None

@@ -1,0 +1,392 @@
+"""Customer pages, phone first: /t/<truck> (menu, cart, checkout) and /o/<id> (live tracking)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cliqmenu.components.live import heartbeat
+from cliqmenu.components.menu_picker import category_pills, item_card, item_picker
+from cliqmenu.state.cart import DINING_CHOICES, CartLine
+from cliqmenu.state.customer import CustomerMenuState, TrackerState
+from cliqmenu.tracker_view import StageStep, TrackerLine
+
+C = CustomerMenuState
+T = TrackerState
+
+
+def truck_header(business_name, truck_name, logo_url) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            logo_url != "",
+            rx.image(src=logo_url, width="44px", height="44px", border_radius="10px", alt="Logo"),
+            rx.box(rx.icon("chef-hat", size=24, color="white"), class_name="brand-mark big"),
+        ),
+        rx.vstack(
+            rx.text(business_name, weight="bold", size="5"),
+            rx.text(truck_name, size="2", color_scheme="gray"),
+            spacing="0",
+        ),
+        align="center",
+        class_name="customer-header",
+        width="100%",
+    )
+
+
+def diet_filter() -> rx.Component:
+    return rx.cond(
+        C.diets.length() > 0,
+        rx.hstack(
+            rx.icon("leaf", size=16, color="var(--green-9)"),
+            rx.foreach(
+                C.diets,
+                lambda d: rx.button(
+                    d,
+                    on_click=C.set_diet(d),
+                    size="1",
+                    radius="full",
+                    variant=rx.cond(C.diet == d, "solid", "outline"),
+                    color_scheme="green",
+                    aria_pressed=(C.diet == d).to_string(),
+                ),
+            ),
+            class_name="stage-tabs",
+            align="center",
+        ),
+    )
+
+
+def cart_line(line: CartLine, index) -> rx.Component:
+    return rx.hstack(
+        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
+        rx.vstack(
+            rx.text(line.name, weight="medium"),
+            rx.cond(line.options != "", rx.text(line.options, size="1", color_scheme="gray")),
+            rx.cond(line.note != "", rx.text(line.note, size="1", color_scheme="orange")),
+            spacing="0",
+            align="start",
+            flex="1",
+        ),
+        rx.text(line.total),
+        rx.icon_button(
+            rx.icon("trash-2", size=16),
+            on_click=C.remove_line(index),
+            variant="ghost",
+            color_scheme="red",
+            aria_label="Remove " + line.name,
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+def money_line(label, value, strong: bool = False) -> rx.Component:
+    weight = "bold" if strong else "regular"
+    return rx.hstack(
+        rx.text(label, weight=weight), rx.spacer(), rx.text(value, weight=weight), width="100%"
+    )
+
+
+def checkout_sheet() -> rx.Component:
+    t = C.totals
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.vstack(
+                rx.dialog.title("Your order", margin="0"),
+                rx.foreach(C.cart, cart_line),
+                rx.divider(),
+                money_line("Subtotal", t["subtotal"]),
+                rx.cond(t["surcharge"] != "", money_line("Card surcharge", t["surcharge"])),
+                money_line("Total", t["total"], strong=True),
+                rx.cond(
+                    t["gst"] != "",
+                    rx.text("Includes GST ", t["gst"], size="1", color_scheme="gray"),
+                ),
+                rx.input(
+                    value=C.customer_name,
+                    on_change=C.set_customer_name,
+                    placeholder="Your name (so we can call you)",
+                    aria_label="Your name",
+                    required=True,
+                    size="3",
+                    width="100%",
+                    id="customer-name",
+                    auto_complete="given-name",
+                ),
+                rx.input(
+                    value=C.customer_email,
+                    on_change=C.set_customer_email,
+                    type="email",
+                    placeholder="Email for updates (optional)",
+                    aria_label="Email",
+                    size="3",
+                    width="100%",
+                    id="customer-email",
+                    auto_complete="email",
+                ),
+                rx.text("How would you like it?", size="2", weight="medium"),
+                rx.segmented_control.root(
+                    *[
+                        rx.segmented_control.item(label, value=value)
+                        for value, label in DINING_CHOICES
+                    ],
+                    value=C.dining,
+                    on_change=C.set_dining,
+                    width="100%",
+                    id="customer-dining",
+                ),
+                rx.text("How will you pay?", size="2", weight="medium"),
+                rx.radio_group.root(
+                    rx.vstack(
+                        rx.foreach(
+                            C.payment_choices,
+                            lambda c: rx.hstack(
+                                rx.radio_group.item(value=c[0], id="pay-" + c[0]),
+                                rx.text(c[1]),
+                                align="center",
+                            ),
+                        ),
+                    ),
+                    value=C.payment,
+                    on_change=C.set_payment,
+                    aria_label="Payment method",
+                ),
+                rx.cond(
+                    C.error != "",
+                    rx.callout(
+                        C.error,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        role="alert",
+                        width="100%",
+                    ),
+                ),
+                rx.button(
+                    rx.cond(
+                        C.payment == "online", "Pay " + t["total"], "Place order · " + t["total"]
+                    ),
+                    on_click=C.place,
+                    size="4",
+                    width="100%",
+                    color_scheme="green",
+                    id="place-order",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.dialog.close(
+                rx.icon_button(
+                    rx.icon("x"),
+                    variant="ghost",
+                    aria_label="Close",
+                    on_click=C.close_checkout,
+                    position="absolute",
+                    top="12px",
+                    right="12px",
+                ),
+            ),
+            max_width="480px",
+            position="relative",
+        ),
+        open=C.checkout_open,
+        on_open_change=lambda _open: C.close_checkout,
+    )
+
+
+def cart_bar() -> rx.Component:
+    return rx.cond(
+        C.cart.length() > 0,
+        rx.box(
+            rx.button(
+                rx.badge(C.cart_count, variant="solid", color_scheme="gray", radius="full"),
+                "View order",
+                rx.spacer(),
+                C.totals["total"],
+                on_click=C.open_checkout,
+                size="4",
+                width="100%",
+                id="view-order",
+            ),
+            class_name="cart-bar",
+        ),
+    )
+
+
+def menu_page() -> rx.Component:
+    return rx.box(
+        heartbeat(C.heartbeat),
+        rx.cond(
+            C.found,
+            rx.box(
+                truck_header(C.business_name, C.truck_name, C.logo_url),
+                rx.cond(
+                    C.paused,
+                    rx.callout(
+                        "We're very busy and not taking new orders for a few minutes.",
+                        icon="clock",
+                        color_scheme="amber",
+                        margin="0 14px",
+                    ),
+                ),
+                rx.box(
+                    category_pills(C.categories, C.category_id, C.choose_category),
+                    diet_filter(),
+                    class_name="sticky-tabs",
+                ),
+                rx.vstack(
+                    rx.foreach(C.shown_items_filtered, lambda item: item_card(item, C.open_item)),
+                    rx.cond(
+                        C.shown_items_filtered.length() == 0,
+                        rx.text("Nothing here matches that filter.", color_scheme="gray"),
+                    ),
+                    spacing="3",
+                    padding="0 14px 110px",
+                    width="100%",
+                ),
+                item_picker(
+                    C.picking,
+                    C.picked,
+                    C.pick_qty,
+                    C.pick_note,
+                    C.pick_error,
+                    on_toggle=C.toggle_option,
+                    on_qty=C.set_pick_qty,
+                    on_note=C.set_pick_note,
+                    on_add=C.add_to_cart,
+                    on_close=C.close_item,
+                ),
+                checkout_sheet(),
+                cart_bar(),
+            ),
+            rx.center(
+                rx.vstack(
+                    rx.heading("This truck isn't here"),
+                    rx.text("Check the QR code or ask the crew."),
+                    align="center",
+                ),
+                min_height="80vh",
+            ),
+        ),
+        class_name="customer-page",
+    )
+
+
+def stage_step(step: StageStep) -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            rx.cond(step.done, rx.icon("check", size=16, color="white")),
+            class_name=rx.cond(
+                step.current, "step-dot current", rx.cond(step.done, "step-dot done", "step-dot")
+            ),
+        ),
+        rx.text(
+            step.label,
+            weight=rx.cond(step.current, "bold", "regular"),
+            color_scheme=rx.cond(step.done, "gray", "gray"),
+            size="4",
+            class_name=rx.cond(step.done, "step-label done", "step-label"),
+        ),
+        align="center",
+        class_name="step",
+    )
+
+
+def tracker_line(line: TrackerLine) -> rx.Component:
+    return rx.hstack(
+        rx.text(line.quantity, "×", weight="bold", min_width="2em"),
+        rx.vstack(
+            rx.text(line.name),
+            rx.cond(line.options != "", rx.text(line.options, size="1", color_scheme="gray")),
+            spacing="0",
+            flex="1",
+        ),
+        rx.text(line.total),
+        width="100%",
+    )
+
+
+def tracker_page() -> rx.Component:
+    v = T.view
+    return rx.box(
+        heartbeat(T.heartbeat),
+        rx.cond(
+            v.found,
+            rx.vstack(
+                rx.text(v.business_name, " · ", v.truck_name, size="2", color_scheme="gray"),
+                rx.text("Order", size="3", color_scheme="gray"),
+                rx.heading(
+                    "#", v.number, size="9", class_name="tracker-number", id="tracker-number"
+                ),
+                rx.cond(
+                    v.closed,
+                    rx.callout(
+                        v.stage_label + rx.cond(v.close_reason != "", ": " + v.close_reason, ""),
+                        icon="circle-x",
+                        color_scheme="red",
+                        size="3",
+                        width="100%",
+                        id="tracker-closed",
+                    ),
+                    rx.cond(
+                        v.awaiting_payment,
+                        rx.callout(
+                            "Waiting for your payment to be confirmed…",
+                            icon="credit-card",
+                            color_scheme="amber",
+                            width="100%",
+                        ),
+                        rx.vstack(
+                            rx.text(v.expected_ready, size="5", weight="bold", id="expected-ready"),
+                            rx.vstack(
+                                rx.foreach(v.steps, stage_step),
+                                spacing="3",
+                                class_name="steps",
+                                id="tracker-steps",
+                            ),
+                            width="100%",
+                            spacing="4",
+                        ),
+                    ),
+                ),
+                rx.card(
+                    rx.vstack(
+                        rx.foreach(v.lines, tracker_line),
+                        rx.divider(),
+                        rx.hstack(
+                            rx.text("Total", weight="bold"),
+                            rx.spacer(),
+                            rx.text(v.total, weight="bold"),
+                            width="100%",
+                        ),
+                        rx.cond(
+                            v.gst != "",
+                            rx.text("Includes GST ", v.gst, size="1", color_scheme="gray"),
+                        ),
+                        rx.text(
+                            v.dining_label, " · ", v.payment_label, size="2", color_scheme="gray"
+                        ),
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+                rx.text(
+                    "This page updates by itself. Keep it open or bookmark it.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                spacing="4",
+                padding="24px 18px",
+                max_width="520px",
+                margin="0 auto",
+                width="100%",
+            ),
+            rx.center(
+                rx.vstack(
+                    rx.heading("Order not found"),
+                    rx.text("Check the link from your confirmation."),
+                    align="center",
+                ),
+                min_height="80vh",
+            ),
+        ),
+        class_name="tracker-page",
+    )

@@ -1,0 +1,237 @@
+"""A cart built from a truck's effective menu: shared by the walk-in counter and customers."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import reflex as rx
+
+from cliqmenu.db import session_scope
+from cliqmenu.menu_view import CategoryView, ItemView
+from cliqmenu.models import Business, DiningMethod, PaymentMethod, Truck
+from cliqmenu.services import orders, pricing
+from cliqmenu.services.menu import effective_menu
+
+DINING_CHOICES = [[m.value, m.label] for m in DiningMethod]
+
+
+@dataclass
+class CartLine:
+    item_id: int
+    name: str
+    option_ids: list[int]
+    options: str
+    quantity: int
+    note: str
+    total: str
+    total_cents: int
+
+
+class CartMixin(rx.State, mixin=True):
+    """Menu browsing, the customization picker, the cart and its totals."""
+
+    truck_name: str = ""
+    categories: list[CategoryView] = []
+    category_id: int = 0
+    picking: list[ItemView] = []
+    picked: dict[str, list[int]] = {}
+    pick_qty: int = 1
+    pick_note: str = ""
+    pick_error: str = ""
+    cart: list[CartLine] = []
+    customer_name: str = ""
+    customer_email: str = ""
+    dining: str = DiningMethod.TAKEAWAY.value
+    payment: str = PaymentMethod.CASH_AT_COUNTER.value
+    payment_choices: list[list[str]] = []
+    totals: dict[str, str] = {}
+    error: str = ""
+    _truck_id: int = 0
+    _cart_key: str = ""
+
+    @rx.var
+    def shown_items(self) -> list[ItemView]:
+        for category in self.categories:
+            if category.id == self.category_id:
+                return category.items
+        return []
+
+    @rx.event
+    def choose_category(self, category_id: int):
+        self.category_id = int(category_id)
+
+    @rx.event
+    def open_item(self, item_id: int):
+        item = self._item(int(item_id))
+        if item is None or not item.in_stock:
+            return rx.toast.error("That item is out of stock.")
+        self.picking = [item]
+        # Every group has an entry (the page reads each); single-choice required groups start on
+        # their first option in stock.
+        self.picked = {
+            str(g.id): [o.id for o in g.options if o.in_stock][:1]
+            if g.single and g.required
+            else []
+            for g in item.groups
+        }
+        self.pick_qty, self.pick_note, self.pick_error = 1, "", ""
+        return None
+
+    @rx.event
+    def close_item(self):
+        self.picking = []
+
+    @rx.event
+    def toggle_option(self, group_id: int, option_id: int):
+        if not self.picking:
+            return
+        group = next((g for g in self.picking[0].groups if g.id == int(group_id)), None)
+        if group is None:
+            return
+        chosen = list(self.picked.get(str(group.id), []))
+        option_id = int(option_id)
+        if group.single:
+            chosen = [] if chosen == [option_id] and not group.required else [option_id]
+        elif option_id in chosen:
+            chosen.remove(option_id)
+        elif len(chosen) < group.max_choices:
+            chosen.append(option_id)
+        else:
+            self.pick_error = f"Choose at most {group.max_choices} for {group.name}."
+            return
+        self.pick_error = ""
+        self.picked = {**self.picked, str(group.id): chosen}
+
+    @rx.event
+    def set_pick_qty(self, delta: int):
+        self.pick_qty = min(orders.MAX_QUANTITY, max(1, self.pick_qty + int(delta)))
+
+    @rx.event
+    def set_pick_note(self, value: str):
+        self.pick_note = str(value)[: orders.MAX_NOTE]
+
+    @rx.event
+    def add_to_cart(self):
+        if not self.picking:
+            return
+        item = self.picking[0]
+        chosen_ids: list[int] = []
+        names, delta_cents = [], 0
+        for group in item.groups:
+            chosen = self.picked.get(str(group.id), [])
+            least = max(group.min_choices, 1 if group.required else 0)
+            if len(chosen) < least:
+                self.pick_error = f"Choose {group.name}."
+                return
+            chosen_ids += chosen
+        with session_scope() as session:
+            truck = session.get(Truck, self._truck_id)
+            menu = effective_menu(session, truck)
+            business = session.get(Business, truck.business_id)
+        for option_id in chosen_ids:
+            found = menu.option(item.id, option_id)
+            if found:
+                names.append(found[1].name)
+                delta_cents += found[1].price_delta_cents
+        current = menu.items.get(item.id)
+        if current is None or not current.in_stock:
+            self.pick_error = f"Sorry, {item.name} is out of stock."
+            return
+        unit = current.price_cents + delta_cents
+        self.cart = [
+            *self.cart,
+            CartLine(
+                item_id=item.id,
+                name=item.name,
+                option_ids=chosen_ids,
+                options=", ".join(names),
+                quantity=self.pick_qty,
+                note=self.pick_note.strip(),
+                total=pricing.format_cents(unit * self.pick_qty, business.currency),
+                total_cents=unit * self.pick_qty,
+            ),
+        ]
+        self.picking = []
+        self._retotal(business)
+
+    @rx.event
+    def remove_line(self, index: int):
+        self.cart = [line for i, line in enumerate(self.cart) if i != int(index)]
+        self._retotal()
+
+    @rx.event
+    def set_customer_name(self, value: str):
+        self.customer_name = str(value)[:80]
+
+    @rx.event
+    def set_customer_email(self, value: str):
+        self.customer_email = str(value)[:254]
+
+    @rx.event
+    def set_dining(self, value: str | list[str]):
+        if isinstance(value, str) and value in {m.value for m in DiningMethod}:
+            self.dining = value
+
+    @rx.event
+    def set_payment(self, value: str):
+        if value in {choice[0] for choice in self.payment_choices}:
+            self.payment = value
+            self._retotal()
+
+    def _item(self, item_id: int) -> ItemView | None:
+        for category in self.categories:
+            for item in category.items:
+                if item.id == item_id:
+                    return item
+        return None
+
+    def _retotal(self, business: Business | None = None) -> None:
+        if business is None:
+            with session_scope() as session:
+                truck = session.get(Truck, self._truck_id)
+                business = session.get(Business, truck.business_id) if truck else None
+        if business is None:
+            return
+        totals = pricing.price(
+            subtotal_cents=sum(line.total_cents for line in self.cart),
+            discount_kind=None,
+            discount_value=0,
+            surcharge_bp=pricing.surcharge_bp_for(
+                PaymentMethod(self.payment),
+                business.card_surcharge_bp,
+                business.online_surcharge_bp,
+            ),
+            gst_registered=business.gst_registered,
+        )
+        money = lambda cents: pricing.format_cents(cents, business.currency)  # noqa: E731
+        self.totals = {
+            "subtotal": money(totals.subtotal_cents),
+            "surcharge": money(totals.surcharge_cents) if totals.surcharge_cents else "",
+            "total": money(totals.total_cents),
+            "gst": money(totals.gst_cents) if totals.gst_cents else "",
+        }
+
+    def _order_request(self, default_name: str = "") -> orders.OrderRequest:
+        """The cart as an order; one idempotency key per cart, so a double tap sends one order."""
+        self._cart_key = self._cart_key or uuid.uuid4().hex
+        return orders.OrderRequest(
+            customer_name=self.customer_name.strip() or default_name,
+            customer_email=self.customer_email.strip() or None,
+            dining_method=DiningMethod(self.dining),
+            payment_method=PaymentMethod(self.payment),
+            idempotency_key=self._cart_key,
+            lines=[
+                orders.LineRequest(
+                    item_id=line.item_id,
+                    quantity=line.quantity,
+                    option_ids=line.option_ids,
+                    note=line.note,
+                )
+                for line in self.cart
+            ],
+        )
+
+    def _clear_cart(self) -> None:
+        self.cart, self._cart_key, self.error = [], "", ""
+        self._retotal()
