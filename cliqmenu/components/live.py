@@ -6,11 +6,13 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 HEARTBEAT_MS = 5000
+# Customers' phones beat less often: hundreds may watch one truck's menu at a festival.
+CUSTOMER_HEARTBEAT_MS = 20000
 
 
-def heartbeat(on_beat) -> rx.Component:
+def heartbeat(on_beat, interval_ms: int = HEARTBEAT_MS) -> rx.Component:
     """Sends ``on_beat`` every few seconds: keeps the screen's state alive and registered."""
-    return rx.moment(interval=HEARTBEAT_MS, on_change=on_beat, display="none")
+    return rx.moment(interval=interval_ms, on_change=on_beat, display="none")
 
 
 def live_badge(last_sync_ms: rx.Var) -> rx.Component:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.live import heartbeat
+from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS, heartbeat
 from cliqmenu.components.menu_picker import category_pills, item_card, item_picker
 from cliqmenu.state.cart import DINING_CHOICES, CartLine
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
@@ -213,7 +213,7 @@ def cart_bar() -> rx.Component:
 
 def menu_page() -> rx.Component:
     return rx.box(
-        heartbeat(C.heartbeat),
+        heartbeat(C.heartbeat, CUSTOMER_HEARTBEAT_MS),
         rx.cond(
             C.found,
             rx.box(
@@ -307,7 +307,7 @@ def tracker_line(line: TrackerLine) -> rx.Component:
 def tracker_page() -> rx.Component:
     v = T.view
     return rx.box(
-        heartbeat(T.heartbeat),
+        heartbeat(T.heartbeat, CUSTOMER_HEARTBEAT_MS),
         rx.cond(
             v.found,
             rx.vstack(

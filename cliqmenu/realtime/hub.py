@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cliqmenu.db import session_scope
-from cliqmenu.realtime.registry import get_registry
+from cliqmenu.realtime.registry import get_registry, max_age_seconds
 
 log = logging.getLogger("cliqmenu.realtime")
 
@@ -32,13 +32,22 @@ class Audience:
 
 # kind -> (state class, builder(session, key) -> view); filled by the states that show them.
 _VIEWS: dict[str, tuple[type, Callable[[Any, Any], Any]]] = {}
+# kind -> how often its screens send a heartbeat (seconds); staff screens use the default.
+_HEARTBEATS: dict[str, float] = {}
 _running: dict[str, asyncio.Task] = {}
 _again: set[str] = set()
 _pending: set[asyncio.Task] = set()
 
 
-def register_view(kind: str, state_cls: type, builder: Callable[[Any, Any], Any]) -> None:
+def register_view(
+    kind: str,
+    state_cls: type,
+    builder: Callable[[Any, Any], Any],
+    heartbeat_seconds: float | None = None,
+) -> None:
     _VIEWS[kind] = (state_cls, builder)
+    if heartbeat_seconds:
+        _HEARTBEATS[kind] = heartbeat_seconds
 
 
 async def subscribe(audience: Audience, token: str) -> None:
@@ -56,8 +65,11 @@ def _app():
 
 
 async def _push_round(audience: Audience) -> None:
+    if audience.kind not in _VIEWS:  # no screen shows this kind (yet): nothing to push
+        return
     state_cls, builder = _VIEWS[audience.kind]
-    tokens = await get_registry().tokens(str(audience))
+    max_age = max_age_seconds(_HEARTBEATS.get(audience.kind))
+    tokens = await get_registry().tokens(str(audience), max_age)
     if not tokens:
         return
     # The version is taken before reading, so a view read later always wins on the screen.

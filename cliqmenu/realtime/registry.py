@@ -11,14 +11,14 @@ from cliqmenu.settings import get_settings
 MISSED_HEARTBEATS = 3
 
 
-def max_age_seconds() -> float:
-    return get_settings().heartbeat_seconds * MISSED_HEARTBEATS + 2
+def max_age_seconds(heartbeat_seconds: float | None = None) -> float:
+    return (heartbeat_seconds or get_settings().heartbeat_seconds) * MISSED_HEARTBEATS + 2
 
 
 class Registry(Protocol):
     async def add(self, audience: str, token: str) -> None: ...
     async def remove(self, audience: str, token: str) -> None: ...
-    async def tokens(self, audience: str) -> list[str]: ...
+    async def tokens(self, audience: str, max_age: float | None = None) -> list[str]: ...
 
 
 class MemoryRegistry:
@@ -31,9 +31,9 @@ class MemoryRegistry:
     async def remove(self, audience: str, token: str) -> None:
         self._seen.get(audience, {}).pop(token, None)
 
-    async def tokens(self, audience: str) -> list[str]:
+    async def tokens(self, audience: str, max_age: float | None = None) -> list[str]:
         seen = self._seen.get(audience, {})
-        oldest = time.monotonic() - max_age_seconds()
+        oldest = time.monotonic() - (max_age or max_age_seconds())
         for token in [t for t, at in seen.items() if at < oldest]:
             del seen[token]
         return list(seen)
@@ -52,14 +52,14 @@ class RedisRegistry:
     async def add(self, audience: str, token: str) -> None:
         key = self._key(audience)
         await self._redis.zadd(key, {token: time.time()})
-        await self._redis.expire(key, int(max_age_seconds()) * 4)
+        await self._redis.expire(key, 3600)
 
     async def remove(self, audience: str, token: str) -> None:
         await self._redis.zrem(self._key(audience), token)
 
-    async def tokens(self, audience: str) -> list[str]:
+    async def tokens(self, audience: str, max_age: float | None = None) -> list[str]:
         key = self._key(audience)
-        await self._redis.zremrangebyscore(key, 0, time.time() - max_age_seconds())
+        await self._redis.zremrangebyscore(key, 0, time.time() - (max_age or max_age_seconds()))
         return [t.decode() for t in await self._redis.zrange(key, 0, -1)]
 
 

@@ -153,6 +153,7 @@ class AcceptFormState(rx.State):
     @rx.event
     async def accept(self):
         try:
+            await authorize(self, MANAGERS)
             kind, value = parse_discount(self.discount_kind, self.discount_text)
             changes = lifecycle.AcceptChanges(
                 prep_minutes=int(self.prep_minutes or 0),
@@ -163,8 +164,10 @@ class AcceptFormState(rx.State):
                 kitchen_note=self.kitchen_note,
                 internal_note=self.internal_note,
             )
-        except (DomainError, ValueError) as error:
-            return refuse(DomainError(str(error)))
+        except DomainError as error:
+            return refuse(error)
+        except ValueError:
+            return refuse(DomainError("Open the order again: the form is incomplete."))
         order_id = self.order_id
         result = await run_order_action(
             self,

@@ -35,10 +35,13 @@ class SessionState(rx.State):
         """The signed-in member with one of ``roles`` (Owner always passes), else Forbidden."""
         with session_scope() as session:
             member = staff.member_for_token(session, self.session_token)
-            staff.require_role(member, *roles)
-        self.member_name, self.role = member.name, member.role.value
-        self.role_label, self.is_owner = member.role.label, member.role == Role.OWNER
-        return member
+        # Who is signed in is kept even when the role does not fit, so a page can send them
+        # to their own view; a gone session clears it.
+        self.member_name = member.name if member else ""
+        self.role = member.role.value if member else ""
+        self.role_label = member.role.label if member else ""
+        self.is_owner = bool(member and member.role == Role.OWNER)
+        return staff.require_role(member, *roles)
 
     def _chosen_truck_id(self) -> int | None:
         return int(self.truck_choice) if self.truck_choice.isdigit() else None

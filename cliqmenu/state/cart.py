@@ -11,6 +11,7 @@ from cliqmenu.db import session_scope
 from cliqmenu.menu_view import CategoryView, ItemView
 from cliqmenu.models import Business, DiningMethod, PaymentMethod, Truck
 from cliqmenu.services import orders, pricing
+from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 
 DINING_CHOICES = [[m.value, m.label] for m in DiningMethod]
@@ -113,7 +114,7 @@ class CartMixin(rx.State, mixin=True):
 
     @rx.event
     def add_to_cart(self):
-        if not self.picking:
+        if not self.picking or not self._truck_id:
             return
         item = self.picking[0]
         chosen_ids: list[int] = []
@@ -211,6 +212,13 @@ class CartMixin(rx.State, mixin=True):
             "total": money(totals.total_cents),
             "gst": money(totals.gst_cents) if totals.gst_cents else "",
         }
+
+    def _truck(self, session) -> Truck:
+        """The truck this page was opened for; a page that was never loaded has none."""
+        truck = session.get(Truck, self._truck_id) if self._truck_id else None
+        if truck is None:
+            raise DomainError("Open this page again.")
+        return truck
 
     def _order_request(self, default_name: str = "") -> orders.OrderRequest:
         """The cart as an order; one idempotency key per cart, so a double tap sends one order."""

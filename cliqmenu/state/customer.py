@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.db import session_scope
 from cliqmenu.menu_view import CategoryView, ItemView, menu_view
 from cliqmenu.models import Business, OrderSource, PaymentMethod, Stage, Truck, utcnow
@@ -137,7 +138,7 @@ class CustomerMenuState(CartMixin, rx.State):
         request = self._order_request()
         try:
             with session_scope() as session:
-                truck = session.get(Truck, self._truck_id)
+                truck = self._truck(session)
                 order, _created = orders.place_order(
                     session, truck=truck, request=request, source=OrderSource.CUSTOMER
                 )
@@ -196,5 +197,5 @@ class TrackerState(rx.State):
         self._version, self.view = version, view
 
 
-register_view("menu", CustomerMenuState, truck_menu)
-register_view("tracker", TrackerState, tracker_view)
+register_view("menu", CustomerMenuState, truck_menu, heartbeat_seconds=CUSTOMER_HEARTBEAT_MS / 1000)
+register_view("tracker", TrackerState, tracker_view, heartbeat_seconds=CUSTOMER_HEARTBEAT_MS / 1000)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
-from cliqmenu.models import Stage
+from cliqmenu.models import Role, Stage
 from cliqmenu.realtime.hub import register_view
 from cliqmenu.services import lifecycle
 from cliqmenu.state.accept_form import AcceptFormState
@@ -28,8 +30,8 @@ TABS = [
 class ManagerState(LiveScreen, rx.State):
     """Live orders of the manager's truck, by stage."""
 
-    audience_kind = "manager"
-    roles = MANAGERS
+    audience_kind: ClassVar[str] = "manager"
+    roles: ClassVar[tuple[Role, ...]] = MANAGERS
 
     received: list[OrderCard] = []
     in_progress: list[OrderCard] = []

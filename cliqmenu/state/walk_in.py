@@ -6,7 +6,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.menu_view import menu_view
-from cliqmenu.models import Business, OrderSource, PaymentMethod, Truck
+from cliqmenu.models import Business, OrderSource, PaymentMethod
 from cliqmenu.routes import MANAGE
 from cliqmenu.services import orders, staff
 from cliqmenu.services.errors import DomainError
@@ -57,7 +57,7 @@ class WalkInState(CartMixin, rx.State):
         try:
             member = await authorize(self, MANAGERS)
             with session_scope() as session:
-                truck = session.get(Truck, self._truck_id)
+                truck = self._truck(session)
                 order, _created = orders.place_order(
                     session,
                     truck=truck,

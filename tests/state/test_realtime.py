@@ -1,0 +1,203 @@
+"""The push side of a live screen: the version guard, and the registry's pruning by age."""
+
+from __future__ import annotations
+
+import pytest
+import reflex as rx
+
+from cliqmenu.realtime import Audience, registry
+from cliqmenu.realtime.registry import MemoryRegistry, max_age_seconds
+from cliqmenu.state.kitchen import KitchenState
+from cliqmenu.state.manager import ManagerState
+from cliqmenu.views import KitchenBoard, KitchenCard, ManagerBoard, OrderCard
+from tests.state.support import substate
+
+TRUCK = 7
+
+
+def card(number: int) -> OrderCard:
+    return OrderCard(
+        id=number,
+        number=number,
+        stage="received",
+        stage_label="Received",
+        customer_name=f"Customer {number}",
+        customer_email="",
+        customer_phone="",
+        dining_method="takeaway",
+        dining_label="Takeaway",
+        payment_method="cash_at_counter",
+        payment_label="Cash at Counter",
+        payment_status="unpaid",
+        source="api",
+        placed_at_ms=0,
+        accepted_at_ms=0,
+        promised_at_ms=0,
+        prep_minutes=0,
+        subtotal="$12.00",
+        discount="$0.00",
+        surcharge="$0.00",
+        total="$12.00",
+        gst="$1.09",
+        subtotal_cents=1200,
+        kitchen_note="",
+        internal_note="",
+        close_reason="",
+        refund_needed=False,
+    )
+
+
+def view(*numbers: int, truck: int = TRUCK) -> ManagerBoard:
+    return ManagerBoard(truck_id=truck, received=[card(n) for n in numbers])
+
+
+@pytest.fixture
+def board() -> ManagerState:
+    """A manager board that shows truck 7 at version 1000, with order #1 Received."""
+    root = rx.State(_reflex_internal_init=True)
+    state = substate(root, ManagerState)
+    state._truck_id = TRUCK
+    state._version = 1000
+    state.received = [card(1)]
+    state.last_sync_ms = 0
+    return state
+
+
+def shown(state: ManagerState) -> list[int]:
+    return [c.number for c in state.received]
+
+
+async def test_a_newer_view_of_the_truck_shown_is_taken(board: ManagerState) -> None:
+    await board._receive_view(Audience("manager", TRUCK), view(1, 2), 1001)
+
+    assert shown(board) == [1, 2]
+    assert board._version == 1001
+    assert board.last_sync_ms > 0
+    assert board.counts["received"] == 2
+
+
+@pytest.mark.parametrize("version", [999, 1000], ids=["older", "same"])
+async def test_an_older_or_repeated_view_is_ignored(board: ManagerState, version: int) -> None:
+    """Two workers may push one audience at once; the later read must win on the screen."""
+    await board._receive_view(Audience("manager", TRUCK), view(), version)
+
+    assert shown(board) == [1]
+    assert board._version == 1000
+    assert board.last_sync_ms == 0
+
+
+@pytest.mark.parametrize(
+    "audience",
+    [Audience("manager", TRUCK + 1), Audience("kitchen", TRUCK)],
+    ids=["another truck", "another audience kind"],
+)
+async def test_a_view_for_another_audience_is_ignored(
+    board: ManagerState, audience: Audience
+) -> None:
+    """A tab that switched trucks may still be registered under the old one for a while."""
+    await board._receive_view(audience, view(5, 6, truck=audience.key), 2000)
+
+    assert shown(board) == [1]
+    assert board._version == 1000
+
+
+async def test_versions_are_kept_per_screen_after_a_taken_push(board: ManagerState) -> None:
+    await board._receive_view(Audience("manager", TRUCK), view(1, 2, 3), 3000)
+    await board._receive_view(Audience("manager", TRUCK), view(1), 2500)  # a late, older round
+
+    assert shown(board) == [1, 2, 3]
+
+
+async def test_the_kitchen_display_has_the_same_guard() -> None:
+    root = rx.State(_reflex_internal_init=True)
+    kitchen = substate(root, KitchenState)
+    kitchen._truck_id, kitchen._version = TRUCK, 50
+    pushed = KitchenBoard(
+        truck_id=TRUCK,
+        cards=[
+            KitchenCard(
+                id=9,
+                number=9,
+                stage="in_progress",
+                customer_first_name="Kai",
+                dining_label="Takeaway",
+                accepted_at_ms=0,
+                prep_minutes=10,
+                warn_ms=0,
+                late_ms=0,
+                kitchen_note="",
+                cancelled=False,
+            )
+        ],
+        recallable=[3],
+    )
+
+    await kitchen._receive_view(Audience("manager", TRUCK), pushed, 60)
+    await kitchen._receive_view(Audience("kitchen", TRUCK), pushed, 40)
+    assert kitchen.cards == [] and kitchen.recallable == []
+
+    await kitchen._receive_view(Audience("kitchen", TRUCK), pushed, 60)
+    assert [c.number for c in kitchen.cards] == [9] and kitchen.recallable == [3]
+    assert kitchen.open_count == 1
+
+
+class Clock:
+    """A stand-in for time.monotonic that only moves when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(registry.time, "monotonic", clock)
+    return clock
+
+
+def test_max_age_is_three_heartbeats_and_a_margin(configure) -> None:
+    assert max_age_seconds() == 5 * 3 + 2
+    configure(heartbeat_seconds=10)
+    assert max_age_seconds() == 10 * 3 + 2
+
+
+async def test_the_registry_drops_tokens_not_seen_for_longer_than_max_age(clock: Clock) -> None:
+    tokens = MemoryRegistry()
+    await tokens.add("manager:7", "quiet")
+    clock.now += 10
+    await tokens.add("manager:7", "beating")
+    await tokens.add("kitchen:7", "quiet")  # another audience keeps its own time
+
+    clock.now += max_age_seconds() - 10  # "quiet" on manager:7 is now exactly max_age old
+    assert await tokens.tokens("manager:7") == ["quiet", "beating"]
+
+    clock.now += 0.5
+    assert await tokens.tokens("manager:7") == ["beating"]
+    assert await tokens.tokens("kitchen:7") == ["quiet"]
+
+
+async def test_a_heartbeat_keeps_a_token_registered(clock: Clock) -> None:
+    tokens = MemoryRegistry()
+    await tokens.add("manager:7", "tab")
+    for _ in range(10):
+        clock.now += max_age_seconds() - 1
+        await tokens.add("manager:7", "tab")  # what on_load and every heartbeat do
+        assert await tokens.tokens("manager:7") == ["tab"]
+
+    clock.now += max_age_seconds() + 1
+    assert await tokens.tokens("manager:7") == []
+
+
+async def test_remove_and_unknown_audiences(clock: Clock) -> None:
+    tokens = MemoryRegistry()
+    await tokens.add("manager:7", "a")
+    await tokens.add("manager:7", "b")
+    await tokens.remove("manager:7", "a")
+    await tokens.remove("manager:7", "never-added")
+    await tokens.remove("no-such-audience", "a")
+
+    assert await tokens.tokens("manager:7") == ["b"]
+    assert await tokens.tokens("no-such-audience") == []
