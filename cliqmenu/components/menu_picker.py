@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.menu_view import CategoryView, GroupView, ItemView, OptionView
+from cliqmenu.state.cart import CartLine
 
 
 def category_pills(categories, selected, on_choose) -> rx.Component:
@@ -196,4 +197,29 @@ def item_picker(
     )
 
 
-__all__ = ["CategoryView", "category_pills", "item_card", "item_picker"]
+def cart_line(line: CartLine, index, on_remove) -> rx.Component:
+    """One line of a cart, with a remove button."""
+    return rx.hstack(
+        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
+        rx.vstack(
+            rx.text(line.name, weight="medium"),
+            rx.cond(line.options != "", rx.text(line.options, size="1", color_scheme="gray")),
+            rx.cond(line.note != "", rx.text(line.note, size="1", color_scheme="orange")),
+            spacing="0",
+            align="start",
+            flex="1",
+        ),
+        rx.text(line.total),
+        rx.icon_button(
+            rx.icon("trash-2", size=16),
+            on_click=on_remove(index),
+            variant="ghost",
+            color_scheme="red",
+            aria_label="Remove " + line.name,
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+__all__ = ["CategoryView", "cart_line", "category_pills", "item_card", "item_picker"]

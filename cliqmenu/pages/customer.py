@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS, heartbeat
-from cliqmenu.components.menu_picker import category_pills, item_card, item_picker
-from cliqmenu.state.cart import DINING_CHOICES, CartLine
+from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
+from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.tracker_view import StageStep, TrackerLine
 
@@ -55,30 +55,6 @@ def diet_filter() -> rx.Component:
     )
 
 
-def cart_line(line: CartLine, index) -> rx.Component:
-    return rx.hstack(
-        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
-        rx.vstack(
-            rx.text(line.name, weight="medium"),
-            rx.cond(line.options != "", rx.text(line.options, size="1", color_scheme="gray")),
-            rx.cond(line.note != "", rx.text(line.note, size="1", color_scheme="orange")),
-            spacing="0",
-            align="start",
-            flex="1",
-        ),
-        rx.text(line.total),
-        rx.icon_button(
-            rx.icon("trash-2", size=16),
-            on_click=C.remove_line(index),
-            variant="ghost",
-            color_scheme="red",
-            aria_label="Remove " + line.name,
-        ),
-        width="100%",
-        align="start",
-    )
-
-
 def money_line(label, value, strong: bool = False) -> rx.Component:
     weight = "bold" if strong else "regular"
     return rx.hstack(
@@ -92,7 +68,7 @@ def checkout_sheet() -> rx.Component:
         rx.dialog.content(
             rx.vstack(
                 rx.dialog.title("Your order", margin="0"),
-                rx.foreach(C.cart, cart_line),
+                rx.foreach(C.cart, lambda line, i: cart_line(line, i, C.remove_line)),
                 rx.divider(),
                 money_line("Subtotal", t["subtotal"]),
                 rx.cond(t["surcharge"] != "", money_line("Card surcharge", t["surcharge"])),

@@ -5,36 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.layout import staff_header
-from cliqmenu.components.menu_picker import category_pills, item_card, item_picker
+from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
 from cliqmenu.routes import MANAGE
-from cliqmenu.state.cart import DINING_CHOICES, CartLine
+from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.walk_in import WalkInState
 
 W = WalkInState
-
-
-def cart_line(line: CartLine, index) -> rx.Component:
-    return rx.hstack(
-        rx.text(line.quantity, "×", weight="bold", min_width="2.2em"),
-        rx.vstack(
-            rx.text(line.name, weight="medium"),
-            rx.cond(line.options != "", rx.text(line.options, size="1", color_scheme="gray")),
-            rx.cond(line.note != "", rx.text(line.note, size="1", color_scheme="orange")),
-            spacing="0",
-            align="start",
-            flex="1",
-        ),
-        rx.text(line.total),
-        rx.icon_button(
-            rx.icon("trash-2", size=16),
-            on_click=W.remove_line(index),
-            variant="ghost",
-            color_scheme="red",
-            aria_label="Remove " + line.name,
-        ),
-        width="100%",
-        align="start",
-    )
 
 
 def select(label: str, value, on_change, choices, element_id: str) -> rx.Component:
@@ -59,7 +35,11 @@ def order_panel() -> rx.Component:
             rx.heading("This order", size="4"),
             rx.cond(
                 W.cart.length() > 0,
-                rx.vstack(rx.foreach(W.cart, cart_line), width="100%", spacing="2"),
+                rx.vstack(
+                    rx.foreach(W.cart, lambda line, i: cart_line(line, i, W.remove_line)),
+                    width="100%",
+                    spacing="2",
+                ),
                 rx.text("Tap items above to add them.", color_scheme="gray", size="2"),
             ),
             rx.divider(),
