@@ -4,7 +4,13 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from cliqmenu.api.orders import create_order
+from cliqmenu.api.payments import stripe_webhook
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=[Route("/api/trucks/{slug}/orders", create_order, methods=["POST"])])
+    return Starlette(
+        routes=[
+            Route("/api/trucks/{slug}/orders", create_order, methods=["POST"]),
+            Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
+        ]
+    )

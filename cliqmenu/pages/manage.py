@@ -8,6 +8,12 @@ from cliqmenu.components.accept_panel import accept_panel
 from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
 from cliqmenu.components.order_summary import order_summary
+from cliqmenu.components.refund_panel import (
+    cancel_with_refund,
+    paid_online,
+    refund_section,
+    reject_with_refund,
+)
 from cliqmenu.routes import HISTORY, WALK_IN
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.views import OrderCard
@@ -131,13 +137,17 @@ def reason_input() -> rx.Component:
 def reject_form(card: OrderCard) -> rx.Component:
     return rx.hstack(
         reason_input(),
-        rx.button(
-            "Reject",
-            on_click=S.reject(card.id),
-            color_scheme="red",
-            variant="soft",
-            size="3",
-            id="reject-order",
+        rx.cond(
+            paid_online(card),
+            reject_with_refund(card),
+            rx.button(
+                "Reject",
+                on_click=S.reject(card.id),
+                color_scheme="red",
+                variant="soft",
+                size="3",
+                id="reject-order",
+            ),
         ),
         width="100%",
     )
@@ -149,13 +159,17 @@ def moves_panel(card: OrderCard) -> rx.Component:
             card.stage != "delivered",
             rx.hstack(
                 reason_input(),
-                rx.button(
-                    "Cancel order",
-                    on_click=S.cancel(card.id, card.stage),
-                    color_scheme="red",
-                    variant="soft",
-                    size="3",
-                    id="cancel-order",
+                rx.cond(
+                    paid_online(card),
+                    cancel_with_refund(card),
+                    rx.button(
+                        "Cancel order",
+                        on_click=S.cancel(card.id, card.stage),
+                        color_scheme="red",
+                        variant="soft",
+                        size="3",
+                        id="cancel-order",
+                    ),
                 ),
                 width="100%",
             ),
@@ -188,6 +202,7 @@ def order_detail(card: OrderCard) -> rx.Component:
             align="center",
         ),
         order_summary(card),
+        refund_section(card),
         rx.divider(),
         rx.cond(
             card.stage == "received",

@@ -70,12 +70,14 @@ def truck_by_slug(session: Session, slug: str) -> Truck:
 
 def accepted_methods(truck: Truck, business: Business) -> list[PaymentMethod]:
     """Payment methods a truck offers now; Online only when Stripe is configured."""
+    from cliqmenu.payments import is_configured as stripe_configured
+
     methods = []
     if truck.accepts_cash:
         methods.append(PaymentMethod.CASH_AT_COUNTER)
     if truck.accepts_card:
         methods.append(PaymentMethod.CARD_AT_COUNTER)
-    if truck.accepts_online and business.stripe_secret_key:
+    if truck.accepts_online and stripe_configured(business):
         methods.append(PaymentMethod.ONLINE)
     return methods
 

@@ -1,0 +1,159 @@
+"""Stripe's webhook (POST /api/stripe/webhook) and the return page's payment check.
+
+The webhook is the only thing that may confirm a payment on its own, and only with a verified
+signature. Every event is safe to receive twice and in any order: its effects are
+compare-and-sets on the order and refund rows (a paid order stays paid once; a refund only
+moves forward), and the event id is written into the audit trail of what it changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlmodel import col, select
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from cliqmenu.db import session_scope
+from cliqmenu.models import Business, Order, PaymentMethod, PaymentStatus
+from cliqmenu.payments import (
+    GatewayError,
+    WebhookEvent,
+    WebhookSignatureError,
+    gateway_for,
+    verify_webhook,
+    webhook_secrets,
+)
+from cliqmenu.payments.gateway import checkout_session_info, refund_info
+from cliqmenu.realtime import Audience, publish
+from cliqmenu.services import payments, refunds
+from cliqmenu.services.errors import NotFound
+
+log = logging.getLogger("cliqmenu.payments")
+
+MAX_BODY = 512 * 1024
+PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+UNPAID_EVENTS = ("checkout.session.expired", "checkout.session.async_payment_failed")
+REFUND_EVENTS = ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated")
+
+
+async def _publish(truck_ids: set[int]) -> None:
+    """Push the fresh board to the trucks' managers; a failed push never fails the caller."""
+    for truck_id in truck_ids:
+        try:
+            await publish(Audience("manager", truck_id))
+        except Exception:
+            log.exception("publishing truck %s after a payment failed", truck_id)
+
+
+def _secrets() -> list[tuple[str, int | None]]:
+    with session_scope() as session:
+        businesses = list(
+            session.exec(select(Business).where(col(Business.stripe_webhook_secret).is_not(None)))
+        )
+        return webhook_secrets(businesses)
+
+
+def _truck_of(session, order_id: int) -> int:
+    return session.get(Order, order_id).truck_id
+
+
+def handle_event(event: WebhookEvent) -> set[int]:
+    """Apply a verified event; returns the trucks whose boards changed."""
+    touched: set[int] = set()
+    with session_scope() as session:
+        if event.type in PAID_EVENTS:
+            order, changed = payments.mark_paid(
+                session,
+                checkout=checkout_session_info(event.object),
+                business_id=event.business_id,
+                via="webhook",
+                event_id=event.id,
+            )
+            if order is not None and changed:
+                touched.add(order.truck_id)
+        elif event.type in UNPAID_EVENTS:
+            payments.expire_checkout(
+                session,
+                checkout=checkout_session_info(event.object),
+                business_id=event.business_id,
+                event_id=event.id,
+            )
+        elif event.type in REFUND_EVENTS or event.type == "charge.refunded":
+            found = (
+                (event.object.get("refunds") or {}).get("data") or []
+                if event.type == "charge.refunded"
+                else [event.object]
+            )
+            for data in found:
+                refund = refunds.settle_from_stripe(
+                    session,
+                    info=refund_info(data),
+                    business_id=event.business_id,
+                    event_id=event.id,
+                )
+                if refund is not None:
+                    touched.add(_truck_of(session, refund.order_id))
+    with session_scope() as session:
+        payments.expire_stale_orders(session)
+    return touched
+
+
+async def stripe_webhook(request: Request) -> JSONResponse:
+    payload = await request.body()
+    if len(payload) > MAX_BODY:
+        return JSONResponse({"error": "Too large."}, status_code=413)
+    signature = request.headers.get("stripe-signature")
+    try:
+        secrets = await asyncio.to_thread(_secrets)
+        event = verify_webhook(payload, signature, secrets)
+    except WebhookSignatureError as error:
+        log.warning("refused a Stripe webhook: %s", error)
+        return JSONResponse({"error": "Invalid signature."}, status_code=400)
+    # A database error answers 500, so Stripe delivers the event again later.
+    touched = await asyncio.to_thread(handle_event, event)
+    await _publish(touched)
+    return JSONResponse({"received": True, "type": event.type})
+
+
+def _confirm(public_id: str) -> tuple[bool, int | None, bool]:
+    with session_scope() as session:
+        try:
+            order, business = payments.order_for_checkout(session, public_id)
+        except NotFound:
+            return False, None, False
+        if order.payment_status != PaymentStatus.UNPAID:
+            return True, order.truck_id, False
+        checkout_id = order.stripe_checkout_session_id
+        if order.payment_method != PaymentMethod.ONLINE or not checkout_id:
+            return False, order.truck_id, False
+        gateway = gateway_for(business)
+        business_id, truck_id = business.id, order.truck_id
+    if gateway is None:
+        return False, truck_id, False
+    try:
+        checkout = gateway.retrieve_checkout_session(checkout_id)
+    except GatewayError as error:
+        log.warning("checking checkout %s failed: %s", checkout_id, error)
+        return False, truck_id, False
+    if not checkout.paid:
+        return False, truck_id, False
+    with session_scope() as session:
+        order, changed = payments.confirm_from_session(
+            session, checkout=checkout, business_id=business_id
+        )
+    return order is not None, truck_id, changed
+
+
+async def confirm_checkout(public_id: str) -> bool:
+    """Whether the order with this public id is paid, asking Stripe when we have not heard yet.
+
+    For the customer's return page: when the webhook is late, this retrieves the order's
+    Checkout Session from Stripe and, if Stripe says paid, marks the order paid exactly as the
+    webhook would (the redirect itself is never trusted). Safe to call any number of times.
+    """
+    paid, truck_id, changed = await asyncio.to_thread(_confirm, public_id)
+    if changed and truck_id is not None:
+        await _publish({truck_id})
+    return paid
