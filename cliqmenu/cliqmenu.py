@@ -9,14 +9,29 @@ from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
 from cliqmenu.pages.kds import kds_page
 from cliqmenu.pages.manage import manage_page
+from cliqmenu.pages.menu_editor import menu_editor_page
+from cliqmenu.pages.owner_business import business_page
+from cliqmenu.pages.owner_outbox import outbox_page
+from cliqmenu.pages.owner_reports import reports_page
+from cliqmenu.pages.owner_setup import setup_page
+from cliqmenu.pages.owner_staff import staff_page
+from cliqmenu.pages.owner_trucks import trucks_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
+from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
+from cliqmenu.state.menu_editor import MenuEditorState
+from cliqmenu.state.owner_business import BusinessState
+from cliqmenu.state.owner_outbox import OutboxState
+from cliqmenu.state.owner_reports import ReportsState
+from cliqmenu.state.owner_setup import SetupState
+from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.signin import InviteState, SignInState
+from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
 
 app = rx.App(
@@ -51,4 +66,28 @@ app.add_page(
 )
 app.add_page(
     tracker_page, route=routes.TRACK, title="Your order · CliqMenu", on_load=TrackerState.load
+)
+app.add_page(
+    menu_editor_page, route=routes.ADMIN_MENU, title="Menu · CliqMenu", on_load=MenuEditorState.load
+)
+app.add_page(stock_page, route=routes.STOCK, title="Stock · CliqMenu", on_load=StockState.load)
+
+app.add_page(setup_page, route=routes.SETUP, title="Set up · CliqMenu", on_load=SetupState.load)
+app.add_page(
+    business_page,
+    route=routes.ADMIN_BUSINESS,
+    title="Business · CliqMenu",
+    on_load=BusinessState.load,
+)
+app.add_page(
+    trucks_page, route=routes.ADMIN_TRUCKS, title="Trucks · CliqMenu", on_load=TrucksState.load
+)
+app.add_page(
+    staff_page, route=routes.ADMIN_STAFF, title="Staff · CliqMenu", on_load=AdminState.load
+)
+app.add_page(
+    reports_page, route=routes.ADMIN_REPORTS, title="Reports · CliqMenu", on_load=ReportsState.load
+)
+app.add_page(
+    outbox_page, route=routes.ADMIN_OUTBOX, title="Outbox · CliqMenu", on_load=OutboxState.load
 )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
@@ -24,6 +25,10 @@ import cliqmenu.models  # noqa: E402,F401  (fills SQLModel.metadata)
 from cliqmenu.db import make_engine  # noqa: E402
 from cliqmenu.settings import get_settings  # noqa: E402
 from tests import factories  # noqa: E402
+
+# Property tests check rules, not speed: on a busy 2-core CI box a slow example is no failure.
+hypothesis_settings.register_profile("cliqmenu", deadline=None)
+hypothesis_settings.load_profile("cliqmenu")
 
 TEST_DATABASE_URL = os.environ.get("CLIQMENU_TEST_DATABASE_URL", "").strip()
 

@@ -38,13 +38,17 @@ UNPAID_EVENTS = ("checkout.session.expired", "checkout.session.async_payment_fai
 REFUND_EVENTS = ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated")
 
 
-async def _publish(truck_ids: set[int]) -> None:
-    """Push the fresh board to the trucks' managers; a failed push never fails the caller."""
-    for truck_id in truck_ids:
+async def _publish(audiences: set[Audience]) -> None:
+    """Push fresh views (managers' boards, customers' trackers); a failed push never fails the caller."""
+    for audience in audiences:
         try:
-            await publish(Audience("manager", truck_id))
+            await publish(audience)
         except Exception:
-            log.exception("publishing truck %s after a payment failed", truck_id)
+            log.exception("publishing %s after a payment failed", audience)
+
+
+def _order_audiences(order: Order) -> set[Audience]:
+    return {Audience("manager", order.truck_id), Audience("tracker", order.public_id)}
 
 
 def _secrets() -> list[tuple[str, int | None]]:
@@ -55,13 +59,9 @@ def _secrets() -> list[tuple[str, int | None]]:
         return webhook_secrets(businesses)
 
 
-def _truck_of(session, order_id: int) -> int:
-    return session.get(Order, order_id).truck_id
-
-
-def handle_event(event: WebhookEvent) -> set[int]:
-    """Apply a verified event; returns the trucks whose boards changed."""
-    touched: set[int] = set()
+def handle_event(event: WebhookEvent) -> set[Audience]:
+    """Apply a verified event; returns the audiences whose views changed."""
+    touched: set[Audience] = set()
     with session_scope() as session:
         if event.type in PAID_EVENTS:
             order, changed = payments.mark_paid(
@@ -72,7 +72,7 @@ def handle_event(event: WebhookEvent) -> set[int]:
                 event_id=event.id,
             )
             if order is not None and changed:
-                touched.add(order.truck_id)
+                touched |= _order_audiences(order)
         elif event.type in UNPAID_EVENTS:
             payments.expire_checkout(
                 session,
@@ -94,7 +94,7 @@ def handle_event(event: WebhookEvent) -> set[int]:
                     event_id=event.id,
                 )
                 if refund is not None:
-                    touched.add(_truck_of(session, refund.order_id))
+                    touched |= _order_audiences(session.get(Order, refund.order_id))
     with session_scope() as session:
         payments.expire_stale_orders(session)
     return touched
@@ -118,6 +118,7 @@ async def stripe_webhook(request: Request) -> JSONResponse:
 
 
 def _confirm(public_id: str) -> tuple[bool, int | None, bool]:
+    """Whether paid, the order's truck, and whether this call marked it paid."""
     with session_scope() as session:
         try:
             order, business = payments.order_for_checkout(session, public_id)
@@ -155,5 +156,5 @@ async def confirm_checkout(public_id: str) -> bool:
     """
     paid, truck_id, changed = await asyncio.to_thread(_confirm, public_id)
     if changed and truck_id is not None:
-        await _publish({truck_id})
+        await _publish({Audience("manager", truck_id), Audience("tracker", public_id)})
     return paid

@@ -1,162 +1,151 @@
-"""/admin: the Owner's pages (staff and outbox for now)."""
+"""/admin: the Owner's overview (set-up steps and today at each truck)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.layout import staff_header
-from cliqmenu.models import Role
-from cliqmenu.state.admin import AdminState, EmailRow, StaffRow
+from cliqmenu import routes
+from cliqmenu.components.owner_nav import owner_frame
+from cliqmenu.state.admin import AdminState, Step, TruckToday
 
 S = AdminState
 
 
-def invite_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.heading("Invite a team member", size="4"),
-            rx.input(
-                name="name",
-                placeholder="Name",
-                aria_label="Name",
-                id="invite-name",
-                required=True,
-                size="3",
-                width="100%",
-            ),
-            rx.input(
-                name="email",
-                type="email",
-                placeholder="Email",
-                aria_label="Email",
-                id="invite-email",
-                required=True,
-                size="3",
-                width="100%",
-            ),
-            rx.input(
-                name="mobile",
-                placeholder="Mobile (optional)",
-                aria_label="Mobile",
-                id="invite-mobile",
-                size="3",
-                width="100%",
-            ),
-            rx.radio_group.root(
-                rx.hstack(
-                    rx.radio_group.item(value=Role.ORDER_MANAGER.value, id="role-manager"),
-                    rx.text("Order Manager"),
-                    rx.radio_group.item(value=Role.KITCHEN_STAFF.value, id="role-kitchen"),
-                    rx.text("Kitchen Staff"),
-                    align="center",
-                ),
-                value=S.invite_role,
-                on_change=S.set_invite_role,
-                aria_label="Role",
-            ),
+def step_row(step: Step) -> rx.Component:
+    return rx.link(
+        rx.hstack(
             rx.cond(
-                S.invite_error != "",
-                rx.callout(
-                    S.invite_error,
-                    icon="triangle-alert",
-                    color_scheme="red",
-                    role="alert",
-                    width="100%",
-                ),
+                step.done,
+                rx.icon("circle-check", size=22, color="var(--green-9)"),
+                rx.icon("circle", size=22, color="var(--gray-8)"),
             ),
-            rx.button("Send invitation", type="submit", size="3", id="send-invite"),
+            rx.vstack(
+                rx.text(
+                    step.title,
+                    weight="medium",
+                    size="2",
+                    color=rx.cond(step.done, "var(--gray-10)", "var(--gray-12)"),
+                    text_decoration=rx.cond(step.done, "line-through", "none"),
+                ),
+                rx.text(step.detail, size="1", color_scheme="gray"),
+                spacing="0",
+                flex="1",
+            ),
+            rx.icon("chevron-right", size=16, color="var(--gray-9)"),
+            align="center",
             spacing="3",
+            padding="10px 4px",
             width="100%",
         ),
-        on_submit=S.invite,
+        href=step.href,
+        underline="none",
         width="100%",
+        border_bottom="1px solid var(--gray-a4)",
     )
 
 
-def staff_row(row: StaffRow) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
+def checklist() -> rx.Component:
+    return rx.cond(
+        S.steps_left > 0,
+        rx.card(
             rx.vstack(
-                rx.text(row.name, weight="medium"),
-                rx.text(row.email, size="1", color_scheme="gray"),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(row.role_label),
-        rx.table.cell(
-            rx.badge(
-                row.status,
-                color_scheme=rx.match(row.status, ("active", "green"), ("invited", "amber"), "red"),
-            )
-        ),
-        rx.table.cell(
-            rx.hstack(
-                rx.cond(
-                    row.status == "invited",
-                    rx.button("Resend", size="1", variant="soft", on_click=S.resend(row.id)),
+                rx.hstack(
+                    rx.heading("Get ready for service", size="4", as_="h2"),
+                    rx.spacer(),
+                    rx.badge(S.steps_left, " to go", color_scheme="orange"),
+                    width="100%",
+                    align="center",
                 ),
-                rx.cond(
-                    row.role_label != "Owner",
-                    rx.cond(
-                        row.status == "disabled",
-                        rx.button(
-                            "Enable", size="1", variant="soft", on_click=S.set_enabled(row.id, True)
-                        ),
-                        rx.button(
-                            "Disable",
-                            size="1",
-                            variant="soft",
-                            color_scheme="red",
-                            on_click=S.set_enabled(row.id, False),
-                            id="disable-" + row.id.to_string(),
-                        ),
-                    ),
-                ),
-            )
+                rx.vstack(rx.foreach(S.steps, step_row), spacing="0", width="100%"),
+                spacing="2",
+                width="100%",
+            ),
+            size="3",
+            width="100%",
+            id="setup-checklist",
         ),
     )
 
 
-def email_row(row: EmailRow) -> rx.Component:
+def truck_today(t: TruckToday) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.text(row.subject, weight="bold"), rx.spacer(), rx.badge(row.status), width="100%"
+                rx.icon("truck", size=18, color="var(--accent-9)"),
+                rx.text(t.name, weight="bold"),
+                rx.spacer(),
+                rx.cond(
+                    t.busy,
+                    rx.badge("Paused", color_scheme="amber"),
+                    rx.badge("Taking orders", color_scheme="green"),
+                ),
+                width="100%",
+                align="center",
             ),
-            rx.text("To ", row.recipient, " · ", row.created, size="1", color_scheme="gray"),
-            rx.el.pre(row.body, class_name="email-body"),
-            spacing="2",
+            rx.hstack(
+                rx.vstack(
+                    rx.text("Orders", size="1", color_scheme="gray"),
+                    rx.text(t.orders, size="6", weight="bold"),
+                    spacing="0",
+                ),
+                rx.vstack(
+                    rx.text("Net sales", size="1", color_scheme="gray"),
+                    rx.text(t.net, size="6", weight="bold"),
+                    spacing="0",
+                ),
+                spacing="6",
+            ),
+            rx.link("/t/" + t.slug, href="/t/" + t.slug, is_external=True, size="1"),
+            spacing="3",
             width="100%",
         ),
         width="100%",
-        class_name="outbox-email",
+    )
+
+
+def shortcuts() -> rx.Component:
+    def shortcut(icon: str, title: str, href: str) -> rx.Component:
+        return rx.link(
+            rx.card(
+                rx.hstack(
+                    rx.icon(icon, size=18),
+                    rx.text(title, weight="medium", size="2"),
+                    align="center",
+                ),
+                width="100%",
+            ),
+            href=href,
+            underline="none",
+            color="inherit",
+        )
+
+    return rx.grid(
+        shortcut("clipboard-list", "Open the Order Manager", routes.MANAGE),
+        shortcut("monitor", "Open the Kitchen Display", routes.KDS),
+        shortcut("chart-column", "See reports", routes.ADMIN_REPORTS),
+        shortcut("user-plus", "Invite staff", routes.ADMIN_STAFF),
+        columns=rx.breakpoints(initial="1", sm="2", md="4"),
+        spacing="3",
+        width="100%",
     )
 
 
 def admin_page() -> rx.Component:
-    return rx.box(
-        staff_header(),
-        rx.vstack(
-            rx.heading("Staff", size="6"),
-            rx.card(invite_form(), width="100%"),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Member"),
-                        rx.table.column_header_cell("Role"),
-                        rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.staff_rows, staff_row)),
+    return owner_frame(
+        "overview",
+        "Overview",
+        rx.text(S.business_name, color_scheme="gray", margin_top="-12px"),
+        checklist(),
+        rx.heading("Today · ", S.today_label, size="4", as_="h2"),
+        rx.cond(
+            S.today.length() > 0,
+            rx.grid(
+                rx.foreach(S.today, truck_today),
+                columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                spacing="3",
                 width="100%",
-                id="staff-table",
             ),
-            rx.heading("Outbox", size="6", id="outbox"),
-            rx.text("Every email the system sent or would send.", color_scheme="gray", size="2"),
-            rx.foreach(S.emails, email_row),
-            spacing="4",
-            width="100%",
+            rx.text("No trucks yet.", color_scheme="gray"),
         ),
-        class_name="admin-page",
+        shortcuts(),
     )

@@ -141,6 +141,7 @@ def checkout_sheet() -> rx.Component:
                         C.payment == "online", "Pay " + t["total"], "Place order · " + t["total"]
                     ),
                     on_click=C.place,
+                    loading=C.placing,
                     size="4",
                     width="100%",
                     color_scheme="green",

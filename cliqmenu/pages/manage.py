@@ -14,7 +14,7 @@ from cliqmenu.components.refund_panel import (
     refund_section,
     reject_with_refund,
 )
-from cliqmenu.routes import HISTORY, WALK_IN
+from cliqmenu.routes import HISTORY, STOCK, WALK_IN
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.views import OrderCard
 
@@ -280,6 +280,14 @@ def manage_page() -> rx.Component:
             rx.icon("truck", size=18),
             truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
             rx.spacer(),
+            rx.icon_button(
+                rx.icon("package", size=18),
+                on_click=rx.redirect(STOCK),
+                variant="soft",
+                size="2",
+                aria_label="Stock and truck prices",
+                id="open-stock",
+            ),
             rx.icon_button(
                 rx.icon("history", size=18),
                 on_click=rx.redirect(HISTORY),

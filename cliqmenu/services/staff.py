@@ -362,3 +362,33 @@ def truck_for(session: Session, member: StaffMember, truck_id: int | None) -> Tr
         if truck.id == truck_id:
             return truck
     return trucks[0]
+
+
+def change_role(session: Session, *, actor: StaffMember, staff_id: int, role: Role) -> StaffMember:
+    """Make a member Order Manager or Kitchen Staff; their open sessions end, so their next
+    sign-in lands on the view of the new role."""
+    require_role(actor, Role.OWNER)
+    member = get_member(session, business_id=actor.business_id, staff_id=staff_id)
+    if member.role == Role.OWNER:
+        raise DomainError("The Owner's role cannot be changed.")
+    if role not in (Role.ORDER_MANAGER, Role.KITCHEN_STAFF):
+        raise DomainError("Choose Order Manager or Kitchen Staff.")
+    if member.role == role:
+        return member
+    before = member.role
+    member.role = role
+    for row in session.exec(
+        select(StaffSession).where(
+            StaffSession.staff_id == member.id, col(StaffSession.revoked_at).is_(None)
+        )
+    ):
+        row.revoked_at = utcnow()
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="staff.role_changed",
+        before={"role": before.value},
+        after={"role": role.value},
+    )
+    return member

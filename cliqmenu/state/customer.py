@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
 import reflex as rx
+from sqlmodel import select
 
 from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.db import session_scope
 from cliqmenu.menu_view import CategoryView, ItemView, menu_view
-from cliqmenu.models import Business, OrderSource, PaymentMethod, Stage, Truck, utcnow
+from cliqmenu.models import Business, Order, OrderSource, Stage, Truck, utcnow
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import register_view
 from cliqmenu.services import orders
@@ -57,6 +59,7 @@ class CustomerMenuState(CartMixin, rx.State):
     checkout_open: bool = False
     placing: bool = False
     _version: int = 0
+    _paying_public_id: str = ""
 
     @rx.var
     def shown_items_filtered(self) -> list[ItemView]:
@@ -98,6 +101,9 @@ class CustomerMenuState(CartMixin, rx.State):
         if self.payment not in {c[0] for c in self.payment_choices} and self.payment_choices:
             self.payment = self.payment_choices[0][0]
         self._retotal()
+        if self.router.url.query_parameters.get("payment") == "cancelled":
+            self.error = "Payment was not completed, so your order was not sent. You can try again."
+            self.checkout_open = bool(self.cart)
         await subscribe(Audience("menu", truck.id), self.router.session.client_token)
         return None
 
@@ -143,29 +149,49 @@ class CustomerMenuState(CartMixin, rx.State):
                     session, truck=truck, request=request, source=OrderSource.CUSTOMER
                 )
                 public_id, stage = order.public_id, order.stage
-                checkout_url = self._checkout_url(session, order)
         except DomainError as error:
             self.error = str(error)
             return None
         if stage == Stage.AWAITING_PAYMENT:
-            return rx.redirect(checkout_url, is_external=True)
+            # The cart stays until Stripe confirms: a customer who comes back can pay again.
+            self._paying_public_id, self.placing, self.error = public_id, True, ""
+            return CustomerMenuState.pay_online
         publish_truck(self._truck_id, public_id)
         self.checkout_open = False
         self._clear_cart()
         return rx.redirect(f"/o/{public_id}")
 
-    def _checkout_url(self, session, order) -> str:
-        """Stripe's hosted page for an Online order (the payments module makes it)."""
-        if order.payment_method != PaymentMethod.ONLINE:
-            return ""
-        from cliqmenu.services import payments
+    @rx.event(background=True)
+    async def pay_online(self):
+        """Send the customer to Stripe's hosted page for the order just placed."""
+        async with self:
+            public_id = self._paying_public_id
+            origin = self.router.url.origin
+            slug = _path_tail(self.router.url.path, "/t/")
+        if not public_id:
+            return None
+        try:
+            url = await asyncio.to_thread(_checkout_url, public_id, origin, slug)
+        except DomainError as error:
+            async with self:
+                self.error, self.placing = str(error), False
+            return None
+        async with self:
+            self.placing = False
+        return rx.redirect(url, is_external=True)
 
-        base = self.router.url.origin
+
+def _checkout_url(public_id: str, origin: str, slug: str) -> str:
+    """Stripe's hosted page for an Online order (made by the payments module)."""
+    from cliqmenu.services import payments
+
+    with session_scope() as session:
+        order = session.exec(select(Order).where(Order.public_id == public_id)).one()
         return payments.start_checkout(
             session,
             order=order,
-            success_url=f"{base}/o/{order.public_id}?paid=1",
-            cancel_url=f"{base}/t/{_path_tail(self.router.url.path, '/t/')}?payment=cancelled",
+            success_url=f"{origin}/o/{public_id}?paid=1",
+            cancel_url=f"{origin}/t/{slug}?payment=cancelled",
         )
 
 
@@ -185,6 +211,19 @@ class TrackerState(rx.State):
         self._public_id, self._version, self.view = public_id, version, view
         if view.found:
             await subscribe(Audience("tracker", public_id), self.router.session.client_token)
+        if view.awaiting_payment and self.router.url.query_parameters.get("paid"):
+            return TrackerState.confirm_payment
+        return None
+
+    @rx.event(background=True)
+    async def confirm_payment(self):
+        """Back from Stripe before its webhook: ask Stripe (the redirect alone proves nothing)."""
+        from cliqmenu.api.payments import confirm_checkout
+
+        async with self:
+            public_id = self._public_id
+        if public_id:
+            await confirm_checkout(public_id)  # publishes the tracker when it marks it paid
 
     @rx.event
     async def heartbeat(self, _value: str = ""):

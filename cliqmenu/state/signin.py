@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.routes import SIGN_IN
-from cliqmenu.services import staff
+from cliqmenu.routes import SETUP, SIGN_IN
+from cliqmenu.services import first_run, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import SessionState, home_for
 
@@ -16,7 +16,10 @@ class SignInState(rx.State):
 
     @rx.event
     async def load(self):
-        """A member who is already signed in goes straight to their view."""
+        """An empty install goes to set-up; a member already signed in, to their view."""
+        with session_scope() as session:
+            if first_run.needs_setup(session):
+                return rx.redirect(SETUP)
         session_state = await self.get_state(SessionState)
         try:
             member = session_state._member()

@@ -125,7 +125,10 @@ def test_checkout_then_webhook_brings_the_order_into_received_once_even_delivere
     assert payments_of(session, order.id) == 1
     assert actions(session, order.id).count("payment.confirmed") == 1
     assert emails(session, "order_confirmation") == 1
-    assert published.audiences == [f"manager:{order.truck_id}"]
+    assert sorted(published.audiences) == [
+        f"manager:{order.truck_id}",
+        f"tracker:{order.public_id}",
+    ]
 
 
 def test_the_return_page_confirms_by_asking_stripe_when_the_webhook_is_late(
@@ -150,7 +153,10 @@ def test_the_return_page_confirms_by_asking_stripe_when_the_webhook_is_late(
     wait_for(lambda: webhooks.of("checkout.session.completed"), what="the late webhook")
     assert payments_of(session, order.id) == 1
     assert actions(session, order.id).count("payment.confirmed") == 1
-    assert published.audiences == [f"manager:{order.truck_id}"]
+    assert sorted(published.audiences) == [
+        f"manager:{order.truck_id}",
+        f"tracker:{order.public_id}",
+    ]
     assert asyncio.run(confirm_checkout("no-such-order")) is False
 
 

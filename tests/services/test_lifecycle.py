@@ -452,9 +452,7 @@ def test_undoing_accept_gives_the_portions_back_and_restocks(session, world):
     stock = session.exec(select(ItemStock).where(ItemStock.item_id == fries.id)).one()
     assert (stock.portions_left, stock.out_of_stock) == (0, True)
 
-    lifecycle.step_back(
-        session, actor=world.manager, order_id=order.id, expected=Stage.IN_PROGRESS
-    )
+    lifecycle.step_back(session, actor=world.manager, order_id=order.id, expected=Stage.IN_PROGRESS)
     assert (stock.portions_left, stock.out_of_stock) == (2, False)
     assert order.stage == Stage.RECEIVED and order.promised_at is None
 

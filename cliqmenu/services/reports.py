@@ -1,0 +1,294 @@
+"""Sales reports per service day and truck: money, ticket times, top items, orders by hour.
+
+Which orders count (docs/owner-guide.md, "Reading the reports"):
+
+* An order counts on its service day (the truck's local date when it was placed).
+* Orders waiting for an online payment, and online orders whose payment never came, never count.
+* Live and finished orders (Received to Delivered) count as sales. A cancelled or rejected order
+  counts only in "Cancelled" unless money was taken for it; then its money stays in the sales
+  until it is refunded, so the report never hides money that is still held.
+* Refunds count on the day they were made (the truck's local date), only once they succeeded.
+* Net = gross sales - discounts + surcharges - refunds. GST is included in net, not added:
+  the GST of the sales less the GST part (one eleventh) of the refunds.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from cliqmenu.models import (
+    Business,
+    Order,
+    OrderLine,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    Role,
+    StaffMember,
+    Stage,
+    Truck,
+)
+from cliqmenu.services.errors import DomainError, NotFound
+from cliqmenu.services.menu import truck_zone
+from cliqmenu.services.pricing import gst_included
+from cliqmenu.services.staff import require_role
+
+MAX_DAYS = 366
+TOP_ITEMS = 10
+SALES_STAGES = (
+    Stage.RECEIVED,
+    Stage.IN_PROGRESS,
+    Stage.COOKING_DONE,
+    Stage.READY_FOR_PICKUP,
+    Stage.DELIVERED,
+)
+CLOSED_STAGES = (Stage.CANCELLED, Stage.REJECTED)
+
+
+@dataclass
+class Figures:
+    """Counts and money (cents) of one day at one truck, or of a whole range."""
+
+    orders: int = 0
+    cancelled: int = 0
+    gross_cents: int = 0
+    discount_cents: int = 0
+    surcharge_cents: int = 0
+    gst_cents: int = 0
+    refund_cents: int = 0
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross_cents - self.discount_cents + self.surcharge_cents - self.refund_cents
+
+    def add(self, other: Figures) -> None:
+        self.orders += other.orders
+        self.cancelled += other.cancelled
+        self.gross_cents += other.gross_cents
+        self.discount_cents += other.discount_cents
+        self.surcharge_cents += other.surcharge_cents
+        self.gst_cents += other.gst_cents
+        self.refund_cents += other.refund_cents
+
+
+@dataclass
+class DayRow:
+    day: dt.date
+    truck_id: int
+    truck_name: str
+    figures: Figures
+
+
+@dataclass
+class TopItem:
+    name: str
+    quantity: int
+    sales_cents: int
+
+
+@dataclass
+class Report:
+    start: dt.date
+    end: dt.date
+    currency: str
+    truck_name: str  # "All trucks" or the truck's name
+    rows: list[DayRow]
+    totals: Figures
+    avg_cooking_seconds: int | None  # Accept -> Cooking Done
+    avg_ready_seconds: int | None  # Accept -> Ready for Pickup
+    top_items: list[TopItem]
+    orders_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+
+
+def _money_taken(order: Order) -> bool:
+    return order.payment_status != PaymentStatus.UNPAID
+
+
+def _average(seconds: list[float]) -> int | None:
+    return round(sum(seconds) / len(seconds)) if seconds else None
+
+
+def check_range(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise DomainError("The end date is before the start date.")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise DomainError(f"Choose a range of at most {MAX_DAYS} days.")
+
+
+def sales_report(
+    session: Session,
+    *,
+    actor: StaffMember,
+    start: dt.date,
+    end: dt.date,
+    truck_id: int | None = None,
+) -> Report:
+    """The Owner's report for ``start``..``end`` (inclusive), for one truck or all of them."""
+    require_role(actor, Role.OWNER)
+    check_range(start, end)
+    business = session.get(Business, actor.business_id)
+    trucks = {
+        t.id: t for t in session.exec(select(Truck).where(Truck.business_id == business.id)).all()
+    }
+    if truck_id is not None and truck_id not in trucks:
+        raise NotFound("No such truck.")
+    wanted = [truck_id] if truck_id is not None else list(trucks)
+    zones: dict[int, ZoneInfo] = {tid: truck_zone(session, trucks[tid]) for tid in wanted}
+
+    orders = session.exec(
+        select(Order).where(
+            Order.business_id == business.id,
+            col(Order.truck_id).in_(wanted),
+            Order.service_date >= start,
+            Order.service_date <= end,
+            col(Order.stage).in_([*SALES_STAGES, *CLOSED_STAGES]),
+        )
+    ).all()
+
+    cells: dict[tuple[dt.date, int], Figures] = defaultdict(Figures)
+    cooking, ready = [], []
+    by_hour = [0] * 24
+    sold_order_ids = []
+    for order in orders:
+        figures = cells[(order.service_date, order.truck_id)]
+        closed = order.stage in CLOSED_STAGES
+        if closed:
+            figures.cancelled += 1
+        else:
+            figures.orders += 1
+            sold_order_ids.append(order.id)
+            by_hour[order.placed_at.astimezone(zones[order.truck_id]).hour] += 1
+            if order.accepted_at and order.cooking_done_at:
+                cooking.append((order.cooking_done_at - order.accepted_at).total_seconds())
+            if order.accepted_at and order.ready_at:
+                ready.append((order.ready_at - order.accepted_at).total_seconds())
+        if closed and not _money_taken(order):
+            continue
+        figures.gross_cents += order.subtotal_cents
+        figures.discount_cents += order.discount_cents
+        figures.surcharge_cents += order.surcharge_cents
+        figures.gst_cents += order.gst_cents
+
+    # Refunds count on their own (local) day; a day's window is widened by one day each side
+    # in UTC, then each refund is placed by the truck's local date.
+    earliest = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    latest = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
+    refunds = session.exec(
+        select(Refund, Order)
+        .join(Order, col(Order.id) == Refund.order_id)
+        .where(
+            Order.business_id == business.id,
+            col(Order.truck_id).in_(wanted),
+            Refund.status == RefundStatus.SUCCEEDED,
+            Refund.created_at >= earliest,
+            Refund.created_at < latest,
+        )
+    ).all()
+    for refund, order in refunds:
+        day = refund.created_at.astimezone(zones[order.truck_id]).date()
+        if not start <= day <= end:
+            continue
+        figures = cells[(day, order.truck_id)]
+        figures.refund_cents += refund.amount_cents
+        figures.gst_cents -= gst_included(refund.amount_cents, order.gst_cents > 0)
+
+    top: dict[str, TopItem] = {}
+    if sold_order_ids:
+        for line in session.exec(
+            select(OrderLine).where(col(OrderLine.order_id).in_(sold_order_ids))
+        ):
+            item = top.setdefault(line.name, TopItem(line.name, 0, 0))
+            item.quantity += line.quantity
+            item.sales_cents += line.line_total_cents
+
+    rows = [
+        DayRow(day=day, truck_id=tid, truck_name=trucks[tid].name, figures=figures)
+        for (day, tid), figures in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+    ]
+    totals = Figures()
+    for row in rows:
+        totals.add(row.figures)
+    return Report(
+        start=start,
+        end=end,
+        currency=business.currency,
+        truck_name=trucks[truck_id].name if truck_id is not None else "All trucks",
+        rows=rows,
+        totals=totals,
+        avg_cooking_seconds=_average(cooking),
+        avg_ready_seconds=_average(ready),
+        top_items=sorted(top.values(), key=lambda i: (-i.quantity, -i.sales_cents, i.name))[
+            :TOP_ITEMS
+        ],
+        orders_by_hour=by_hour,
+    )
+
+
+def _amount(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+CSV_HEADER = [
+    "Date",
+    "Truck",
+    "Orders",
+    "Cancelled or rejected",
+    "Gross sales",
+    "Discounts",
+    "Surcharges",
+    "GST included",
+    "Refunds",
+    "Net",
+]
+
+
+def _csv_cells(figures: Figures) -> list[str]:
+    return [
+        str(figures.orders),
+        str(figures.cancelled),
+        _amount(figures.gross_cents),
+        _amount(figures.discount_cents),
+        _amount(figures.surcharge_cents),
+        _amount(figures.gst_cents),
+        _amount(figures.refund_cents),
+        _amount(figures.net_cents),
+    ]
+
+
+def _text(value: str) -> str:
+    # Truck names are the owner's text; a leading = + - @ must not become a spreadsheet formula.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def report_csv(report: Report) -> str:
+    """The report's day-by-truck table as CSV (amounts in the business's currency, 2 decimals)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*CSV_HEADER[:4], *(f"{h} ({report.currency})" for h in CSV_HEADER[4:])])
+    for row in report.rows:
+        writer.writerow([row.day.isoformat(), _text(row.truck_name), *_csv_cells(row.figures)])
+    writer.writerow(["Total", _text(report.truck_name), *_csv_cells(report.totals)])
+    return out.getvalue()
+
+
+def csv_filename(report: Report) -> str:
+    return f"cliqmenu-sales-{report.start.isoformat()}-to-{report.end.isoformat()}.csv"
+
+
+def format_duration(seconds: int | None) -> str:
+    """12 min 05 s; "—" when nothing was measured."""
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s"

@@ -1,0 +1,274 @@
+"""Trucks: add and edit (URL slug, payment methods, prep time, kitchen timer), busy pause."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cliqmenu.models import Business, Role, StaffMember, Truck, utcnow
+from cliqmenu.payments.config import is_configured
+from cliqmenu.services import audit
+from cliqmenu.services.business import validate_timezone
+from cliqmenu.services.errors import Conflict, DomainError, NotFound
+from cliqmenu.services.orders import MAX_PREP_MINUTES, MIN_PREP_MINUTES
+from cliqmenu.services.staff import require_role, trucks_for
+
+MAX_NAME = 120
+MIN_SLUG, MAX_SLUG = 3, 64
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Kitchen timer thresholds, in percent of the order's prep time.
+AMBER_RANGE = (10, 200)
+RED_RANGE = (20, 300)
+BUSY_MINUTES = (5, 240)
+BUSY_CHOICES = (15, 30, 60)
+
+
+@dataclass(frozen=True)
+class TruckFields:
+    """A truck's settings as the owner sets them."""
+
+    name: str
+    slug: str
+    accepts_cash: bool = True
+    accepts_card: bool = True
+    accepts_online: bool = False
+    default_prep_minutes: int = 10
+    kds_amber_percent: int = 75
+    kds_red_percent: int = 100
+    timezone: str = ""  # empty: the business's time zone
+
+
+def suggest_slug(name: str) -> str:
+    """A URL-safe slug from a name: "Smoky Bros (CBD)" -> "smoky-bros-cbd"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-")
+
+
+def normalize_slug(slug: str) -> str:
+    slug = (slug or "").strip().lower()
+    if not MIN_SLUG <= len(slug) <= MAX_SLUG or not SLUG_RE.match(slug):
+        raise DomainError(
+            f"The truck's URL must be {MIN_SLUG} to {MAX_SLUG} characters: lowercase letters, "
+            "digits and single dashes (e.g. smoky-bros-cbd)."
+        )
+    return slug
+
+
+def _int(value: object, what: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise DomainError(f"{what} must be a whole number.") from None
+
+
+def validate(fields: TruckFields, *, business: Business) -> TruckFields:
+    """The fields cleaned and checked, each failure with a message naming the field."""
+    name = " ".join((fields.name or "").split())
+    if not name:
+        raise DomainError("Enter the truck's name.")
+    if len(name) > MAX_NAME:
+        raise DomainError(f"The truck's name can be at most {MAX_NAME} characters.")
+    slug = normalize_slug(fields.slug)
+    cash, card, online = (
+        bool(fields.accepts_cash),
+        bool(fields.accepts_card),
+        bool(fields.accepts_online),
+    )
+    if not (cash or card or online):
+        raise DomainError("Turn on at least one payment method, or customers cannot order.")
+    if online and not (cash or card) and not is_configured(business):
+        raise DomainError(
+            "Online payment needs Stripe, which is not connected yet: keep Cash or Card at "
+            "Counter on until it is."
+        )
+    prep = _int(fields.default_prep_minutes, "The default prep time")
+    if not MIN_PREP_MINUTES <= prep <= MAX_PREP_MINUTES:
+        raise DomainError(
+            f"The default prep time must be {MIN_PREP_MINUTES} to {MAX_PREP_MINUTES} minutes."
+        )
+    amber = _int(fields.kds_amber_percent, "The amber threshold")
+    red = _int(fields.kds_red_percent, "The red threshold")
+    if not AMBER_RANGE[0] <= amber <= AMBER_RANGE[1]:
+        raise DomainError(
+            f"The amber threshold must be {AMBER_RANGE[0]}% to {AMBER_RANGE[1]}% of the prep time."
+        )
+    if not RED_RANGE[0] <= red <= RED_RANGE[1]:
+        raise DomainError(
+            f"The red threshold must be {RED_RANGE[0]}% to {RED_RANGE[1]}% of the prep time."
+        )
+    if amber >= red:
+        raise DomainError("The amber threshold must come before the red one (a lower percent).")
+    zone = (fields.timezone or "").strip()
+    return TruckFields(
+        name=name,
+        slug=slug,
+        accepts_cash=cash,
+        accepts_card=card,
+        accepts_online=online,
+        default_prep_minutes=prep,
+        kds_amber_percent=amber,
+        kds_red_percent=red,
+        timezone=validate_timezone(zone) if zone else "",
+    )
+
+
+def _check_slug_free(session: Session, slug: str, *, truck_id: int | None) -> None:
+    # Slugs are global: /t/<slug> is one public address across every business.
+    taken = session.exec(
+        select(Truck.id).where(func.lower(Truck.slug) == slug, Truck.id != (truck_id or -1))
+    ).first()
+    if taken is not None:
+        raise Conflict(f"The URL /t/{slug} is taken. Choose another.")
+
+
+def _flush_or_conflict(session: Session, slug: str) -> None:
+    # Two owners saving the same slug at once: the unique constraint decides.
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"The URL /t/{slug} is taken. Choose another.") from None
+
+
+def _snapshot(truck: Truck) -> dict:
+    return {
+        "name": truck.name,
+        "slug": truck.slug,
+        "timezone": truck.timezone,
+        "accepts_cash": truck.accepts_cash,
+        "accepts_card": truck.accepts_card,
+        "accepts_online": truck.accepts_online,
+        "default_prep_minutes": truck.default_prep_minutes,
+        "kds_amber_percent": truck.kds_amber_percent,
+        "kds_red_percent": truck.kds_red_percent,
+    }
+
+
+def _apply(truck: Truck, fields: TruckFields) -> None:
+    truck.name = fields.name
+    truck.slug = fields.slug
+    truck.timezone = fields.timezone or None
+    truck.accepts_cash = fields.accepts_cash
+    truck.accepts_card = fields.accepts_card
+    truck.accepts_online = fields.accepts_online
+    truck.default_prep_minutes = fields.default_prep_minutes
+    truck.kds_amber_percent = fields.kds_amber_percent
+    truck.kds_red_percent = fields.kds_red_percent
+
+
+def _business(session: Session, actor: StaffMember) -> Business:
+    business = session.get(Business, actor.business_id)
+    if business is None:
+        raise NotFound("No such business.")
+    return business
+
+
+def list_trucks(session: Session, *, business_id: int) -> list[Truck]:
+    query = select(Truck).where(Truck.business_id == business_id, col(Truck.archived).is_(False))
+    return list(session.exec(query.order_by(Truck.id)))
+
+
+def get_truck(session: Session, *, business_id: int, truck_id: int) -> Truck:
+    truck = session.get(Truck, truck_id)
+    if truck is None or truck.business_id != business_id or truck.archived:
+        raise NotFound("No such truck.")
+    return truck
+
+
+def create_truck(session: Session, *, actor: StaffMember, fields: TruckFields) -> Truck:
+    """Add a truck to the Owner's business."""
+    require_role(actor, Role.OWNER)
+    valid = validate(fields, business=_business(session, actor))
+    _check_slug_free(session, valid.slug, truck_id=None)
+    truck = Truck(business_id=actor.business_id, name=valid.name, slug=valid.slug)
+    _apply(truck, valid)
+    session.add(truck)
+    _flush_or_conflict(session, truck.slug)
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="truck.created",
+        after={"truck_id": truck.id, **_snapshot(truck)},
+    )
+    return truck
+
+
+def update_truck(
+    session: Session, *, actor: StaffMember, truck_id: int, fields: TruckFields
+) -> Truck:
+    """Change a truck's settings; all checked first, so a refused change writes nothing."""
+    require_role(actor, Role.OWNER)
+    truck = get_truck(session, business_id=actor.business_id, truck_id=truck_id)
+    valid = validate(fields, business=_business(session, actor))
+    _check_slug_free(session, valid.slug, truck_id=truck.id)
+    before = _snapshot(truck)
+    _apply(truck, valid)
+    after = _snapshot(truck)
+    changed = [key for key in after if after[key] != before[key]]
+    if changed:
+        audit.record(
+            session,
+            business_id=actor.business_id,
+            actor=actor,
+            action="truck.updated",
+            before={"truck_id": truck.id, **{key: before[key] for key in changed}},
+            after={"truck_id": truck.id, **{key: after[key] for key in changed}},
+        )
+    _flush_or_conflict(session, truck.slug)
+    return truck
+
+
+def _truck_for_busy(session: Session, actor: StaffMember, truck_id: int) -> Truck:
+    require_role(actor, Role.ORDER_MANAGER)
+    truck = get_truck(session, business_id=actor.business_id, truck_id=truck_id)
+    if truck.id not in {t.id for t in trucks_for(session, actor)}:
+        raise NotFound("No such truck.")
+    return truck
+
+
+def is_busy(truck: Truck, *, now: dt.datetime | None = None) -> bool:
+    return bool(truck.busy_until and truck.busy_until > (now or utcnow()))
+
+
+def pause_orders(session: Session, *, actor: StaffMember, truck_id: int, minutes: int) -> Truck:
+    """Stop new customer orders for ``minutes`` ("busy"); walk-in orders still go in."""
+    truck = _truck_for_busy(session, actor, truck_id)
+    minutes = _int(minutes, "The pause")
+    if not BUSY_MINUTES[0] <= minutes <= BUSY_MINUTES[1]:
+        raise DomainError(f"Pause for {BUSY_MINUTES[0]} to {BUSY_MINUTES[1]} minutes.")
+    before = truck.busy_until
+    truck.busy_until = utcnow() + dt.timedelta(minutes=minutes)
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="truck.paused",
+        before={"truck_id": truck.id, "busy_until": before.isoformat() if before else None},
+        after={"truck_id": truck.id, "busy_until": truck.busy_until.isoformat()},
+    )
+    session.flush()
+    return truck
+
+
+def resume_orders(session: Session, *, actor: StaffMember, truck_id: int) -> Truck:
+    """Take customer orders again now."""
+    truck = _truck_for_busy(session, actor, truck_id)
+    if truck.busy_until is None:
+        return truck
+    before = truck.busy_until
+    truck.busy_until = None
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="truck.resumed",
+        before={"truck_id": truck.id, "busy_until": before.isoformat()},
+        after={"truck_id": truck.id, "busy_until": None},
+    )
+    session.flush()
+    return truck

@@ -1,0 +1,483 @@
+"""/admin/menu: the Owner edits the master menu. Every change reaches every truck's menu live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import reflex as rx
+from sqlmodel import Session
+
+from cliqmenu.db import session_scope
+from cliqmenu.models import Business, StaffMember
+from cliqmenu.realtime import Audience, publish_soon
+from cliqmenu.routes import SIGN_IN
+from cliqmenu.services import menu_admin
+from cliqmenu.services.errors import DomainError
+from cliqmenu.services.menu_admin import ItemFields, MasterGroup, MasterItem, parse_money
+from cliqmenu.services.pricing import format_cents
+from cliqmenu.state.auth import OWNER_ONLY, SessionState, authorize, refuse
+
+
+@dataclass
+class CategoryRow:
+    id: int
+    name: str
+    count: int
+    archived: bool
+
+
+@dataclass
+class ItemRow:
+    id: int
+    name: str
+    price: str
+    photo_url: str
+    tags: list[str]
+    allergens: str
+    groups: int
+    archived: bool
+
+
+@dataclass
+class OptionRow:
+    id: int
+    group_id: int
+    name: str
+    delta_text: str  # what the input starts with: "1.50"
+    delta: str  # "+$1.50"
+    archived: bool
+
+
+@dataclass
+class GroupRow:
+    id: int
+    name: str
+    min_choices: int
+    max_choices: int
+    required: bool
+    rule: str
+    warning: str
+    archived: bool
+    options: list[OptionRow] = field(default_factory=list)
+
+
+def _money_text(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _delta_label(cents: int, currency: str) -> str:
+    if cents == 0:
+        return "no change"
+    return ("+" if cents > 0 else "-") + format_cents(abs(cents), currency)
+
+
+def _rule(group: MasterGroup) -> str:
+    if group.min_choices == group.max_choices:
+        return f"Choose {group.min_choices}"
+    if group.min_choices == 0:
+        return f"Optional, up to {group.max_choices}"
+    return f"Choose {group.min_choices} to {group.max_choices}"
+
+
+def _group_row(group: MasterGroup, currency: str) -> GroupRow:
+    live = [o for o in group.options if not o.archived]
+    warning = ""
+    if group.min_choices > len(live):
+        warning = (
+            f"Customers must choose {group.min_choices}: add "
+            f"{group.min_choices - len(live)} more option(s) or this item cannot be ordered."
+        )
+    return GroupRow(
+        id=group.id,
+        name=group.name,
+        min_choices=group.min_choices,
+        max_choices=group.max_choices,
+        required=group.required,
+        rule=_rule(group),
+        warning=warning,
+        archived=group.archived,
+        options=[
+            OptionRow(
+                o.id,
+                group.id,
+                o.name,
+                _money_text(o.price_delta_cents),
+                _delta_label(o.price_delta_cents, currency),
+                o.archived,
+            )
+            for o in group.options
+        ],
+    )
+
+
+def _item_row(item: MasterItem, currency: str) -> ItemRow:
+    return ItemRow(
+        id=item.id,
+        name=item.name,
+        price=format_cents(item.price_cents, currency),
+        photo_url=item.photo_url or "",
+        tags=item.dietary_tags,
+        allergens=", ".join(item.allergens),
+        groups=len([g for g in item.groups if not g.archived]),
+        archived=item.archived,
+    )
+
+
+def _int(form: dict, key: str, what: str) -> int:
+    text = str(form.get(key, "")).strip()
+    if not text.lstrip("-").isdigit():
+        raise DomainError(f"{what} must be a whole number.")
+    return int(text)
+
+
+class MenuEditorState(rx.State):
+    business_name: str = ""
+    categories: list[CategoryRow] = []
+    category_id: int = 0
+    items: list[ItemRow] = []
+    item_id: int = 0
+    item_form: dict[str, str] = {}
+    item_archived: bool = False
+    photo_url: str = ""
+    groups: list[GroupRow] = []
+    show_archived: bool = False
+    # Bumped after every change so forms showing saved values re-mount with them.
+    version: int = 0
+    _business_id: int = 0
+    _currency: str = "AUD"
+
+    @rx.var
+    def category_choices(self) -> list[list[str]]:
+        return [[str(c.id), c.name] for c in self.categories if not c.archived]
+
+    @rx.var
+    def category_name(self) -> str:
+        return next((c.name for c in self.categories if c.id == self.category_id), "")
+
+    @rx.var
+    def category_archived(self) -> bool:
+        return next((c.archived for c in self.categories if c.id == self.category_id), False)
+
+    def _refresh(self, session: Session) -> None:
+        """Rebuild every list from the database, keeping the selection when it still exists."""
+        business = session.get(Business, self._business_id)
+        self.business_name, self._currency = business.name, business.currency
+        master = menu_admin.master_menu(session, business_id=self._business_id)
+        shown = [c for c in master if self.show_archived or not c.archived]
+        self.categories = [
+            CategoryRow(c.id, c.name, len([i for i in c.items if not i.archived]), c.archived)
+            for c in shown
+        ]
+        if self.category_id not in {c.id for c in shown}:
+            self.category_id = shown[0].id if shown else 0
+        category = next((c for c in shown if c.id == self.category_id), None)
+        items = [
+            i for i in (category.items if category else []) if self.show_archived or not i.archived
+        ]
+        self.items = [_item_row(i, self._currency) for i in items]
+        every_item = {i.id: i for c in master for i in c.items}
+        item = every_item.get(self.item_id)
+        if item is None or (item.archived and not self.show_archived):
+            item = items[0] if items else None
+        self._show_item(item)
+        self.version += 1
+
+    def _show_item(self, item: MasterItem | None) -> None:
+        if item is None:
+            self.item_id, self.item_form, self.photo_url, self.groups = 0, {}, "", []
+            self.item_archived = False
+            return
+        self.item_id, self.item_archived = item.id, item.archived
+        self.item_form = {
+            "name": item.name,
+            "price": _money_text(item.price_cents),
+            "description": item.description,
+            "category_id": str(item.category_id),
+            "dietary_tags": ", ".join(item.dietary_tags),
+            "allergens": ", ".join(item.allergens),
+        }
+        self.photo_url = item.photo_url or ""
+        self.groups = [
+            _group_row(g, self._currency)
+            for g in item.groups
+            if self.show_archived or not g.archived
+        ]
+
+    async def _change(
+        self,
+        action: Callable[[Session, StaffMember], object],
+        done: str = "",
+        *,
+        publish: bool = True,
+    ):
+        """Authorize the Owner, run ``action`` in one transaction, refresh and publish menus."""
+        try:
+            member = await authorize(self, OWNER_ONLY)
+            self._business_id = member.business_id
+            with session_scope() as session:
+                action(session, member)
+            with session_scope() as session:
+                truck_ids = menu_admin.business_truck_ids(session, business_id=member.business_id)
+                self._refresh(session)
+        except DomainError as error:
+            return refuse(error)
+        if publish:
+            publish_soon(*(Audience("menu", truck_id) for truck_id in truck_ids))
+        return rx.toast.success(done, duration=2500) if done else None
+
+    @rx.event
+    async def load(self):
+        try:
+            member = await authorize(self, OWNER_ONLY)
+        except DomainError:
+            session_state = await self.get_state(SessionState)
+            return rx.redirect(SIGN_IN if not session_state.role else "/")
+        self._business_id = member.business_id
+        with session_scope() as session:
+            self._refresh(session)
+        return None
+
+    @rx.event
+    async def set_show_archived(self, value: bool):
+        self.show_archived = bool(value)
+        return await self._change(lambda session, member: None, publish=False)
+
+    @rx.event
+    async def select_category(self, category_id: int):
+        self.category_id, self.item_id = int(category_id), 0
+        return await self._change(lambda session, member: None, publish=False)
+
+    @rx.event
+    async def select_item(self, item_id: int):
+        self.item_id = int(item_id)
+        return await self._change(lambda session, member: None, publish=False)
+
+    @rx.event
+    async def add_category(self, form: dict):
+        name = str(form.get("name", ""))
+
+        def action(session: Session, member: StaffMember) -> None:
+            category = menu_admin.create_category(session, actor=member, name=name)
+            self.category_id, self.item_id = category.id, 0
+
+        result = await self._change(action, "Category added.")
+        return [rx.set_value("new-category", ""), result] if result is not None else None
+
+    @rx.event
+    async def rename_category(self, form: dict):
+        name = str(form.get("name", ""))
+        category_id = self.category_id
+        return await self._change(
+            lambda session, member: menu_admin.rename_category(
+                session, actor=member, category_id=category_id, name=name
+            ),
+            "Category renamed.",
+        )
+
+    @rx.event
+    async def move_category(self, category_id: int, direction: int):
+        return await self._change(
+            lambda session, member: menu_admin.move_category(
+                session, actor=member, category_id=int(category_id), direction=int(direction)
+            )
+        )
+
+    @rx.event
+    async def archive_category(self, category_id: int, archived: bool):
+        return await self._change(
+            lambda session, member: menu_admin.set_category_archived(
+                session, actor=member, category_id=int(category_id), archived=bool(archived)
+            ),
+            "Category archived." if archived else "Category restored.",
+        )
+
+    @rx.event
+    async def add_item(self, form: dict):
+        category_id = self.category_id
+
+        def action(session: Session, member: StaffMember) -> None:
+            item = menu_admin.create_item(
+                session,
+                actor=member,
+                fields=ItemFields(
+                    category_id=category_id,
+                    name=str(form.get("name", "")),
+                    price_cents=parse_money(str(form.get("price", ""))),
+                ),
+            )
+            self.item_id = item.id
+
+        result = await self._change(action, "Item added: add a photo and details on the right.")
+        if result is not None and self.item_id:
+            return [rx.set_value("new-item-name", ""), rx.set_value("new-item-price", ""), result]
+        return result
+
+    @rx.event
+    async def save_item(self, form: dict):
+        item_id = self.item_id
+
+        def action(session: Session, member: StaffMember) -> None:
+            category = str(form.get("category_id", "")).strip()
+            menu_admin.update_item(
+                session,
+                actor=member,
+                item_id=item_id,
+                fields=ItemFields(
+                    category_id=int(category) if category.isdigit() else 0,
+                    name=str(form.get("name", "")),
+                    price_cents=parse_money(str(form.get("price", ""))),
+                    description=str(form.get("description", "")),
+                    dietary_tags=str(form.get("dietary_tags", "")),
+                    allergens=str(form.get("allergens", "")),
+                ),
+            )
+            self.category_id = int(category) if category.isdigit() else self.category_id
+
+        return await self._change(action, "Item saved.")
+
+    @rx.event
+    async def move_item(self, item_id: int, direction: int):
+        return await self._change(
+            lambda session, member: menu_admin.move_item(
+                session, actor=member, item_id=int(item_id), direction=int(direction)
+            )
+        )
+
+    @rx.event
+    async def archive_item(self, item_id: int, archived: bool):
+        return await self._change(
+            lambda session, member: menu_admin.set_item_archived(
+                session, actor=member, item_id=int(item_id), archived=bool(archived)
+            ),
+            "Item archived: past orders keep it." if archived else "Item restored.",
+        )
+
+    @rx.event
+    async def upload_photo(self, files: list[rx.UploadFile]):
+        """Store the dropped photo under Reflex's upload dir and put it on the selected item."""
+        try:
+            await authorize(self, OWNER_ONLY)
+        except DomainError as error:
+            return refuse(error)
+        if not files or not self.item_id:
+            return rx.toast.error("Choose an item first, then its photo.")
+        upload = files[0]
+        data = await upload.read(menu_admin.MAX_PHOTO_BYTES + 1)
+        item_id = self.item_id
+        try:
+            url = menu_admin.store_photo(data=data, upload_dir=rx.get_upload_dir())
+        except DomainError as error:
+            return refuse(error)
+        return await self._change(
+            lambda session, member: menu_admin.set_item_photo(
+                session, actor=member, item_id=item_id, photo_url=url
+            ),
+            "Photo saved.",
+        )
+
+    @rx.event
+    async def remove_photo(self):
+        item_id = self.item_id
+        return await self._change(
+            lambda session, member: menu_admin.set_item_photo(
+                session, actor=member, item_id=item_id, photo_url=None
+            ),
+            "Photo removed.",
+        )
+
+    @rx.event
+    async def add_group(self, form: dict):
+        item_id = self.item_id
+        return await self._change(
+            lambda session, member: menu_admin.create_group(
+                session,
+                actor=member,
+                item_id=item_id,
+                name=str(form.get("name", "")),
+                min_choices=_int(form, "min_choices", "Min"),
+                max_choices=_int(form, "max_choices", "Max"),
+                required=bool(form.get("required")),
+            ),
+            "Group added: now add its options.",
+        )
+
+    @rx.event
+    async def save_group(self, form: dict):
+        return await self._change(
+            lambda session, member: menu_admin.update_group(
+                session,
+                actor=member,
+                group_id=_int(form, "group_id", "Group"),
+                name=str(form.get("name", "")),
+                min_choices=_int(form, "min_choices", "Min"),
+                max_choices=_int(form, "max_choices", "Max"),
+                required=bool(form.get("required")),
+            ),
+            "Group saved.",
+        )
+
+    @rx.event
+    async def move_group(self, group_id: int, direction: int):
+        return await self._change(
+            lambda session, member: menu_admin.move_group(
+                session, actor=member, group_id=int(group_id), direction=int(direction)
+            )
+        )
+
+    @rx.event
+    async def archive_group(self, group_id: int, archived: bool):
+        return await self._change(
+            lambda session, member: menu_admin.set_group_archived(
+                session, actor=member, group_id=int(group_id), archived=bool(archived)
+            ),
+            "Group archived." if archived else "Group restored.",
+        )
+
+    @rx.event
+    async def add_option(self, form: dict):
+        return await self._change(
+            lambda session, member: menu_admin.create_option(
+                session,
+                actor=member,
+                group_id=_int(form, "group_id", "Group"),
+                name=str(form.get("name", "")),
+                price_delta_cents=parse_money(
+                    str(form.get("delta", "") or "0"), what="Price change", allow_negative=True
+                ),
+            ),
+            "Option added.",
+        )
+
+    @rx.event
+    async def save_option(self, form: dict):
+        return await self._change(
+            lambda session, member: menu_admin.update_option(
+                session,
+                actor=member,
+                option_id=_int(form, "option_id", "Option"),
+                name=str(form.get("name", "")),
+                price_delta_cents=parse_money(
+                    str(form.get("delta", "") or "0"), what="Price change", allow_negative=True
+                ),
+            ),
+            "Option saved.",
+        )
+
+    @rx.event
+    async def move_option(self, option_id: int, direction: int):
+        return await self._change(
+            lambda session, member: menu_admin.move_option(
+                session, actor=member, option_id=int(option_id), direction=int(direction)
+            )
+        )
+
+    @rx.event
+    async def archive_option(self, option_id: int, archived: bool):
+        return await self._change(
+            lambda session, member: menu_admin.set_option_archived(
+                session, actor=member, option_id=int(option_id), archived=bool(archived)
+            ),
+            "Option archived." if archived else "Option restored.",
+        )

@@ -1,0 +1,255 @@
+"""/admin/trucks: add and edit trucks, busy pause, QR codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from cliqmenu.api.qr import menu_url
+from cliqmenu.db import session_scope
+from cliqmenu.models import Business, Truck
+from cliqmenu.payments.config import is_configured
+from cliqmenu.services import trucks
+from cliqmenu.services.business import TIMEZONES
+from cliqmenu.services.errors import DomainError
+from cliqmenu.services.menu import truck_zone
+from cliqmenu.services.trucks import TruckFields
+from cliqmenu.state.auth import refuse
+from cliqmenu.state.owner_access import owner, owner_or_redirect
+
+SAME_AS_BUSINESS = "business"
+
+
+@dataclass
+class TruckCard:
+    id: int
+    name: str
+    slug: str
+    menu_url: str
+    qr_svg: str
+    qr_png: str
+    methods: list[str]
+    prep_minutes: int
+    amber_percent: int
+    red_percent: int
+    busy: bool
+    busy_until: str
+    zone: str
+
+
+def truck_card(session, truck: Truck, business: Business) -> TruckCard:
+    methods = [
+        label
+        for on, label in (
+            (truck.accepts_cash, "Cash at Counter"),
+            (truck.accepts_card, "Card at Counter"),
+            (
+                truck.accepts_online,
+                "Online" if is_configured(business) else "Online (needs Stripe)",
+            ),
+        )
+        if on
+    ]
+    zone = truck_zone(session, truck)
+    busy = trucks.is_busy(truck)
+    return TruckCard(
+        id=truck.id,
+        name=truck.name,
+        slug=truck.slug,
+        menu_url=menu_url(truck.slug),
+        qr_svg=f"/api/trucks/{truck.slug}/qr.svg",
+        qr_png=f"/api/trucks/{truck.slug}/qr.png",
+        methods=methods,
+        prep_minutes=truck.default_prep_minutes,
+        amber_percent=truck.kds_amber_percent,
+        red_percent=truck.kds_red_percent,
+        busy=busy,
+        busy_until=truck.busy_until.astimezone(zone).strftime("%H:%M") if busy else "",
+        zone=truck.timezone or f"{business.timezone} (business)",
+    )
+
+
+class TrucksState(rx.State):
+    cards: list[TruckCard] = []
+    editing: bool = False
+    is_new: bool = True
+    f_name: str = ""
+    f_slug: str = ""
+    f_cash: bool = True
+    f_card: bool = True
+    f_online: bool = False
+    f_prep: str = "10"
+    f_amber: str = "75"
+    f_red: str = "100"
+    f_timezone: str = SAME_AS_BUSINESS
+    timezone_choices: list[list[str]] = []
+    form_error: str = ""
+    stripe_connected: bool = False
+    _editing_id: int | None = None
+    _slug_touched: bool = False
+
+    def _refresh(self, business_id: int) -> None:
+        with session_scope() as session:
+            business = session.get(Business, business_id)
+            self.stripe_connected = is_configured(business)
+            self.cards = [
+                truck_card(session, t, business)
+                for t in trucks.list_trucks(session, business_id=business_id)
+            ]
+            self.timezone_choices = [
+                [SAME_AS_BUSINESS, f"Same as the business ({business.timezone})"]
+            ] + [[zone, zone] for zone in TIMEZONES]
+
+    @rx.event
+    async def load(self):
+        member, redirect = await owner_or_redirect(self)
+        if member is None:
+            return redirect
+        self.editing = False
+        self._refresh(member.business_id)
+        return None
+
+    def _fill(self, truck: Truck | None) -> None:
+        self._editing_id = truck.id if truck else None
+        self.is_new = truck is None
+        self._slug_touched = truck is not None
+        self.f_name = truck.name if truck else ""
+        self.f_slug = truck.slug if truck else ""
+        self.f_cash = truck.accepts_cash if truck else True
+        self.f_card = truck.accepts_card if truck else True
+        self.f_online = truck.accepts_online if truck else False
+        self.f_prep = str(truck.default_prep_minutes if truck else 10)
+        self.f_amber = str(truck.kds_amber_percent if truck else 75)
+        self.f_red = str(truck.kds_red_percent if truck else 100)
+        zone = truck.timezone if truck else None
+        self.f_timezone = zone or SAME_AS_BUSINESS
+        if zone and zone not in TIMEZONES:
+            self.timezone_choices = self.timezone_choices + [[zone, zone]]
+        self.form_error = ""
+        self.editing = True
+
+    @rx.event
+    async def start_new(self):
+        try:
+            await owner(self)
+        except DomainError as error:
+            return refuse(error)
+        self._fill(None)
+        return None
+
+    @rx.event
+    async def start_edit(self, truck_id: int):
+        try:
+            actor = await owner(self)
+            with session_scope() as session:
+                truck = trucks.get_truck(
+                    session, business_id=actor.business_id, truck_id=int(truck_id)
+                )
+        except DomainError as error:
+            return refuse(error)
+        self._fill(truck)
+        return None
+
+    @rx.event
+    def set_editing(self, value: bool):
+        self.editing = bool(value)
+
+    @rx.event
+    def set_f_name(self, value: str):
+        self.f_name = str(value)[:200]
+        if not self._slug_touched:
+            self.f_slug = trucks.suggest_slug(self.f_name)
+
+    @rx.event
+    def set_f_slug(self, value: str):
+        self.f_slug = str(value)[:80]
+        self._slug_touched = True
+
+    @rx.event
+    def set_f_cash(self, value: bool):
+        self.f_cash = bool(value)
+
+    @rx.event
+    def set_f_card(self, value: bool):
+        self.f_card = bool(value)
+
+    @rx.event
+    def set_f_online(self, value: bool):
+        self.f_online = bool(value)
+
+    @rx.event
+    def set_f_prep(self, value: str):
+        self.f_prep = str(value)[:6]
+
+    @rx.event
+    def set_f_amber(self, value: str):
+        self.f_amber = str(value)[:6]
+
+    @rx.event
+    def set_f_red(self, value: str):
+        self.f_red = str(value)[:6]
+
+    @rx.event
+    def set_f_timezone(self, value: str):
+        if value in {choice[0] for choice in self.timezone_choices}:
+            self.f_timezone = value
+
+    @rx.event
+    async def save(self, _form: dict | None = None):
+        fields = TruckFields(
+            name=self.f_name,
+            slug=self.f_slug,
+            accepts_cash=self.f_cash,
+            accepts_card=self.f_card,
+            accepts_online=self.f_online,
+            default_prep_minutes=self.f_prep,
+            kds_amber_percent=self.f_amber,
+            kds_red_percent=self.f_red,
+            timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
+        )
+        try:
+            actor = await owner(self)
+            with session_scope() as session:
+                if self._editing_id is None:
+                    truck = trucks.create_truck(session, actor=actor, fields=fields)
+                else:
+                    truck = trucks.update_truck(
+                        session, actor=actor, truck_id=self._editing_id, fields=fields
+                    )
+                name = truck.name
+        except DomainError as error:
+            if str(error) == "Sign in first.":
+                return refuse(error)
+            self.form_error = str(error)
+            return None
+        added = self._editing_id is None
+        self.editing = False
+        self._refresh(actor.business_id)
+        return rx.toast.success(f"{name} {'added' if added else 'saved'}.")
+
+    @rx.event
+    async def pause(self, truck_id: int, minutes: int):
+        try:
+            actor = await owner(self)
+            with session_scope() as session:
+                truck = trucks.pause_orders(
+                    session, actor=actor, truck_id=int(truck_id), minutes=int(minutes)
+                )
+                name = truck.name
+        except (DomainError, ValueError) as error:
+            return refuse(error if isinstance(error, DomainError) else DomainError(str(error)))
+        self._refresh(actor.business_id)
+        return rx.toast.success(f"{name} is paused for {int(minutes)} minutes.")
+
+    @rx.event
+    async def resume(self, truck_id: int):
+        try:
+            actor = await owner(self)
+            with session_scope() as session:
+                truck = trucks.resume_orders(session, actor=actor, truck_id=int(truck_id))
+                name = truck.name
+        except (DomainError, ValueError) as error:
+            return refuse(error if isinstance(error, DomainError) else DomainError(str(error)))
+        self._refresh(actor.business_id)
+        return rx.toast.success(f"{name} takes orders again.")

@@ -1,0 +1,349 @@
+"""/manage/stock: a manager sets stock and this truck's menu overrides, and customers see it live."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import reflex as rx
+from sqlmodel import Session
+
+from cliqmenu.db import session_scope
+from cliqmenu.models import Business, Role, StaffMember, Truck
+from cliqmenu.realtime import Audience, publish_soon
+from cliqmenu.routes import SIGN_IN
+from cliqmenu.services import overrides, staff, stock
+from cliqmenu.services.errors import DomainError
+from cliqmenu.services.menu_admin import parse_money
+from cliqmenu.services.pricing import format_cents
+from cliqmenu.services.stock import ItemStatus, OptionStatus, Until
+from cliqmenu.state.auth import MANAGERS, SessionState, authorize, home_for, refuse
+
+STATUS_IN, STATUS_TODAY, STATUS_OUT = "in", "today", "out"
+STATUS_CHOICES = (STATUS_IN, STATUS_TODAY, STATUS_OUT)
+
+
+@dataclass
+class OptionLine:
+    id: int
+    group: str
+    name: str
+    status: str
+    status_label: str
+    offered: bool
+    master_delta: str
+    delta_text: str  # this truck's override, "" when none
+    overridden: bool
+
+
+@dataclass
+class StockLine:
+    id: int
+    name: str
+    category: str
+    status: str
+    status_label: str
+    status_color: str
+    portions_text: str
+    offered: bool
+    master_price: str
+    price_here: str
+    price_text: str  # this truck's override, "" when none
+    overridden: bool
+    options_out: int
+    options: list[OptionLine] = field(default_factory=list)
+
+
+def _form_id(form: dict, key: str) -> int:
+    """A row id sent back by a form; 0 (no such row) for anything else."""
+    text = str(form.get(key, "")).strip()
+    return int(text) if text.isdigit() else 0
+
+
+def _money_text(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _delta_label(cents: int, currency: str) -> str:
+    if cents == 0:
+        return "+$0.00" if currency in ("AUD", "USD", "NZD", "CAD") else "+0.00"
+    return ("+" if cents > 0 else "-") + format_cents(abs(cents), currency)
+
+
+def _back(day: dt.date | None) -> str:
+    return f" · back {day:%a %-d %b}" if day else ""
+
+
+def _option_line(option: OptionStatus, currency: str) -> OptionLine:
+    status = STATUS_IN if option.in_stock else STATUS_TODAY if option.back_on else STATUS_OUT
+    label = {
+        STATUS_IN: "In stock",
+        STATUS_TODAY: "Out today" + _back(option.back_on),
+        STATUS_OUT: "Sold out",
+    }[status]
+    return OptionLine(
+        id=option.id,
+        group=option.group,
+        name=option.name,
+        status=status,
+        status_label=label,
+        offered=option.offered,
+        master_delta=_delta_label(option.master_delta_cents, currency),
+        delta_text=_money_text(option.override_delta_cents)
+        if option.override_delta_cents is not None
+        else "",
+        overridden=option.override_delta_cents is not None,
+    )
+
+
+def _stock_line(item: ItemStatus, currency: str) -> StockLine:
+    sold_out = item.portions_left == 0
+    if item.in_stock:
+        status, label, color = STATUS_IN, "In stock", "green"
+        if item.portions_left is not None:
+            label = f"{item.portions_left} left"
+    elif sold_out:
+        status, label, color = STATUS_OUT, "Sold out (0 left)", "red"
+    elif item.back_on:
+        status, label, color = STATUS_TODAY, "Out today" + _back(item.back_on), "amber"
+    else:
+        status, label, color = STATUS_OUT, "Sold out", "red"
+    if not item.offered:
+        label, color = "Not offered here", "gray"
+    here = item.override_price_cents if item.override_price_cents is not None else None
+    options = [_option_line(o, currency) for o in item.options]
+    return StockLine(
+        id=item.id,
+        name=item.name,
+        category=item.category,
+        status=status,
+        status_label=label,
+        status_color=color,
+        portions_text="" if item.portions_left is None else str(item.portions_left),
+        offered=item.offered,
+        master_price=format_cents(item.master_price_cents, currency),
+        price_here=format_cents(here if here is not None else item.master_price_cents, currency),
+        price_text=_money_text(here) if here is not None else "",
+        overridden=here is not None,
+        options_out=len([o for o in options if o.status != STATUS_IN or not o.offered]),
+        options=options,
+    )
+
+
+class StockState(rx.State):
+    truck_name: str = ""
+    trucks: list[dict[str, str]] = []
+    truck_id_text: str = ""
+    query: str = ""
+    lines: list[StockLine] = []
+    open_id: int = 0
+    out_count: int = 0
+    # Bumped after every change so inputs showing saved values re-mount with them.
+    version: int = 0
+    _truck_id: int = 0
+    _currency: str = "AUD"
+
+    def _refresh(self, session: Session) -> None:
+        truck = session.get(Truck, self._truck_id)
+        board = stock.stock_board(session, truck=truck, query=self.query)
+        self.lines = [_stock_line(item, self._currency) for item in board]
+        self.out_count = len([line for line in self.lines if line.status != STATUS_IN])
+        self.version += 1
+
+    async def _member(self) -> StaffMember:
+        return await authorize(self, MANAGERS)
+
+    @rx.event
+    async def load(self):
+        session_state = await self.get_state(SessionState)
+        try:
+            member = await self._member()
+            with session_scope() as session:
+                trucks = staff.trucks_for(session, member)
+                truck = staff.truck_for(session, member, session_state._chosen_truck_id())
+                self._currency = session.get(Business, truck.business_id).currency
+                self._truck_id, self.truck_name = truck.id, truck.name
+                self.truck_id_text = str(truck.id)
+                self.trucks = [{"id": str(t.id), "name": t.name} for t in trucks]
+                self._refresh(session)
+        except DomainError as error:
+            if session_state.role and str(error) == "Your role cannot do that.":
+                return rx.redirect(home_for(Role(session_state.role)))
+            return rx.redirect(SIGN_IN) if not session_state.role else refuse(error)
+        return None
+
+    async def _change(self, action: Callable[[Session, StaffMember, Truck], object], done: str):
+        """Authorize, run ``action`` for this truck in one transaction, refresh, publish."""
+        try:
+            member = await self._member()
+            with session_scope() as session:
+                truck = session.get(Truck, self._truck_id)
+                if truck is None:
+                    raise DomainError("Reload the page: this truck is gone.")
+                action(session, member, truck)
+            with session_scope() as session:
+                self._refresh(session)
+        except DomainError as error:
+            return refuse(error)
+        publish_soon(Audience("menu", self._truck_id))
+        return rx.toast.success(done, duration=2500)
+
+    @rx.event
+    async def set_query(self, value: str):
+        self.query = str(value)[:80]
+        try:
+            await self._member()
+        except DomainError as error:
+            return refuse(error)
+        with session_scope() as session:
+            self._refresh(session)
+        return None
+
+    @rx.event
+    def toggle_open(self, item_id: int):
+        self.open_id = 0 if self.open_id == int(item_id) else int(item_id)
+
+    def _name(self, item_id: int, option_id: int | None = None) -> str:
+        for line in self.lines:
+            if line.id == item_id and option_id is None:
+                return line.name
+            for option in line.options:
+                if option.id == option_id:
+                    return f"{option.name} ({line.name})"
+        return "It"
+
+    @staticmethod
+    def _status(value: str) -> tuple[bool, Until]:
+        if value not in STATUS_CHOICES:
+            raise DomainError("Choose In stock, Out today or Out until restocked.")
+        return value == STATUS_IN, Until.TODAY if value == STATUS_TODAY else Until.RESTOCKED
+
+    @staticmethod
+    def _said(value: str) -> str:
+        return {
+            STATUS_IN: "is in stock",
+            STATUS_TODAY: "is out for today",
+            STATUS_OUT: "is out until restocked",
+        }.get(value, "")
+
+    @rx.event
+    async def set_item_status(self, item_id: int, value: str):
+        item_id, value = int(item_id), str(value)
+
+        def action(session: Session, member: StaffMember, truck: Truck) -> None:
+            in_stock, until = self._status(value)
+            stock.set_item_stock(
+                session, actor=member, truck=truck, item_id=item_id, in_stock=in_stock, until=until
+            )
+
+        return await self._change(action, f"{self._name(item_id)} {self._said(value)}.")
+
+    @rx.event
+    async def set_option_status(self, option_id: int, value: str):
+        option_id, value = int(option_id), str(value)
+
+        def action(session: Session, member: StaffMember, truck: Truck) -> None:
+            in_stock, until = self._status(value)
+            stock.set_option_stock(
+                session,
+                actor=member,
+                truck=truck,
+                option_id=option_id,
+                in_stock=in_stock,
+                until=until,
+            )
+
+        return await self._change(action, f"{self._name(0, option_id)} {self._said(value)}.")
+
+    @rx.event
+    async def save_portions(self, form: dict):
+        item_id = _form_id(form, "item_id")
+        text = str(form.get("portions", ""))
+
+        def action(session: Session, member: StaffMember, truck: Truck) -> None:
+            stock.set_portions(
+                session,
+                actor=member,
+                truck=truck,
+                item_id=item_id,
+                portions=stock.parse_portions(text),
+            )
+
+        counted = text.strip() != ""
+        return await self._change(
+            action, "Portions counted." if counted else "Portions no longer counted."
+        )
+
+    @rx.event
+    async def set_item_offered(self, item_id: int, offered: bool):
+        item_id, offered = int(item_id), bool(offered)
+        return await self._change(
+            lambda session, member, truck: overrides.set_item_override(
+                session, actor=member, truck=truck, item_id=item_id, offered=offered
+            ),
+            f"{self._name(item_id)} {'is' if offered else 'is not'} offered at {self.truck_name}.",
+        )
+
+    @rx.event
+    async def save_price(self, form: dict):
+        item_id = _form_id(form, "item_id")
+        text = str(form.get("price", "")).strip()
+        return await self._change(
+            lambda session, member, truck: overrides.set_item_override(
+                session,
+                actor=member,
+                truck=truck,
+                item_id=item_id,
+                price_cents=parse_money(text) if text else None,
+            ),
+            f"Price at {self.truck_name} saved." if text else "Back to the master price.",
+        )
+
+    @rx.event
+    async def clear_price(self, item_id: int):
+        item_id = int(item_id)
+        return await self._change(
+            lambda session, member, truck: overrides.set_item_override(
+                session, actor=member, truck=truck, item_id=item_id, price_cents=None
+            ),
+            "Back to the master price.",
+        )
+
+    @rx.event
+    async def set_option_offered(self, option_id: int, offered: bool):
+        option_id, offered = int(option_id), bool(offered)
+        return await self._change(
+            lambda session, member, truck: overrides.set_option_override(
+                session, actor=member, truck=truck, option_id=option_id, offered=offered
+            ),
+            f"{self._name(0, option_id)} {'is' if offered else 'is not'} offered here.",
+        )
+
+    @rx.event
+    async def save_option_delta(self, form: dict):
+        option_id = _form_id(form, "option_id")
+        text = str(form.get("delta", "")).strip()
+        return await self._change(
+            lambda session, member, truck: overrides.set_option_override(
+                session,
+                actor=member,
+                truck=truck,
+                option_id=option_id,
+                price_delta_cents=parse_money(text, what="Price change", allow_negative=True)
+                if text
+                else None,
+            ),
+            "Option price saved." if text else "Back to the master option price.",
+        )
+
+    @rx.event
+    async def clear_option_delta(self, option_id: int):
+        option_id = int(option_id)
+        return await self._change(
+            lambda session, member, truck: overrides.set_option_override(
+                session, actor=member, truck=truck, option_id=option_id, price_delta_cents=None
+            ),
+            "Back to the master option price.",
+        )
