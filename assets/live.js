@@ -2,6 +2,9 @@
 //  [data-since]  elapsed time since a server timestamp (ms), with data-warn/data-late thresholds
 //  [data-age]    "3 min ago" style age of an order
 //  [data-sync]   connection truth: marks the screen stale when no update arrived for too long
+//  [data-alert="on"]  chimes every 3 s (once a gesture unlocked audio) while it is shown
+// On the kitchen display (#kds-page) also: Start service (sound, fullscreen, wake lock), the
+// keyboard / bump bar keys, and "any touch or key silences the new-order chime".
 (function () {
   if (window.__cliqLive) return;
   window.__cliqLive = true;
@@ -26,7 +29,8 @@
       const since = Number(el.dataset.since);
       if (!since) return;
       const gone = now - since;
-      el.textContent = elapsed(gone);
+      const text = elapsed(gone);
+      if (el.textContent !== text) el.textContent = text; // unchanged text: no DOM mutation
       const late = Number(el.dataset.late || 0), warn = Number(el.dataset.warn || 0);
       const state = late && gone >= late ? "late" : warn && gone >= warn ? "warn" : "ok";
       const card = el.closest("[data-timer-card]") || el;
@@ -34,7 +38,8 @@
     });
     document.querySelectorAll("[data-age]").forEach((el) => {
       const at = Number(el.dataset.age);
-      if (at) el.textContent = age(now - at);
+      const text = at ? age(now - at) : "";
+      if (at && el.textContent !== text) el.textContent = text;
     });
     document.querySelectorAll("[data-sync]").forEach((el) => {
       if (el.dataset.sync !== lastSync.value) lastSync = { value: el.dataset.sync, at: now };
@@ -43,8 +48,9 @@
       const label = el.querySelector("[data-sync-label]");
       if (label) {
         const t = new Date(lastSync.at);
-        label.textContent = (stale ? "No update since " : "Live · ") +
+        const text = (stale ? "No update since " : "Live · ") +
           pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds());
+        if (label.textContent !== text) label.textContent = text;
       }
     });
   }
@@ -56,6 +62,7 @@
   }
   ["pointerdown", "keydown", "touchstart"].forEach((t) => window.addEventListener(t, unlock, { capture: true }));
   function chime() {
+    window.cliqChimeRequests = (window.cliqChimeRequests || 0) + 1;
     if (!audio || audio.state !== "running") return;
     const t0 = audio.currentTime;
     [880, 1320].forEach((freq, i) => {
@@ -69,13 +76,171 @@
     });
   }
   window.cliqChime = chime;
+
+  // Kitchen display. The service state lives in the page (a reload needs a new tap anyway:
+  // browsers allow sound and fullscreen only from a gesture).
+  const kds = { service: false, wakeLock: null, asking: false, selectedId: null, selectedIndex: 0 };
+  window.cliqKds = kds;
+  function isKds() { return !!document.getElementById("kds-page"); }
+  function setBody(name, value) {
+    if (document.body.dataset[name] !== value) document.body.dataset[name] = value;
+  }
+  async function holdWakeLock() {
+    if (!kds.service) return;
+    if (!("wakeLock" in navigator)) { setBody("wakelock", "unsupported"); return; }
+    if (kds.asking || document.visibilityState !== "visible") return;
+    if (kds.wakeLock && !kds.wakeLock.released) return;
+    kds.asking = true;
+    try {
+      kds.wakeLock = await navigator.wakeLock.request("screen");
+      setBody("wakelock", "on");
+      kds.wakeLock.addEventListener("release", () => setBody("wakelock", "off"));
+    } catch (e) { setBody("wakelock", "off"); }
+    kds.asking = false;
+  }
+  // The browser drops the lock whenever the tab is hidden; take it again when it is back.
+  document.addEventListener("visibilitychange", holdWakeLock);
+  function startService() {
+    unlock();
+    kds.service = true;
+    setBody("service", "on");
+    const root = document.documentElement;
+    if (!document.fullscreenElement && root.requestFullscreen) {
+      root.requestFullscreen({ navigationUI: "hide" }).catch(() => {});
+    }
+    holdWakeLock();
+    setTimeout(chime, 150); // the cook hears that sound works
+  }
+  function serviceLabel() {
+    const label = document.querySelector("[data-service-label]");
+    if (!label) return;
+    const lock = document.body.dataset.wakelock;
+    const text = lock === "on" ? "In service · screen on" : lock === "unsupported" ? "In service · no wake lock" : "In service";
+    if (label.textContent !== text) label.textContent = text;
+  }
+  function cards() { return Array.from(document.querySelectorAll("[data-kds-card]")); }
+  function selectedCard(list) {
+    const found = list.find((el) => el.dataset.kdsCard === kds.selectedId);
+    if (found) return found;
+    // The selected card left (bumped): the one now in its place.
+    return list.length ? list[Math.min(kds.selectedIndex, list.length - 1)] : null;
+  }
+  function showSelection() {
+    const list = cards();
+    const chosen = kds.selectedId === null ? null : selectedCard(list);
+    list.forEach((el, i) => {
+      const on = el === chosen ? "true" : "false";
+      if (el.dataset.selected !== on) el.dataset.selected = on;
+      if (el === chosen) { kds.selectedId = el.dataset.kdsCard; kds.selectedIndex = i; }
+    });
+    return chosen;
+  }
+  function select(index) {
+    const list = cards();
+    if (!list.length) return;
+    const i = Math.max(0, Math.min(index, list.length - 1));
+    kds.selectedId = list[i].dataset.kdsCard; kds.selectedIndex = i;
+    setBody("keys", "on");
+    const chosen = showSelection();
+    if (chosen) chosen.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+  function toggleHelp(open) {
+    const next = open === undefined ? document.body.dataset.help !== "open" : open;
+    setBody("help", next ? "open" : "closed");
+  }
+  function silence() {
+    const button = document.getElementById("kds-silence");
+    if (button && document.querySelector('[data-alert="on"]')) button.click();
+  }
+  function onKey(e) {
+    if (!isKds() || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (document.querySelector('[role="menu"], [role="listbox"]')) return; // a Radix menu is open
+    const key = e.key;
+    let handled = true;
+    if (key === "?" || (key === "/" && e.shiftKey)) toggleHelp();
+    else if (key === "Escape") toggleHelp(false);
+    else if (/^[1-9]$/.test(key)) select(Number(key) - 1);
+    else if (key === "ArrowRight" || key === "ArrowDown") select(kds.selectedId === null ? 0 : kds.selectedIndex + 1);
+    else if (key === "ArrowLeft" || key === "ArrowUp") select(kds.selectedId === null ? 0 : kds.selectedIndex - 1);
+    else if (key === "Enter" || key === " " || key === "Spacebar") {
+      const list = cards();
+      const card = kds.selectedId === null ? list[0] : selectedCard(list);
+      const primary = card && card.querySelector("[data-primary]");
+      if (primary) primary.click();
+    } else if (key === "r" || key === "R") {
+      const recall = document.getElementById("kds-recall");
+      if (recall && !recall.disabled) recall.click();
+    } else handled = false;
+    if (handled) {
+      e.preventDefault();
+      if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    }
+  }
+  window.addEventListener("keydown", (e) => { if (isKds()) silence(); onKey(e); }, { capture: true });
+  window.addEventListener("pointerdown", (e) => {
+    if (!isKds()) return;
+    // A tap on the alert shows the (first) new card, wherever the queue is scrolled.
+    const fresh = e.target instanceof Element && e.target.closest("#kds-alert") && document.querySelector(".kds-card.new");
+    if (fresh) fresh.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
+    silence();
+    if (e.pointerType !== "mouse" || e.button === 0) setBody("keys", "off");
+  }, { capture: true });
+  document.addEventListener("click", (e) => {
+    const target = e.target instanceof Element ? e.target : null;
+    if (!target) return;
+    if (target.closest("[data-start-service]")) startService();
+    if (target.closest("#kds-more")) {
+      const area = document.getElementById("kds-queue-area");
+      if (area) area.scrollBy({ left: (document.getElementById("kds-more").dataset.side === "left" ? -1 : 1) * area.clientWidth * 0.8, behavior: "smooth" });
+    }
+    const help = target.closest("[data-kds-help]");
+    if (help) toggleHelp(help.dataset.kdsHelp === "close" ? false : undefined);
+    else if (document.body.dataset.help === "open" && !target.closest(".kds-help-box")) toggleHelp(false);
+  });
+
+  function countHidden() {
+    const area = document.getElementById("kds-queue-area"), more = document.getElementById("kds-more");
+    if (!area || !more) return;
+    const box = area.getBoundingClientRect();
+    let right = 0, left = 0, hiddenNew = false;
+    cards().forEach((el) => {
+      const r = el.getBoundingClientRect();
+      const hidden = r.left >= box.right - 40 || r.right <= box.left + 40;
+      if (r.left >= box.right - 40) right += 1;
+      else if (r.right <= box.left + 40) left += 1;
+      if (hidden && el.classList.contains("new")) hiddenNew = true;
+    });
+    const isNew = hiddenNew ? "true" : "false";
+    if (more.dataset.new !== isNew) more.dataset.new = isNew;
+    const count = String(right + left);
+    if (more.dataset.count !== count) more.dataset.count = count;
+    more.dataset.side = right ? "right" : "left";
+    const label = more.querySelector("[data-more-label]");
+    const text = count + " more";
+    if (label && label.textContent !== text) label.textContent = text;
+  }
+  function refresh() {
+    tick();
+    if (isKds()) { showSelection(); serviceLabel(); countHidden(); if (kds.service) holdWakeLock(); }
+  }
+  // Render changes (a new card, a bump) get their clock and selection at once, not a second later.
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; refresh(); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("scroll", () => requestAnimationFrame(refresh), { capture: true, passive: true });
+
   let beat = 0;
   setInterval(() => {
-    tick();
+    refresh();
     beat += 1;
     const alerting = document.querySelector('[data-alert="on"]');
     document.body.dataset.alerting = alerting ? "true" : "false";
     if (alerting && beat % 3 === 0) chime();
   }, 1000);
-  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("DOMContentLoaded", refresh);
 })();

@@ -68,6 +68,19 @@ class OrderCard:
 
 
 @dataclass
+class KitchenLine:
+    """An order line as the kitchen sees it: what to cook, never what it costs."""
+
+    id: int
+    quantity: int
+    name: str
+    options: list[str]
+    note: str
+    allergens: list[str]
+    done: bool
+
+
+@dataclass
 class KitchenCard:
     """An order as the kitchen sees it: no payment amounts, no customer contact."""
 
@@ -82,7 +95,27 @@ class KitchenCard:
     late_ms: int
     kitchen_note: str
     cancelled: bool
-    lines: list[LineView] = field(default_factory=list)
+    lines: list[KitchenLine] = field(default_factory=list)
+    dining_method: str = ""
+    cancel_reason: str = ""
+    lines_done: int = 0
+
+
+@dataclass
+class AllDayVariant:
+    """One way an item is made (its options), and how many of it to cook."""
+
+    label: str
+    quantity: int
+
+
+@dataclass
+class AllDayCount:
+    """How many of one item are to be cooked right now, split by options."""
+
+    name: str
+    quantity: int
+    variants: list[AllDayVariant] = field(default_factory=list)
 
 
 @dataclass
@@ -99,7 +132,10 @@ class ManagerBoard:
 class KitchenBoard:
     truck_id: int
     cards: list[KitchenCard] = field(default_factory=list)
+    all_day: list[AllDayCount] = field(default_factory=list)
+    # Cooking Done orders the kitchen can recall, most recently bumped first.
     recallable: list[int] = field(default_factory=list)
+    recallable_numbers: list[int] = field(default_factory=list)
 
 
 def _ms(value: dt.datetime | None) -> int:
@@ -195,8 +231,58 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     return board
 
 
+RECALLABLE_SHOWN = 5
+PLAIN = "no options"
+
+
+def kitchen_line(line: OrderLine) -> KitchenLine:
+    return KitchenLine(
+        id=line.id,
+        quantity=line.quantity,
+        name=line.name,
+        options=[o["name"] for o in line.options],
+        note=line.note,
+        allergens=list(line.allergens),
+        done=line.done,
+    )
+
+
+def all_day_counts(cards: list[KitchenCard]) -> list[AllDayCount]:
+    """Items still to cook on the open (not cancelled) cards: per item, split by options.
+
+    Ticked lines are cooked already and do not count. Busiest item first, then by name.
+    """
+    items: dict[str, dict[str, int]] = {}
+    for card in cards:
+        if card.cancelled:
+            continue
+        for line in card.lines:
+            if line.done:
+                continue
+            label = " · ".join(line.options) or PLAIN
+            variants = items.setdefault(line.name, {})
+            variants[label] = variants.get(label, 0) + line.quantity
+    counts = [
+        AllDayCount(
+            name=name,
+            quantity=sum(variants.values()),
+            variants=[
+                AllDayVariant(label=label, quantity=quantity)
+                for label, quantity in sorted(variants.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+        )
+        for name, variants in items.items()
+    ]
+    for count in counts:
+        # An item only ever made one plain way needs no breakdown.
+        if [v.label for v in count.variants] == [PLAIN]:
+            count.variants = []
+    return sorted(counts, key=lambda count: (-count.quantity, count.name))
+
+
 def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
-    """Accepted orders in acceptance order, cancelled ones until acknowledged, and recallable ids."""
+    """Accepted orders in acceptance order, cancelled ones until acknowledged, all-day counts
+    and the recallable (Cooking Done) orders, most recently bumped first."""
     truck = session.get(Truck, truck_id)
     orders = list(
         session.exec(
@@ -211,30 +297,41 @@ def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
     )
     recallable = list(
         session.exec(
-            select(Order.id)
+            select(Order.id, Order.number)
             .where(Order.truck_id == truck_id, Order.stage == Stage.COOKING_DONE)
-            .order_by(col(Order.cooking_done_at).desc())
-            .limit(5)
+            .order_by(col(Order.cooking_done_at).desc(), col(Order.id).desc())
+            .limit(RECALLABLE_SHOWN)
         )
     )
     lines = _lines(session, [o.id for o in orders])
     cards = []
     for order in orders:
         prep_ms = (order.prep_minutes or truck.default_prep_minutes) * 60_000
+        kitchen_lines = [kitchen_line(line) for line in lines.get(order.id, [])]
+        cancelled = order.stage == Stage.CANCELLED
         cards.append(
             KitchenCard(
                 id=order.id,
                 number=order.number,
                 stage=order.stage.value,
                 customer_first_name=order.customer_name.split(" ")[0][:20],
+                dining_method=order.dining_method.value,
                 dining_label=order.dining_method.label,
                 accepted_at_ms=_ms(order.accepted_at),
-                prep_minutes=order.prep_minutes or 0,
+                prep_minutes=order.prep_minutes or truck.default_prep_minutes,
                 warn_ms=prep_ms * truck.kds_amber_percent // 100,
                 late_ms=prep_ms * truck.kds_red_percent // 100,
                 kitchen_note=order.kitchen_note,
-                cancelled=order.stage == Stage.CANCELLED,
-                lines=[_line_view(line, None) for line in lines.get(order.id, [])],
+                cancelled=cancelled,
+                cancel_reason=order.close_reason if cancelled else "",
+                lines_done=sum(1 for line in kitchen_lines if line.done),
+                lines=kitchen_lines,
             )
         )
-    return KitchenBoard(truck_id=truck_id, cards=cards, recallable=recallable)
+    return KitchenBoard(
+        truck_id=truck_id,
+        cards=cards,
+        all_day=all_day_counts(cards),
+        recallable=[order_id for order_id, _ in recallable],
+        recallable_numbers=[number for _, number in recallable],
+    )

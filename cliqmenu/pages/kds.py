@@ -4,93 +4,88 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.kds_card import kitchen_card
+from cliqmenu.components.kds_panels import (
+    all_day_panel,
+    help_button,
+    help_overlay,
+    new_order_alert,
+    service_strip,
+    start_service_button,
+)
 from cliqmenu.components.layout import member_menu, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
 from cliqmenu.state.kitchen import KitchenState
-from cliqmenu.views import KitchenCard, LineView
 
 S = KitchenState
 
 
-def kitchen_line(card: KitchenCard, line: LineView) -> rx.Component:
-    return rx.el.li(
+def top_bar() -> rx.Component:
+    return rx.el.header(
+        rx.el.span("Kitchen", class_name="kds-title"),
+        truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
+        rx.el.span(S.open_count, " to cook", class_name="kds-count", id="kds-count"),
+        new_order_alert(S.unseen, S.silence),
+        rx.spacer(),
         rx.el.button(
-            rx.el.span(line.quantity, "×", class_name="kds-qty"),
-            rx.el.span(
-                rx.el.span(line.name, class_name="kds-item"),
-                rx.cond(
-                    line.options.length() > 0,
-                    rx.el.span(line.options.join(" · "), class_name="kds-options"),
-                ),
-                rx.cond(line.note != "", rx.el.span("“", line.note, "”", class_name="kds-note")),
-                rx.cond(
-                    line.allergens.length() > 0,
-                    rx.el.span("⚠ ", line.allergens.join(", "), class_name="kds-allergens"),
-                ),
-                class_name="kds-line-text",
-            ),
-            on_click=S.tick(card.id, line.id, ~line.done),
-            disabled=card.cancelled,
-            class_name="kds-line-button",
-            aria_pressed=line.done.to_string(),
+            rx.icon("undo-2", size=22),
+            "Recall",
+            rx.el.span(S.recall_label, class_name="kds-recall-number"),
+            on_click=S.recall,
+            disabled=S.recallable.length() == 0,
+            class_name="kds-top-button",
+            id="kds-recall",
+            aria_label="Recall",
         ),
-        class_name=rx.cond(line.done, "kds-line done", "kds-line"),
+        rx.el.button(
+            rx.icon("list-ordered", size=22),
+            "All day",
+            on_click=S.toggle_all_day,
+            class_name="kds-top-button",
+            id="kds-all-day-toggle",
+            aria_pressed=S.show_all_day.to_string(),
+        ),
+        help_button(),
+        start_service_button(),
+        live_badge(S.last_sync_ms),
+        member_menu(),
+        class_name="kds-topbar",
     )
 
 
-def kitchen_card(card: KitchenCard) -> rx.Component:
-    return rx.el.article(
-        rx.el.header(
-            rx.el.span("#", card.number, class_name="kds-number"),
-            rx.el.span(card.dining_label, class_name="kds-dining"),
-            rx.el.span(card.customer_first_name, class_name="kds-name"),
-            rx.cond(
-                card.cancelled,
-                rx.el.span("CANCELLED", class_name="kds-cancelled-tag"),
-                rx.el.span(
-                    rx.icon("timer", size=22, class_name="kds-timer-icon"),
-                    rx.el.span(
-                        "",
-                        data_since=card.accepted_at_ms,
-                        data_warn=card.warn_ms,
-                        data_late=card.late_ms,
-                        class_name="kds-elapsed",
-                    ),
-                    rx.el.span("/", card.prep_minutes, "m", class_name="kds-prep"),
-                    class_name="kds-timer",
+def queue() -> rx.Component:
+    return rx.cond(
+        S.cards.length() > 0,
+        rx.el.div(
+            rx.foreach(
+                S.cards,
+                lambda card, index: kitchen_card(
+                    card,
+                    index,
+                    S.unseen.contains(card.id),
+                    on_tick=S.tick,
+                    on_bump=S.bump,
+                    on_acknowledge=S.acknowledge,
                 ),
             ),
-            class_name="kds-card-head",
+            class_name="kds-grid",
+            id="kds-queue",
         ),
-        rx.el.ul(
-            rx.foreach(card.lines, lambda line: kitchen_line(card, line)), class_name="kds-lines"
-        ),
+        # Only once loaded: while disconnected the cover hides the queue, never "all done".
         rx.cond(
-            card.kitchen_note != "",
-            rx.el.p(
-                rx.icon("message-square-warning", size=20),
-                card.kitchen_note,
-                class_name="kds-kitchen-note",
+            S.loaded,
+            rx.center(
+                rx.vstack(
+                    rx.icon("circle-check-big", size=64),
+                    rx.el.p(
+                        "No orders to cook. New orders appear here.", class_name="kds-empty-text"
+                    ),
+                    align="center",
+                ),
+                class_name="kds-empty",
+                id="kds-empty",
             ),
         ),
-        rx.cond(
-            card.cancelled,
-            rx.el.button(
-                "Got it — remove", on_click=S.acknowledge(card.id), class_name="kds-bump kds-ack"
-            ),
-            rx.el.button(
-                "Cooking Done",
-                on_click=S.bump(card.id),
-                class_name="kds-bump",
-                aria_label="Cooking Done",
-            ),
-        ),
-        class_name=rx.cond(card.cancelled, "kds-card cancelled", "kds-card"),
-        key=card.id,
-        data_timer_card="",
-        data_timer="ok",
-        id="kds-order-" + card.number.to_string(),
-        data_order_number=card.number,
     )
 
 
@@ -99,45 +94,29 @@ def kds_page() -> rx.Component:
         rx.box(
             live_script(),
             heartbeat(S.heartbeat),
-            rx.el.header(
-                rx.el.span("Kitchen", class_name="kds-title"),
-                truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
-                rx.el.span(S.open_count, " to cook", class_name="kds-count", id="kds-count"),
-                rx.spacer(),
-                rx.el.button(
-                    rx.icon("undo-2", size=22),
-                    "Recall",
-                    on_click=S.recall,
-                    class_name="kds-top-button",
-                    id="kds-recall",
-                ),
-                live_badge(S.last_sync_ms),
-                member_menu(),
-                class_name="kds-topbar",
-            ),
+            top_bar(),
+            service_strip(),
             rx.el.main(
-                rx.cond(
-                    S.cards.length() > 0,
-                    rx.el.div(rx.foreach(S.cards, kitchen_card), class_name="kds-grid"),
-                    rx.cond(
-                        S.loaded,
-                        rx.center(
-                            rx.vstack(
-                                rx.icon("circle-check-big", size=64),
-                                rx.el.p(
-                                    "No orders to cook. New orders appear here.",
-                                    class_name="kds-empty-text",
-                                ),
-                                align="center",
-                            ),
-                            class_name="kds-empty",
-                        ),
+                rx.el.div(
+                    rx.el.div(queue(), class_name="kds-queue-area", id="kds-queue-area"),
+                    # live.js counts the cards scrolled out of sight: none is ever hidden silently.
+                    rx.el.button(
+                        rx.el.span(data_more_label=""),
+                        rx.icon("chevrons-right", size=24),
+                        class_name="kds-more",
+                        id="kds-more",
+                        data_count="0",
+                        aria_label="More orders",
                     ),
+                    class_name="kds-queue-wrap",
                 ),
+                rx.cond(S.show_all_day, all_day_panel(S.all_day)),
                 reconnect_cover(),
                 class_name="kds-main",
             ),
+            help_overlay(),
             class_name="kds-page",
+            id="kds-page",
         ),
         appearance="dark",
         accent_color="orange",

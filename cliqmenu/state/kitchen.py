@@ -2,36 +2,67 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
-from cliqmenu.models import Stage
+from cliqmenu.models import Role, Stage
 from cliqmenu.realtime.hub import register_view
 from cliqmenu.services import lifecycle
-from cliqmenu.state.auth import KITCHEN
+from cliqmenu.services.errors import DomainError
+from cliqmenu.state.auth import KITCHEN, authorize, refuse
 from cliqmenu.state.board_actions import run_order_action
 from cliqmenu.state.live import LiveScreen
-from cliqmenu.views import KitchenBoard, KitchenCard, kitchen_board
+from cliqmenu.views import AllDayCount, KitchenBoard, KitchenCard, kitchen_board
+
+# How many "order:stage" keys a screen remembers as acknowledged (a busy day is far fewer).
+SEEN_KEPT = 500
+
+
+def _seen_key(card: KitchenCard) -> str:
+    # The stage is part of the key, so an order cancelled while on screen alerts again.
+    return f"{card.id}:{card.stage}"
 
 
 class KitchenState(LiveScreen, rx.State):
     """What the kitchen cooks now."""
 
-    audience_kind = "kitchen"
-    roles = KITCHEN
+    audience_kind: ClassVar[str] = "kitchen"
+    roles: ClassVar[tuple[Role, ...]] = KITCHEN
 
     cards: list[KitchenCard] = []
+    all_day: list[AllDayCount] = []
     recallable: list[int] = []
+    recallable_numbers: list[int] = []
+    # Cards (new orders, new cancellations) nobody has acknowledged on this screen: they chime.
+    unseen: list[int] = []
+    show_all_day: bool = True
+    # Keys acknowledged on this screen. Not pruned to the cards shown, so a recalled order
+    # does not chime again; bounded instead.
+    _seen: list[str] = []
 
     def _build_view(self, session, truck_id: int) -> KitchenBoard:
         return kitchen_board(session, truck_id)
 
     def _show(self, view: KitchenBoard) -> None:
         self.cards = view.cards
+        self.all_day = view.all_day
         self.recallable = view.recallable
+        self.recallable_numbers = view.recallable_numbers
+        self._compare_with_seen()
+
+    def _compare_with_seen(self) -> None:
+        """The chime state: every card whose key this screen has not acknowledged."""
+        seen = set(self._seen)
+        self.unseen = [card.id for card in self.cards if _seen_key(card) not in seen]
 
     @rx.var
     def open_count(self) -> int:
         return sum(1 for card in self.cards if not card.cancelled)
+
+    @rx.var
+    def recall_label(self) -> str:
+        return f"#{self.recallable_numbers[0]}" if self.recallable_numbers else ""
 
     @rx.event
     async def load(self):
@@ -40,6 +71,24 @@ class KitchenState(LiveScreen, rx.State):
     @rx.event
     async def heartbeat(self, _value: str = ""):
         return await self._heartbeat()
+
+    @rx.event
+    async def silence(self):
+        """Someone touched the screen or pressed a key: every card shown is acknowledged."""
+        try:
+            await authorize(self, KITCHEN)
+        except DomainError as error:
+            return refuse(error)
+        keys = [_seen_key(card) for card in self.cards]
+        shown = set(keys)
+        kept = [key for key in self._seen if key not in shown]
+        self._seen = (kept + keys)[-SEEN_KEPT:]
+        self._compare_with_seen()
+        return None
+
+    @rx.event
+    def toggle_all_day(self):
+        self.show_all_day = not self.show_all_day
 
     @rx.event
     async def bump(self, order_id: int):
@@ -54,7 +103,7 @@ class KitchenState(LiveScreen, rx.State):
 
     @rx.event
     async def recall(self):
-        """Bring back the most recently bumped order."""
+        """Bring back the most recently bumped order (again: the one bumped before it)."""
         if not self.recallable:
             return rx.toast.info("Nothing to recall.")
         order_id = self.recallable[0]
@@ -68,6 +117,7 @@ class KitchenState(LiveScreen, rx.State):
 
     @rx.event
     async def tick(self, order_id: int, line_id: int, done: bool):
+        """Tick one item done (or not done) on an order In Progress."""
         return await run_order_action(
             self,
             KITCHEN,
@@ -78,6 +128,7 @@ class KitchenState(LiveScreen, rx.State):
 
     @rx.event
     async def acknowledge(self, order_id: int):
+        """The kitchen saw a cancelled order: it leaves the screen."""
         return await run_order_action(
             self,
             KITCHEN,
