@@ -21,6 +21,7 @@ def line_row(line: LineView) -> rx.Component:
             align="start",
         ),
         rx.spacer(),
+        rx.cond(line.done, rx.badge(rx.icon("check", size=12), "Done", color_scheme="green")),
         rx.text(line.total, size="2"),
         width="100%",
         align="start",
