@@ -144,13 +144,19 @@ migrations_postgres() {
 }
 
 with_postgres() {
-    CLIQMENU_TEST_DATABASE_URL="${PG_URL}" REFLEX_REDIS_URL="${REDIS_URL}" "$@"
+    CLIQMENU_TEST_DATABASE_URL="${PG_URL}" CLIQMENU_E2E_DATABASE_URL="${PG_URL}" \
+        REFLEX_REDIS_URL="${REDIS_URL}" "$@"
+}
+
+# The owner's journey starts from an empty install: its own server, so its own pytest process.
+e2e_empty_install() {
+    pytest tests/e2e/test_owner.py -m e2e -p no:asyncio
 }
 
 # Playwright runs in its own pytest process: it clashes with pytest-asyncio.
 e2e() {
     if [ -d tests/e2e ]; then
-        pytest tests/e2e -m e2e
+        pytest tests/e2e -m e2e -p no:asyncio --ignore=tests/e2e/test_owner.py
         return
     fi
     # No journeys written yet: pytest finds nothing (exit 5), which is fine only in this case.
@@ -180,6 +186,7 @@ else
 fi
 
 step "e2e (SQLite)" e2e
+step "e2e (empty install, SQLite)" e2e_empty_install
 if [ "${SERVICES_UP}" -eq 1 ]; then
     step "e2e (PostgreSQL + Redis)" with_postgres e2e
 else

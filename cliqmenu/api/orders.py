@@ -67,8 +67,8 @@ async def create_order(request: Request) -> JSONResponse:
         return _error(413, "The order is too large.")
     try:
         payload = OrderIn.model_validate(json.loads(body or b"null"))
-    except json.JSONDecodeError:
-        return _error(400, "The body must be JSON.")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error(400, "The body must be JSON (UTF-8).")
     except ValidationError as error:
         return _error(422, _validation_message(error))
     if payload.payment_method == PaymentMethod.ONLINE:

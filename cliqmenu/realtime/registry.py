@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Protocol
 
@@ -40,14 +41,14 @@ class MemoryRegistry:
 
 
 class RedisRegistry:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str) -> None:
         from redis.asyncio import Redis
 
         self._redis = Redis.from_url(url)
+        self._namespace = namespace
 
-    @staticmethod
-    def _key(audience: str) -> str:
-        return f"cliqmenu:audience:{audience}"
+    def _key(self, audience: str) -> str:
+        return f"cliqmenu:{self._namespace}:audience:{audience}"
 
     async def add(self, audience: str, token: str) -> None:
         key = self._key(audience)
@@ -69,6 +70,10 @@ _registry: Registry | None = None
 def get_registry() -> Registry:
     global _registry
     if _registry is None:
-        url = get_settings().redis_url
-        _registry = RedisRegistry(url) if url else MemoryRegistry()
+        settings = get_settings()
+        # Deployments sharing one Redis (or CI runs side by side) each have their own truck 1:
+        # keys are namespaced by the database the deployment uses.
+        namespace = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+        url = settings.redis_url
+        _registry = RedisRegistry(url, namespace) if url else MemoryRegistry()
     return _registry

@@ -32,6 +32,7 @@ from cliqmenu.services.orders import (
     validate_prep_minutes,
 )
 from cliqmenu.services.staff import require_role, trucks_for
+from cliqmenu.services.text import clean_text
 
 FORWARD = {
     Stage.RECEIVED: Stage.IN_PROGRESS,
@@ -151,10 +152,8 @@ def apply_changes(
     session: Session, *, order: Order, business: Business, changes: AcceptChanges
 ) -> None:
     """Dining method, payment method, discount and notes; totals recomputed from scratch."""
-    kitchen_note = (changes.kitchen_note or "").strip()
-    internal_note = (changes.internal_note or "").strip()
-    if len(kitchen_note) > MAX_NOTE or len(internal_note) > MAX_NOTE:
-        raise DomainError(f"Notes can be at most {MAX_NOTE} characters.")
+    kitchen_note = clean_text(changes.kitchen_note, what="kitchen note", max_length=MAX_NOTE)
+    internal_note = clean_text(changes.internal_note, what="internal note", max_length=MAX_NOTE)
     method = changes.payment_method or order.payment_method
     if method != order.payment_method and order.payment_status != PaymentStatus.UNPAID:
         raise DomainError("This order is already paid; its payment method cannot change.")
@@ -298,11 +297,9 @@ def tick_line(
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, what="reason", max_length=MAX_REASON)
     if not reason:
         raise DomainError("Give a reason.")
-    if len(reason) > MAX_REASON:
-        raise DomainError(f"The reason can be at most {MAX_REASON} characters.")
     return reason
 
 

@@ -27,6 +27,7 @@ from cliqmenu.services import audit, outbox, pricing
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.menu import EffectiveMenu, effective_menu, service_date
 from cliqmenu.services.staff import normalize_email, require_role, trucks_for
+from cliqmenu.services.text import clean_text, has_control_characters
 from cliqmenu.settings import get_settings
 
 MAX_QUANTITY = 99
@@ -116,11 +117,7 @@ def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[Orde
                 raise DomainError(
                     f"Choose at most {group.max_choices} for {group.name} ({item.name})."
                 )
-        note = (request.note or "").strip()
-        if len(note) > MAX_NOTE:
-            raise DomainError(
-                f"The note on {item.name} is too long (at most {MAX_NOTE} characters)."
-            )
+        note = clean_text(request.note, what=f"note on {item.name}", max_length=MAX_NOTE)
         unit = item.price_cents + sum(option.price_delta_cents for _, option in chosen)
         lines.append(
             OrderLine(
@@ -148,15 +145,11 @@ def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[Orde
 
 
 def _validate_customer(request: OrderRequest) -> tuple[str, str | None, str | None]:
-    name = (request.customer_name or "").strip()
+    name = clean_text(request.customer_name, what="customer name", max_length=80)
     if not name:
         raise DomainError("Enter the customer's name.")
-    if len(name) > 80:
-        raise DomainError("The name is too long (at most 80 characters).")
     email = normalize_email(request.customer_email) if request.customer_email else None
-    phone = (request.customer_phone or "").strip() or None
-    if phone and len(phone) > 32:
-        raise DomainError("The phone number is too long.")
+    phone = clean_text(request.customer_phone, what="phone number", max_length=32) or None
     return name, email, phone
 
 
@@ -184,7 +177,7 @@ def place_order(
     go straight to In Progress with their prep time.
     """
     key = (request.idempotency_key or "").strip()
-    if not 8 <= len(key) <= 100:
+    if not 8 <= len(key) <= 100 or has_control_characters(key):
         raise DomainError("idempotency_key must be 8 to 100 characters.")
     walk_in = source == OrderSource.WALK_IN
     if walk_in:

@@ -30,7 +30,7 @@ from cliqmenu.services import audit, outbox
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound
 from cliqmenu.settings import get_settings
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 MIN_PASSWORD = 8
 INVITE_PATH = "/invite"
 _hasher = PasswordHasher()

@@ -177,7 +177,6 @@ class AdminState(rx.State):
         member, redirect = await owner_or_redirect(self)
         if member is None:
             return redirect
-        self.invite_open = False
         self._overview(member)
         self._refresh(member.business_id)
         return None

@@ -138,7 +138,8 @@ def test_card_surcharge_is_on_the_discounted_amount(session, world):
         ({"discount_kind": DiscountKind.PERCENT, "discount_value": 10_001}, "at most 100%"),
         ({"payment_method": PaymentMethod.ONLINE}, "Online payment is made by the customer"),
         ({"prep_minutes": 0}, "Prep time must be between 1 and 180 minutes"),
-        ({"kitchen_note": "x" * 501}, "Notes can be at most 500 characters"),
+        ({"kitchen_note": "x" * 501}, "kitchen note is too long \\(at most 500 characters\\)"),
+        ({"internal_note": "gate\x00code"}, "internal note contains characters that cannot"),
     ],
 )
 def test_accept_refuses_bad_changes_and_leaves_the_order_alone(session, world, changes, message):

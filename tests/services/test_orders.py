@@ -400,3 +400,15 @@ def test_order_at_an_unknown_truck_slug(session, world):
     assert orders.truck_by_slug(session, world.truck.slug).id == world.truck.id
     with pytest.raises(DomainError, match="No truck called 'nope'."):
         orders.truck_by_slug(session, "nope")
+
+
+def test_control_characters_are_refused_with_a_message_and_nothing_is_written(session, world):
+    from cliqmenu.models import Order
+    from cliqmenu.services.errors import DomainError
+
+    before = len(session.exec(select(Order)).all())
+    with pytest.raises(DomainError, match="customer name contains characters"):
+        place(session, world=world, customer_name="Sam\x00")
+    with pytest.raises(DomainError, match="Enter a valid email"):
+        place(session, world=world, customer_email="sam\x00@example.com")
+    assert len(session.exec(select(Order)).all()) == before

@@ -1,0 +1,36 @@
+"""Journey: each role sees only its own views; visitors who are not signed in see sign-in."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from cliqmenu import demo
+from tests.e2e.helpers import at, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_kitchen_staff_cannot_open_the_manager_view(screen):
+    kitchen = screen(1920, 1080, name="kitchen")
+    sign_in(kitchen, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    kitchen.goto("/manage")
+    expect(kitchen).to_have_url(at("/kds"))
+    expect(kitchen.locator("#kds-count")).to_be_visible()
+    expect(kitchen.locator("#accept-order")).to_have_count(0)
+
+
+def test_order_manager_cannot_open_the_owner_pages(screen):
+    manager = screen(390, 844, name="manager")
+    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    manager.goto("/admin")
+    expect(manager).to_have_url(at("/manage"))
+    expect(manager.locator("#send-invite")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", ["/manage", "/kds", "/admin"])
+def test_visitors_who_are_not_signed_in_land_on_sign_in(screen, path):
+    visitor = screen(1280, 800, name="visitor")
+    visitor.goto(path)
+    expect(visitor).to_have_url(at("/signin"))
+    expect(visitor.locator("#email")).to_be_visible()
