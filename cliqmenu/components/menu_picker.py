@@ -29,6 +29,12 @@ def category_pills(categories, selected, on_choose) -> rx.Component:
 def item_card(item: ItemView, on_open) -> rx.Component:
     return rx.card(
         rx.hstack(
+            rx.cond(
+                item.photo_url != "",
+                rx.image(
+                    src=item.photo_url, alt=item.name, class_name="item-photo", loading="lazy"
+                ),
+            ),
             rx.vstack(
                 rx.text(item.name, weight="bold", size="3"),
                 rx.cond(
@@ -113,6 +119,10 @@ def item_picker(
 
     def body(item: ItemView) -> rx.Component:
         return rx.vstack(
+            rx.cond(
+                item.photo_url != "",
+                rx.image(src=item.photo_url, alt=item.name, class_name="item-photo-large"),
+            ),
             rx.hstack(
                 rx.dialog.title(item.name, margin="0"),
                 rx.spacer(),
