@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import labelled_select
 from cliqmenu.state.accept_form import DINING_CHOICES, PREP_PICKS, AcceptFormState
 
 F = AcceptFormState
@@ -43,23 +44,6 @@ def prep_picker() -> rx.Component:
             spacing="2",
         ),
         width="100%",
-    )
-
-
-def choice(label: str, value, on_change, choices, element_id: str) -> rx.Component:
-    return rx.vstack(
-        _label(label),
-        rx.select.root(
-            rx.select.trigger(width="100%", aria_label=label, id=element_id),
-            rx.select.content(
-                rx.foreach(choices, lambda c: rx.select.item(c[1], value=c[0])),
-            ),
-            value=value,
-            on_change=on_change,
-            size="3",
-        ),
-        width="100%",
-        spacing="1",
     )
 
 
@@ -150,8 +134,12 @@ def accept_panel() -> rx.Component:
     return rx.vstack(
         prep_picker(),
         rx.hstack(
-            choice("Dining method", F.dining, F.set_dining, DINING_CHOICES, "dining-method"),
-            choice("Payment method", F.payment, F.set_payment, F.payment_choices, "payment-method"),
+            labelled_select(
+                "Dining method", F.dining, F.set_dining, DINING_CHOICES, "dining-method"
+            ),
+            labelled_select(
+                "Payment method", F.payment, F.set_payment, F.payment_choices, "payment-method"
+            ),
             width="100%",
         ),
         discount_row(),

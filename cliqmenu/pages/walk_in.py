@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.layout import staff_header
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
 from cliqmenu.routes import MANAGE
@@ -11,21 +12,6 @@ from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.walk_in import WalkInState
 
 W = WalkInState
-
-
-def select(label: str, value, on_change, choices, element_id: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(width="100%", aria_label=label, id=element_id),
-            rx.select.content(rx.foreach(choices, lambda c: rx.select.item(c[1], value=c[0]))),
-            value=value,
-            on_change=on_change,
-            size="3",
-        ),
-        width="100%",
-        spacing="1",
-    )
 
 
 def order_panel() -> rx.Component:
@@ -63,8 +49,12 @@ def order_panel() -> rx.Component:
                 id="walk-in-email",
             ),
             rx.hstack(
-                select("Dining method", W.dining, W.set_dining, DINING_CHOICES, "walk-in-dining"),
-                select("Payment", W.payment, W.set_payment, W.payment_choices, "walk-in-payment"),
+                labelled_select(
+                    "Dining method", W.dining, W.set_dining, DINING_CHOICES, "walk-in-dining"
+                ),
+                labelled_select(
+                    "Payment", W.payment, W.set_payment, W.payment_choices, "walk-in-payment"
+                ),
                 width="100%",
             ),
             rx.hstack(
