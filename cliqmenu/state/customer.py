@@ -178,7 +178,7 @@ class CustomerMenuState(CartMixin, rx.State):
             return None
         async with self:
             self.placing = False
-        return rx.redirect(url, is_external=True)
+        return rx.redirect(url)  # another host: the same tab goes there (no pop-up to block)
 
 
 def _checkout_url(public_id: str, origin: str, slug: str) -> str:
