@@ -181,7 +181,7 @@ def apply_changes(
 
 def checked_totals(
     *,
-    business: Business,
+    business: Business | pricing.PricingTerms,
     subtotal_cents: int,
     payment_method: PaymentMethod,
     discount_kind: DiscountKind | None,
@@ -194,14 +194,12 @@ def checked_totals(
         raise DomainError("A percent discount can be at most 100%.")
     if discount_kind == DiscountKind.AMOUNT and discount_value > subtotal_cents:
         raise DomainError("A discount cannot be more than the subtotal.")
-    return pricing.price(
+    return pricing.price_for(
+        business,
         subtotal_cents=subtotal_cents,
+        method=payment_method,
         discount_kind=discount_kind,
         discount_value=discount_value,
-        surcharge_bp=pricing.surcharge_bp_for(
-            payment_method, business.card_surcharge_bp, business.online_surcharge_bp
-        ),
-        gst_registered=business.gst_registered,
     )
 
 

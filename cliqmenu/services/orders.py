@@ -193,14 +193,10 @@ def place_order(
     if source != OrderSource.WALK_IN and truck.busy_until and truck.busy_until > utcnow():
         raise DomainError(f"{truck.name} is not taking new orders right now. Try again soon.")
     lines = _priced_lines(effective_menu(session, truck), request.lines)
-    totals = pricing.price(
+    totals = pricing.price_for(
+        business,
         subtotal_cents=pricing.subtotal([line.line_total_cents for line in lines]),
-        discount_kind=None,
-        discount_value=0,
-        surcharge_bp=pricing.surcharge_bp_for(
-            request.payment_method, business.card_surcharge_bp, business.online_surcharge_bp
-        ),
-        gst_registered=business.gst_registered,
+        method=request.payment_method,
     )
     now = utcnow()
     day = service_date(session, truck, now)

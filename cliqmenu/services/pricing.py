@@ -55,6 +55,43 @@ def surcharge_bp_for(method: PaymentMethod, card_bp: int, online_bp: int) -> int
     return 0
 
 
+@dataclass(frozen=True)
+class PricingTerms:
+    """What a business charges on top of its prices; named as on Business so either serves."""
+
+    card_surcharge_bp: int
+    online_surcharge_bp: int
+    gst_registered: bool
+    currency: str = "AUD"
+
+    @classmethod
+    def of(cls, business) -> PricingTerms:
+        return cls(
+            card_surcharge_bp=business.card_surcharge_bp,
+            online_surcharge_bp=business.online_surcharge_bp,
+            gst_registered=business.gst_registered,
+            currency=business.currency,
+        )
+
+
+def price_for(
+    terms,
+    *,
+    subtotal_cents: int,
+    method: PaymentMethod,
+    discount_kind: DiscountKind | None = None,
+    discount_value: int = 0,
+) -> Totals:
+    """``price`` with the surcharge and GST of ``terms`` (a Business or PricingTerms)."""
+    return price(
+        subtotal_cents=subtotal_cents,
+        discount_kind=discount_kind,
+        discount_value=discount_value,
+        surcharge_bp=surcharge_bp_for(method, terms.card_surcharge_bp, terms.online_surcharge_bp),
+        gst_registered=terms.gst_registered,
+    )
+
+
 def gst_included(total_cents: int, gst_registered: bool) -> int:
     return round_half_up(total_cents, GST_DIVISOR) if gst_registered else 0
 

@@ -7,10 +7,10 @@ from decimal import Decimal, InvalidOperation
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, DiningMethod, DiscountKind, Order, PaymentMethod, Truck
+from cliqmenu.models import Business, DiningMethod, DiscountKind, PaymentMethod, Truck
 from cliqmenu.services import lifecycle, orders
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services.pricing import PricingTerms, format_cents
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
 from cliqmenu.state.board_actions import run_order_action
 
@@ -50,6 +50,7 @@ class AcceptFormState(rx.State):
     preview: dict[str, str] = {}
     preview_error: str = ""
     _subtotal_cents: int = 0
+    _terms: PricingTerms | None = None
 
     @rx.event
     async def start(self, order_id: int):
@@ -61,10 +62,11 @@ class AcceptFormState(rx.State):
                     session, order_id=int(order_id), business_id=member.business_id
                 )
                 business = session.get(Business, order.business_id)
+                default_prep = session.get(Truck, order.truck_id).default_prep_minutes
         except DomainError as error:
             return refuse(error)
         self.order_id = order.id
-        self.prep_minutes = str(order.prep_minutes or self._default_prep(order.truck_id))
+        self.prep_minutes = str(order.prep_minutes or default_prep)
         self.dining = order.dining_method.value
         self.payment = order.payment_method.value
         online = order.payment_method == PaymentMethod.ONLINE
@@ -75,24 +77,19 @@ class AcceptFormState(rx.State):
         self.kitchen_note, self.internal_note = order.kitchen_note, order.internal_note
         self._subtotal_cents = order.subtotal_cents
         self.before_total = format_cents(order.total_cents, business.currency)
-        self._recompute(business)
+        self._terms = PricingTerms.of(business)
+        self._recompute()
         return None
 
-    def _default_prep(self, truck_id: int) -> int:
-        with session_scope() as session:
-            truck = session.get(Truck, truck_id)
-            return truck.default_prep_minutes if truck else 10
-
-    def _recompute(self, business: Business | None = None) -> None:
-        if business is None:
-            with session_scope() as session:
-                business = self._business(session)
-        if business is None:
+    def _recompute(self) -> None:
+        """The preview, from the pricing terms kept at start: no query per keystroke."""
+        terms = self._terms
+        if terms is None:
             return
         try:
             kind, value = parse_discount(self.discount_kind, self.discount_text)
             totals = lifecycle.checked_totals(
-                business=business,
+                business=terms,
                 subtotal_cents=self._subtotal_cents,
                 payment_method=PaymentMethod(self.payment),
                 discount_kind=kind,
@@ -101,7 +98,7 @@ class AcceptFormState(rx.State):
         except (DomainError, ValueError) as error:
             self.preview_error = str(error)
             return
-        money = lambda cents: format_cents(cents, business.currency)  # noqa: E731
+        money = lambda cents: format_cents(cents, terms.currency)  # noqa: E731
         self.preview_error = ""
         self.preview = {
             "subtotal": money(totals.subtotal_cents),
@@ -111,10 +108,6 @@ class AcceptFormState(rx.State):
             "total": money(totals.total_cents),
             "gst": money(totals.gst_cents) if totals.gst_cents else "",
         }
-
-    def _business(self, session) -> Business | None:
-        order = session.get(Order, self.order_id)
-        return session.get(Business, order.business_id) if order else None
 
     @rx.event
     def set_prep_minutes(self, value: str):

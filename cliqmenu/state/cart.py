@@ -50,6 +50,7 @@ class CartMixin(rx.State, mixin=True):
     error: str = ""
     _truck_id: int = 0
     _cart_key: str = ""
+    _terms: pricing.PricingTerms | None = None
 
     @rx.var
     def shown_items(self) -> list[ItemView]:
@@ -127,9 +128,7 @@ class CartMixin(rx.State, mixin=True):
                 return
             chosen_ids += chosen
         with session_scope() as session:
-            truck = session.get(Truck, self._truck_id)
-            menu = effective_menu(session, truck)
-            business = session.get(Business, truck.business_id)
+            menu = effective_menu(session, self._truck(session))
         for option_id in chosen_ids:
             found = menu.option(item.id, option_id)
             if found:
@@ -149,12 +148,12 @@ class CartMixin(rx.State, mixin=True):
                 options=", ".join(names),
                 quantity=self.pick_qty,
                 note=self.pick_note.strip(),
-                total=pricing.format_cents(unit * self.pick_qty, business.currency),
+                total=pricing.format_cents(unit * self.pick_qty, self._terms.currency),
                 total_cents=unit * self.pick_qty,
             ),
         ]
         self.picking = []
-        self._retotal(business)
+        self._retotal()
 
     @rx.event
     def remove_line(self, index: int):
@@ -187,25 +186,21 @@ class CartMixin(rx.State, mixin=True):
                     return item
         return None
 
-    def _retotal(self, business: Business | None = None) -> None:
-        if business is None:
-            with session_scope() as session:
-                truck = session.get(Truck, self._truck_id)
-                business = session.get(Business, truck.business_id) if truck else None
-        if business is None:
+    def _open_truck(self, truck: Truck, business: Business) -> None:
+        """Remember the truck and its business's pricing terms; the totals need no query."""
+        self._truck_id, self.truck_name = truck.id, truck.name
+        self._terms = pricing.PricingTerms.of(business)
+
+    def _retotal(self) -> None:
+        terms = self._terms
+        if terms is None:
             return
-        totals = pricing.price(
+        totals = pricing.price_for(
+            terms,
             subtotal_cents=sum(line.total_cents for line in self.cart),
-            discount_kind=None,
-            discount_value=0,
-            surcharge_bp=pricing.surcharge_bp_for(
-                PaymentMethod(self.payment),
-                business.card_surcharge_bp,
-                business.online_surcharge_bp,
-            ),
-            gst_registered=business.gst_registered,
+            method=PaymentMethod(self.payment),
         )
-        money = lambda cents: pricing.format_cents(cents, business.currency)  # noqa: E731
+        money = lambda cents: pricing.format_cents(cents, terms.currency)  # noqa: E731
         self.totals = {
             "subtotal": money(totals.subtotal_cents),
             "surcharge": money(totals.surcharge_cents) if totals.surcharge_cents else "",

@@ -94,7 +94,7 @@ class CustomerMenuState(CartMixin, rx.State):
                 [m.value, m.label] for m in orders.accepted_methods(truck, business)
             ]
         self.found = True
-        self._truck_id, self.truck_name = truck.id, truck.name
+        self._open_truck(truck, business)
         self.business_name, self.logo_url = business.name, business.logo_url or ""
         self._version = version
         self._show_menu(menu)

@@ -34,7 +34,7 @@ class WalkInState(CartMixin, rx.State):
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
             business = session.get(Business, truck.business_id)
             self.categories = menu_view(effective_menu(session, truck), business.currency)
-            self._truck_id, self.truck_name = truck.id, truck.name
+            self._open_truck(truck, business)
             if not self.prep_minutes:
                 self.prep_minutes = str(truck.default_prep_minutes)
         self.payment_choices = COUNTER_METHODS
