@@ -1,4 +1,4 @@
-"""The ``cliqmenu`` command: migrate the database, seed the demo, create a business owner."""
+"""The ``cliqmenu`` command: migrate, seed the demo, create a business owner, deliver email."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from sqlmodel import Session, SQLModel, select
 from cliqmenu import demo
 from cliqmenu.db import get_engine, make_engine, session_scope
 from cliqmenu.models import Business, Role, StaffMember
-from cliqmenu.services import staff
+from cliqmenu.services import mail_delivery, staff
 from cliqmenu.services.errors import DomainError
+from cliqmenu.services.smtp import SmtpServer
 from cliqmenu.settings import get_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +201,25 @@ def _cmd_create_owner(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_deliver_mail(_args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if not settings.smtp_enabled:
+        raise CliError(
+            "No email server is set (CLIQMENU_SMTP_HOST); emails are printed to the log instead."
+        )
+    try:
+        server = SmtpServer.from_settings(settings)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    require_migrated()
+    report = mail_delivery.deliver_due(server)
+    print(
+        f"Sent {report.sent}, {report.retrying} to retry later, {report.failed} failed "
+        f"(via {server.host}:{server.port})."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cliqmenu",
@@ -232,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     owner.add_argument("--currency", default="AUD", help="currency of a new business (AUD)")
     owner.add_argument("--timezone", default="Australia/Sydney", help="time zone of a new business")
     owner.set_defaults(handler=_cmd_create_owner)
+
+    deliver = commands.add_parser(
+        "deliver-mail", help="send the emails waiting in the outbox once (needs CLIQMENU_SMTP_*)"
+    )
+    deliver.set_defaults(handler=_cmd_deliver_mail)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""The Reflex app: registers pages and the HTTP API, nothing more."""
+"""The Reflex app: registers pages, the HTTP API and the email delivery worker, nothing more."""
 
 import reflex as rx
 
@@ -19,6 +19,7 @@ from cliqmenu.pages.owner_trucks import trucks_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
+from cliqmenu.services.mail_delivery import delivery_worker
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.history import HistoryState
@@ -45,6 +46,7 @@ app = rx.App(
     ],
     api_transformer=build_api(),
 )
+app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.add_page(sign_in_page, route="/", title="CliqMenu", on_load=SignInState.load)
 app.add_page(
     sign_in_page, route=routes.SIGN_IN, title="Sign in · CliqMenu", on_load=SignInState.load

@@ -427,6 +427,9 @@ class AuditEvent(SQLModel, table=True):
 
 
 class OutboxEmail(SQLModel, table=True):
+    # A delivery worker looks for pending emails whose next attempt is due.
+    __table_args__ = (sa.Index("ix_outboxemail_due", "status", "next_attempt_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
     kind: str = Field(max_length=32)
@@ -439,4 +442,7 @@ class OutboxEmail(SQLModel, table=True):
     last_error: str = ""
     created_at: dt.datetime = _when(default_factory=utcnow)
     sent_at: dt.datetime | None = _when(default=None)
+    # When pending: not before this time (while a worker holds it: until its claim lapses).
     next_attempt_at: dt.datetime | None = _when(default=None)
+    # The claim of the worker sending it now; only that worker may record the outcome.
+    claimed_by: str | None = Field(default=None, max_length=64)

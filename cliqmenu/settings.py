@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,22 @@ class Settings(BaseSettings):
     invite_valid_hours: int = 72
     session_valid_days: int = 30
     heartbeat_seconds: int = 5
+    # Email delivery (docs/email-and-sign-in.md). Without a host, emails are only printed.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=0, ge=0, le=65535)  # 0: 587 for starttls, 465 tls, 25 none
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_timeout_seconds: float = Field(default=30, gt=0)
+    mail_max_attempts: int = Field(default=20, ge=1)
+    mail_retry_seconds: float = Field(default=30, gt=0)  # first retry; doubles up to an hour
+    mail_poll_seconds: float = Field(default=5, gt=0)
+
+    @property
+    def smtp_enabled(self) -> bool:
+        """Whether emails are delivered by SMTP (else stored and printed)."""
+        return bool(self.smtp_host.strip())
 
     def signing_key(self) -> str:
         """The key that signs invitation links; a real one is required outside dev."""

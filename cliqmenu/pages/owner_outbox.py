@@ -10,6 +10,11 @@ from cliqmenu.state.owner_outbox import EmailRow, OutboxState
 S = OutboxState
 
 
+def note(value: rx.Var[str], **props) -> rx.Component:
+    """A small line under the email's heading, shown only when it has something to say."""
+    return rx.cond(value != "", rx.text(value, size="1", text_align="left", **props))
+
+
 def email_item(row: EmailRow) -> rx.Component:
     return rx.accordion.item(
         header=rx.hstack(
@@ -25,6 +30,8 @@ def email_item(row: EmailRow) -> rx.Component:
                     color_scheme="gray",
                     text_align="left",
                 ),
+                note(row.delivery, class_name="delivery"),
+                note(row.error, color_scheme="red", class_name="error"),
                 spacing="1",
                 align="start",
                 flex="1",
@@ -33,7 +40,12 @@ def email_item(row: EmailRow) -> rx.Component:
             rx.badge(
                 row.status_label,
                 color_scheme=rx.match(
-                    row.status, ("sent", "green"), ("failed", "red"), ("pending", "amber"), "gray"
+                    row.status,
+                    ("sent", "green"),
+                    ("failed", "red"),
+                    ("pending", "amber"),
+                    ("retrying", "amber"),
+                    "gray",
                 ),
             ),
             width="100%",
@@ -41,7 +53,6 @@ def email_item(row: EmailRow) -> rx.Component:
             spacing="3",
         ),
         content=rx.vstack(
-            rx.cond(row.error != "", rx.callout(row.error, color_scheme="red", size="1")),
             rx.el.pre(
                 row.body,
                 style={
@@ -68,7 +79,8 @@ def outbox_page() -> rx.Component:
         "Outbox",
         rx.text(
             "Every email the system sent or would send: invitations, order confirmations and "
-            "Ready for Pickup notices. Without an email server they are printed to the log.",
+            "Ready for Pickup notices. With an email server set they are delivered, and retried "
+            "while it cannot be reached; without one they are printed to the log.",
             color_scheme="gray",
             size="2",
         ),

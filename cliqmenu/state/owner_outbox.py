@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, EmailStatus
+from cliqmenu.models import Business, EmailStatus, OutboxEmail
 from cliqmenu.services import outbox
 from cliqmenu.state.owner_access import owner_or_redirect
 
@@ -23,6 +23,7 @@ STATUS_LABELS = {
     EmailStatus.PRINTED: "Printed to the log",
     EmailStatus.FAILED: "Failed",
 }
+WHEN = "%d %b %Y, %H:%M"
 
 
 @dataclass
@@ -35,6 +36,8 @@ class EmailRow:
     status: str
     status_label: str
     created: str
+    attempts: int
+    delivery: str
     error: str
 
 
@@ -49,17 +52,38 @@ class OutboxState(rx.State):
         with session_scope() as session:
             zone = ZoneInfo(session.get(Business, member.business_id).timezone)
             self.emails = [
-                EmailRow(
-                    id=e.id,
-                    kind=KIND_LABELS.get(e.kind, e.kind.replace("_", " ").capitalize()),
-                    recipient=e.to,
-                    subject=e.subject,
-                    body=e.body_text,
-                    status=e.status.value,
-                    status_label=STATUS_LABELS.get(e.status, e.status.value),
-                    created=e.created_at.astimezone(zone).strftime("%d %b %Y, %H:%M"),
-                    error=e.last_error,
-                )
+                email_row(e, zone)
                 for e in outbox.list_outbox(session, business_id=member.business_id)
             ]
         return None
+
+
+def email_row(email: OutboxEmail, zone: ZoneInfo) -> EmailRow:
+    """One line of the outbox, with its delivery told in words."""
+    retrying = email.status == EmailStatus.PENDING and email.attempts > 0
+    return EmailRow(
+        id=email.id,
+        kind=KIND_LABELS.get(email.kind, email.kind.replace("_", " ").capitalize()),
+        recipient=email.to,
+        subject=email.subject,
+        body=email.body_text,
+        status="retrying" if retrying else email.status.value,
+        status_label="Retrying" if retrying else STATUS_LABELS.get(email.status, email.status),
+        created=email.created_at.astimezone(zone).strftime(WHEN),
+        attempts=email.attempts,
+        delivery=delivery_text(email, zone),
+        error=email.last_error,
+    )
+
+
+def delivery_text(email: OutboxEmail, zone: ZoneInfo) -> str:
+    """What happened to the email so far: "Sent 27 Nov 2026, 14:02 (attempt 1)" and the like."""
+    tries = f"{email.attempts} attempt{'' if email.attempts == 1 else 's'}"
+    if email.status == EmailStatus.SENT and email.sent_at:
+        return f"Sent {email.sent_at.astimezone(zone).strftime(WHEN)} after {tries}"
+    if email.status == EmailStatus.FAILED:
+        return f"Not delivered after {tries}"
+    if email.status == EmailStatus.PENDING and email.next_attempt_at:
+        at = email.next_attempt_at.astimezone(zone).strftime("%H:%M:%S")
+        return f"{tries.capitalize()} so far; next attempt at {at}" if email.attempts else ""
+    return ""

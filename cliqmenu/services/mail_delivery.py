@@ -1,0 +1,196 @@
+"""Delivering the outbox by SMTP: claim a due email, send it, record sent / retry / failed.
+
+Any number of workers may run (one per app process, plus ``cliqmenu deliver-mail``): a worker
+claims an email with one conditional UPDATE that also pushes its next attempt past the claim's
+lease, so a second worker finds nothing to take. Only the claim's holder records the outcome.
+A worker that dies mid-send leaves the email to be picked up again when the lease lapses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from cliqmenu.db import get_engine
+from cliqmenu.models import EmailStatus, OutboxEmail, utcnow
+from cliqmenu.services.smtp import Failure, Mailer, SmtpServer, build_message
+from cliqmenu.settings import Settings, get_settings
+
+log = logging.getLogger("cliqmenu.mail")
+
+LONGEST_WAIT = dt.timedelta(hours=1)
+BATCH = 50
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery round did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An email this worker holds; ``token`` proves it when the outcome is recorded."""
+
+    email: OutboxEmail
+    token: str
+
+
+def retry_delay(attempts: int, settings: Settings) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed attempt: doubling, at most an hour."""
+    seconds = settings.mail_retry_seconds * 2 ** min(attempts - 1, 30)
+    return min(dt.timedelta(seconds=seconds), LONGEST_WAIT)
+
+
+def _due(now: dt.datetime):
+    return (OutboxEmail.status == EmailStatus.PENDING) & or_(
+        col(OutboxEmail.next_attempt_at).is_(None), col(OutboxEmail.next_attempt_at) <= now
+    )
+
+
+def claim_next(
+    engine: Engine, *, lease: dt.timedelta, now: dt.datetime | None = None
+) -> Claim | None:
+    """Take the next due email for this worker, or None when none is due."""
+    now = now or utcnow()
+    with Session(engine, expire_on_commit=False) as session:
+        candidates = session.exec(
+            select(OutboxEmail.id)
+            .where(_due(now))
+            .order_by(col(OutboxEmail.next_attempt_at), col(OutboxEmail.id))
+            .limit(5)
+        ).all()
+        for email_id in candidates:
+            token = secrets.token_hex(16)
+            taken = session.connection().execute(
+                update(OutboxEmail)
+                .where(col(OutboxEmail.id) == email_id, _due(now))
+                .values(
+                    claimed_by=token,
+                    attempts=OutboxEmail.attempts + 1,
+                    next_attempt_at=now + lease,
+                )
+            )
+            if taken.rowcount == 1:
+                email = session.get(OutboxEmail, email_id)
+                session.commit()
+                return Claim(email=email, token=token)
+        session.commit()
+        return None
+
+
+def record_outcome(
+    engine: Engine,
+    claim: Claim,
+    failure: Failure | None,
+    *,
+    settings: Settings,
+    now: dt.datetime | None = None,
+) -> EmailStatus:
+    """Mark the claimed email sent, due again later, or failed; returns its new status."""
+    now, attempts = now or utcnow(), claim.email.attempts
+    if failure is None:
+        status, values = EmailStatus.SENT, {"sent_at": now, "next_attempt_at": None}
+        values["last_error"] = ""
+    elif failure.permanent or attempts >= settings.mail_max_attempts:
+        status, values = EmailStatus.FAILED, {"next_attempt_at": None}
+        values["last_error"] = _failed_because(failure, attempts)
+    else:
+        status = EmailStatus.PENDING
+        values = {"next_attempt_at": now + retry_delay(attempts, settings)}
+        values["last_error"] = failure.message
+    with Session(engine) as session:
+        session.connection().execute(
+            update(OutboxEmail)
+            .where(col(OutboxEmail.id) == claim.email.id, OutboxEmail.claimed_by == claim.token)
+            .values(status=status, claimed_by=None, **values)
+        )
+        session.commit()
+    return status
+
+
+def _failed_because(failure: Failure, attempts: int) -> str:
+    if failure.permanent:
+        return failure.message
+    return f"Gave up after {attempts} attempts: {failure.message}"
+
+
+def deliver_due(
+    server: SmtpServer,
+    *,
+    engine: Engine | None = None,
+    settings: Settings | None = None,
+    now: dt.datetime | None = None,
+) -> DeliveryReport:
+    """One round: send due emails until none is left, a batch is done or the server fails.
+
+    ``now`` is the round's clock (tests move it; the worker leaves it to the real one).
+    """
+    engine = engine or get_engine()
+    settings = settings or get_settings()
+    report = DeliveryReport()
+    lease = dt.timedelta(seconds=10 * server.timeout)
+    with Mailer(server) as mailer:
+        while report.handled < BATCH and (claim := claim_next(engine, lease=lease, now=now)):
+            failure = mailer.send(build_message(claim.email, server.sender))
+            status = record_outcome(engine, claim, failure, settings=settings, now=now)
+            _count(report, status)
+            _log(claim.email, status, failure)
+            if failure is not None and not failure.permanent:
+                break  # the server is in trouble: the rest waits for the next round
+    return report
+
+
+def _count(report: DeliveryReport, status: EmailStatus) -> None:
+    if status == EmailStatus.SENT:
+        report.sent += 1
+    elif status == EmailStatus.FAILED:
+        report.failed += 1
+    else:
+        report.retrying += 1
+
+
+def _log(email: OutboxEmail, status: EmailStatus, failure: Failure | None) -> None:
+    if failure is None:
+        log.info("sent email %s to %s: %s", email.id, email.to, email.subject)
+    else:
+        log.warning("email %s to %s %s: %s", email.id, email.to, status.value, failure.message)
+
+
+async def delivery_worker() -> None:
+    """The app's background task: deliver the outbox for as long as the app runs.
+
+    Runs outside every Reflex state lock; the blocking SMTP and database work goes to a thread.
+    Without SMTP settings it returns at once and emails stay printed to the log.
+    """
+    settings = get_settings()
+    if not settings.smtp_enabled:
+        return
+    try:
+        server = SmtpServer.from_settings(settings)
+    except ValueError as error:
+        log.error("emails are not delivered: %s", error)
+        return
+    log.info("delivering email through %s:%s (%s)", server.host, server.port, server.security)
+    while True:
+        try:
+            report = await asyncio.to_thread(deliver_due, server, settings=settings)
+        except Exception:  # the database may be away for a moment; the outbox keeps everything
+            log.exception("email delivery round failed")
+            report = DeliveryReport()
+        if report.handled < BATCH:
+            await asyncio.sleep(settings.mail_poll_seconds)
