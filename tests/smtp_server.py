@@ -65,6 +65,9 @@ class Inbox:
             return [item for item in self.received if address in item.recipients]
 
 
+SENDER = "orders@cliqmenu.test"
+
+
 class MailServer:
     """An SMTP server on 127.0.0.1:``port`` that a test can stop and start again."""
 
@@ -81,3 +84,13 @@ class MailServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+    def settings(self) -> dict[str, object]:
+        """CLIQMENU_SMTP_* values that point the app at this server (no TLS on 127.0.0.1)."""
+        return {
+            "smtp_host": "127.0.0.1",
+            "smtp_port": self.port,
+            "smtp_security": "none",
+            "smtp_from": f"Cliq Tacos <{SENDER}>",
+            "smtp_timeout_seconds": 10,
+        }

@@ -27,23 +27,16 @@ from cliqmenu.services.mail_delivery import (
 from cliqmenu.services.smtp import SmtpServer
 from cliqmenu.settings import get_settings
 from tests import factories
-from tests.smtp_server import MailServer
+from tests.smtp_server import SENDER, MailServer
 
-SENDER = "orders@cliqmenu.test"
 SECONDS = dt.timedelta(seconds=1)
 
 
 @pytest.fixture
 def mail(configure: Callable[..., None]) -> Iterator[MailServer]:
-    """A running SMTP server, and the app's settings pointed at it (no TLS on 127.0.0.1)."""
+    """A running SMTP server, and the app's settings pointed at it."""
     server = MailServer()
-    configure(
-        smtp_host="127.0.0.1",
-        smtp_port=server.port,
-        smtp_security="none",
-        smtp_from=f"Cliq Tacos <{SENDER}>",
-        smtp_timeout_seconds=10,
-    )
+    configure(**server.settings())
     server.start()
     yield server
     server.stop()

@@ -1,0 +1,86 @@
+"""The Owner's outbox page tells how each email's delivery went (real SMTP server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from cliqmenu.models import Role, utcnow
+from cliqmenu.services import staff
+from cliqmenu.services.mail_delivery import deliver_due
+from cliqmenu.services.smtp import SmtpServer
+from cliqmenu.settings import get_settings
+from cliqmenu.state.owner_outbox import EmailRow, OutboxState
+from tests import factories
+from tests.smtp_server import MailServer
+from tests.state.support import carry_token, sign_in, substate
+
+
+@pytest.fixture
+def mail(configure: Callable[..., None], app_engine: Engine) -> Iterator[MailServer]:
+    server = MailServer()
+    configure(**server.settings())
+    server.start()
+    yield server
+    server.stop()
+
+
+def invite(session: Session, world: factories.World, email: str) -> None:
+    staff.invite(session, actor=world.owner, email=email, name="Nina", role=Role.KITCHEN_STAFF)
+    session.commit()
+
+
+def deliver(engine: Engine, at: dt.datetime | None = None) -> None:
+    deliver_due(SmtpServer.from_settings(get_settings()), engine=engine, now=at)
+
+
+async def test_outbox_shows_sent_retrying_and_failed_emails(root, session, world, app_engine, mail):
+    mail.inbox.answers["nobody@example.com"] = "550 5.1.1 No such mailbox here"
+    invite(session, world, "nina@example.com")
+    invite(session, world, "nobody@example.com")
+    deliver(app_engine)
+    mail.stop()
+    invite(session, world, "later@example.com")
+    failed_at = utcnow() + dt.timedelta(minutes=1)
+    retry_at = (failed_at + dt.timedelta(seconds=30)).astimezone(ZoneInfo(world.business.timezone))
+    deliver(app_engine, at=failed_at)
+    carry_token(root, sign_in(session, world.owner))
+
+    page = substate(root, OutboxState)
+    assert await page.load() is None
+
+    rows: dict[str, EmailRow] = {row.recipient: row for row in page.emails}
+    later, nobody, nina = (
+        rows["later@example.com"],
+        rows["nobody@example.com"],
+        rows["nina@example.com"],
+    )
+    assert (later.status, later.status_label, later.attempts) == ("retrying", "Retrying", 1)
+    assert later.delivery == f"1 attempt so far; next attempt at {retry_at:%H:%M:%S}"
+    assert later.error.startswith("Mail server unreachable:")
+    assert (nobody.status, nobody.status_label, nobody.attempts) == ("failed", "Failed", 1)
+    assert nobody.delivery == "Not delivered after 1 attempt"
+    assert nobody.error == "550 5.1.1 No such mailbox here"
+    assert (nina.status, nina.status_label, nina.error) == ("sent", "Sent", "")
+    assert nina.delivery.startswith("Sent ") and nina.delivery.endswith(" after 1 attempt")
+
+
+async def test_outbox_without_an_email_server_says_printed(root, session, world, app_engine):
+    invite(session, world, "nina@example.com")
+    carry_token(root, sign_in(session, world.owner))
+
+    page = substate(root, OutboxState)
+    await page.load()
+
+    [row] = [row for row in page.emails if row.recipient == "nina@example.com"]
+    assert (row.status, row.status_label, row.delivery, row.error) == (
+        "printed",
+        "Printed to the log",
+        "",
+        "",
+    )
