@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_from: str = ""
+    smtp_ca_file: str = ""  # extra CA certificates (PEM) to trust, e.g. for an internal relay
     smtp_timeout_seconds: float = Field(default=30, gt=0)
     mail_max_attempts: int = Field(default=20, ge=1)
     mail_retry_seconds: float = Field(default=30, gt=0)  # first retry; doubles up to an hour

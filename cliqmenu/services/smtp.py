@@ -7,6 +7,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 
 from cliqmenu.models import OutboxEmail
 from cliqmenu.settings import Settings
@@ -25,6 +26,7 @@ class SmtpServer:
     password: str
     sender: str
     timeout: float
+    ca_file: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpServer:
@@ -34,6 +36,8 @@ class SmtpServer:
         sender = settings.smtp_from.strip() or settings.smtp_user.strip()
         if "@" not in sender:
             raise ValueError("Set CLIQMENU_SMTP_FROM to the address emails are sent from.")
+        if settings.smtp_ca_file and not Path(settings.smtp_ca_file).is_file():
+            raise ValueError(f"CLIQMENU_SMTP_CA_FILE {settings.smtp_ca_file} is not a file.")
         if settings.smtp_password and not settings.smtp_user:
             raise ValueError("CLIQMENU_SMTP_PASSWORD is set but CLIQMENU_SMTP_USER is not.")
         return cls(
@@ -44,6 +48,7 @@ class SmtpServer:
             password=settings.smtp_password,
             sender=sender,
             timeout=settings.smtp_timeout_seconds,
+            ca_file=settings.smtp_ca_file,
         )
 
 
@@ -83,7 +88,9 @@ def classify(error: Exception) -> Failure:
     if isinstance(error, ValueError):  # the message itself cannot be sent (a bad header)
         return Failure(f"The email cannot be sent: {error}", permanent=True)
     reason = str(error) or type(error).__name__
-    return Failure(f"Mail server unreachable: {reason}", permanent=False)
+    if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
+        return Failure(f"Mail server unreachable: {reason}", permanent=False)
+    return Failure(f"Mail server problem: {reason}", permanent=False)
 
 
 def _answer(code: int, reply: bytes | str) -> Failure:
@@ -122,7 +129,7 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         server = self.server
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=server.ca_file or None)
         if server.security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
                 server.host, server.port, timeout=server.timeout, context=context

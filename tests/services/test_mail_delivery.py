@@ -27,9 +27,11 @@ from cliqmenu.services.mail_delivery import (
 from cliqmenu.services.smtp import SmtpServer
 from cliqmenu.settings import get_settings
 from tests import factories
-from tests.smtp_server import SENDER, MailServer
+from tests.smtp_server import SENDER, MailServer, Tls, make_certificate
 
 SECONDS = dt.timedelta(seconds=1)
+# The TLS-from-the-start server checks logins without STARTTLS, which aiosmtpd warns about.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 
 @pytest.fixture
@@ -114,6 +116,41 @@ def test_invitation_arrives_with_its_link_in_both_bodies(session, world, engine,
     [stored] = outbox_to(engine, "nina@example.com")
     assert (stored.status, stored.attempts, stored.last_error) == (EmailStatus.SENT, 1, "")
     assert stored.sent_at is not None and stored.claimed_by is None
+
+
+@pytest.fixture(params=["starttls", "tls"])
+def secure_mail(request, tmp_path, configure) -> Iterator[MailServer]:
+    """A server that only takes mail after TLS (STARTTLS or TLS from the start) and a login."""
+    certificate, key = make_certificate(tmp_path)
+    server = MailServer(Tls(request.param, certificate, key, login=("crew@cliq.test", "s3cret")))
+    configure(**server.settings())
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_invitation_goes_over_tls_with_a_login(session, world, engine, secure_mail):
+    link = invite_nina(session, world)
+
+    assert deliver(engine).sent == 1
+
+    [received] = secure_mail.inbox.to("nina@example.com")
+    assert (received.encrypted, received.login) == (True, "crew@cliq.test")
+    assert link in received.body("plain")
+
+
+def test_a_wrong_password_keeps_the_email_for_a_retry(
+    session, world, engine, secure_mail, configure
+):
+    configure(smtp_password="wrong")
+    invite_nina(session, world)
+
+    assert deliver(engine).retrying == 1
+
+    [email] = outbox_to(engine, "nina@example.com")
+    assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
+    assert email.last_error.startswith("535 ")
+    assert secure_mail.inbox.received == []
 
 
 def test_ready_for_pickup_email_arrives_with_the_tracking_link(session, world, engine, mail):
