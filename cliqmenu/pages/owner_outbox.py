@@ -53,6 +53,17 @@ def email_item(row: EmailRow) -> rx.Component:
             spacing="3",
         ),
         content=rx.vstack(
+            rx.cond(
+                (row.status == "failed") & S.delivering,
+                rx.button(
+                    rx.icon("send", size=14),
+                    "Send again",
+                    on_click=S.send_again(row.id),
+                    size="1",
+                    variant="soft",
+                    class_name="send-again",
+                ),
+            ),
             rx.el.pre(
                 row.body,
                 style={

@@ -9,8 +9,11 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, EmailStatus, OutboxEmail
-from cliqmenu.services import outbox
-from cliqmenu.state.owner_access import owner_or_redirect
+from cliqmenu.services import mail_delivery, outbox
+from cliqmenu.services.errors import DomainError
+from cliqmenu.settings import get_settings
+from cliqmenu.state.auth import refuse
+from cliqmenu.state.owner_access import owner, owner_or_redirect
 
 KIND_LABELS = {
     "invitation": "Invitation",
@@ -43,19 +46,34 @@ class EmailRow:
 
 class OutboxState(rx.State):
     emails: list[EmailRow] = []
+    delivering: bool = False  # an email server is set, so failed emails can be sent again
 
     @rx.event
     async def load(self):
         member, redirect = await owner_or_redirect(self)
         if member is None:
             return redirect
-        with session_scope() as session:
-            zone = ZoneInfo(session.get(Business, member.business_id).timezone)
-            self.emails = [
-                email_row(e, zone)
-                for e in outbox.list_outbox(session, business_id=member.business_id)
-            ]
+        self._refresh(member.business_id)
         return None
+
+    @rx.event
+    async def send_again(self, email_id: int):
+        try:
+            actor = await owner(self)
+            with session_scope() as session:
+                to = mail_delivery.send_again(session, actor=actor, email_id=int(email_id)).to
+        except DomainError as error:
+            return refuse(error)
+        self._refresh(actor.business_id)
+        return rx.toast.success(f"The email to {to} is queued to be sent again.")
+
+    def _refresh(self, business_id: int) -> None:
+        self.delivering = get_settings().smtp_enabled
+        with session_scope() as session:
+            zone = ZoneInfo(session.get(Business, business_id).timezone)
+            self.emails = [
+                email_row(e, zone) for e in outbox.list_outbox(session, business_id=business_id)
+            ]
 
 
 def email_row(email: OutboxEmail, zone: ZoneInfo) -> EmailRow:

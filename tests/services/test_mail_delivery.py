@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cliqmenu import cli, db
-from cliqmenu.models import EmailStatus, OutboxEmail, Role, Stage, utcnow
+from cliqmenu.models import AuditEvent, EmailStatus, OutboxEmail, Role, Stage, utcnow
 from cliqmenu.services import lifecycle, outbox, staff
+from cliqmenu.services.errors import Conflict, Forbidden, NotFound
 from cliqmenu.services.lifecycle import AcceptChanges, tracking_url
 from cliqmenu.services.mail_delivery import (
     DeliveryReport,
@@ -23,6 +24,7 @@ from cliqmenu.services.mail_delivery import (
     deliver_due,
     delivery_worker,
     record_outcome,
+    send_again,
 )
 from cliqmenu.services.smtp import SmtpServer
 from cliqmenu.settings import get_settings
@@ -368,3 +370,53 @@ def test_cli_delivers_once(tmp_path, monkeypatch, mail, capsys):
 def test_cli_without_smtp_settings_says_what_to_set(capsys):
     assert cli.main(["deliver-mail"]) == 1
     assert "No email server is set (CLIQMENU_SMTP_HOST)" in capsys.readouterr().err
+
+
+def test_owner_sends_a_failed_email_again_once_the_address_works(session, world, engine, mail):
+    mail.inbox.answers["nina@example.com"] = "550 5.2.1 Mailbox disabled"
+    invite_nina(session, world)
+    deliver(engine)
+    [email] = outbox_to(engine, "nina@example.com")
+    assert email.status == EmailStatus.FAILED
+
+    del mail.inbox.answers["nina@example.com"]
+    again = send_again(session, actor=world.owner, email_id=email.id)
+    session.commit()
+
+    assert (again.status, again.attempts, again.last_error) == (EmailStatus.PENDING, 0, "")
+    assert deliver(engine).sent == 1
+    assert len(mail.inbox.to("nina@example.com")) == 1
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "email.sent_again")).one()
+    assert (event.before, event.reason) == (
+        {"status": "failed", "attempts": 1},
+        "550 5.2.1 Mailbox disabled",
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "error", "message"),
+    [
+        ("kitchen", Forbidden, "Your role cannot do that."),
+        ("other owner", NotFound, "No such email."),
+        ("owner", Conflict, "Only an email that failed can be sent again."),
+    ],
+)
+def test_send_again_is_refused_and_changes_nothing(
+    session, world, engine, mail, who, error, message
+):
+    other_owner = factories.make_world(session, business_name="Other Eats").owner
+    invite_nina(session, world)
+    deliver(engine)  # sent: not failed
+    actor = {"kitchen": world.kitchen, "owner": world.owner, "other owner": other_owner}[who]
+    [before] = outbox_to(engine, "nina@example.com")
+
+    with pytest.raises(error, match=message):
+        send_again(session, actor=actor, email_id=before.id)
+    session.rollback()
+
+    [after] = outbox_to(engine, "nina@example.com")
+    assert (after.status, after.attempts, after.sent_at) == (
+        before.status,
+        before.attempts,
+        before.sent_at,
+    )

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from cliqmenu.models import Role, utcnow
+from cliqmenu.models import EmailStatus, OutboxEmail, Role, utcnow
 from cliqmenu.services import staff
 from cliqmenu.services.mail_delivery import deliver_due
 from cliqmenu.services.smtp import SmtpServer
@@ -18,7 +18,14 @@ from cliqmenu.settings import get_settings
 from cliqmenu.state.owner_outbox import EmailRow, OutboxState
 from tests import factories
 from tests.smtp_server import MailServer
-from tests.state.support import carry_token, sign_in, substate
+from tests.state.support import (
+    ROLE_REFUSED,
+    assert_refused,
+    carry_token,
+    outcome,
+    sign_in,
+    substate,
+)
 
 
 @pytest.fixture
@@ -84,3 +91,35 @@ async def test_outbox_without_an_email_server_says_printed(root, session, world,
         "",
         "",
     )
+
+
+async def test_send_again_puts_a_failed_email_back_in_line(root, session, world, app_engine, mail):
+    mail.inbox.answers["nina@example.com"] = "550 5.2.1 Mailbox disabled"
+    invite(session, world, "nina@example.com")
+    deliver(app_engine)
+    carry_token(root, sign_in(session, world.owner))
+    page = substate(root, OutboxState)
+    await page.load()
+    [failed] = page.emails
+    assert (failed.status, page.delivering) == ("failed", True)
+
+    kind, detail = outcome(await page.send_again(failed.id))
+
+    assert kind == "toast" and "nina@example.com is queued to be sent again" in detail
+    assert [(row.status, row.status_label, row.error) for row in page.emails] == [
+        ("pending", "Waiting", "")
+    ]
+
+
+async def test_send_again_is_for_the_owner_only(root, session, world, app_engine, mail):
+    mail.inbox.answers["nina@example.com"] = "550 5.2.1 Mailbox disabled"
+    invite(session, world, "nina@example.com")
+    deliver(app_engine)
+    [email] = session.exec(select(OutboxEmail)).all()
+    session.commit()
+    carry_token(root, sign_in(session, world.manager))
+
+    assert_refused(await substate(root, OutboxState).send_again(email.id), by=ROLE_REFUSED)
+
+    session.refresh(email)
+    assert (email.status, email.attempts) == (EmailStatus.FAILED, 1)
