@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     invite_valid_hours: int = 72
     session_valid_days: int = 30
     heartbeat_seconds: int = 5
+    sign_in_failures_per_email: int = 5
+    sign_in_failures_per_address: int = 20
+    sign_in_window_minutes: int = 15
 
     def signing_key(self) -> str:
         """The key that signs invitation links; a real one is required outside dev."""
