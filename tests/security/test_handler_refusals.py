@@ -11,38 +11,35 @@ they are still called, and still must not change the database.
 
 from __future__ import annotations
 
-import inspect
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import reflex as rx
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session
 
-import cliqmenu.cliqmenu  # noqa: F401  (the whole app: every state class is registered)
 from cliqmenu import demo
-from cliqmenu.models import (
-    CustomizationGroup,
-    CustomizationOption,
-    MenuCategory,
-    OrderLine,
-    StaffMember,
-)
+from cliqmenu.models import Truck
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
 from cliqmenu.state.owner_business import BusinessState
-from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.refunds import RefundState
 from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
+from tests.security.support import (
+    STAFF_STATES,
+    Targets,
+    database_rows,
+    handlers,
+    member_id,
+    payload,
+    targets_in,
+)
 from tests.state.test_websocket import (  # noqa: F401  (fixtures: one real backend per module)
     MANAGER_STATE,
     ROLE_REFUSED,
@@ -56,26 +53,6 @@ from tests.state.test_websocket import (  # noqa: F401  (fixtures: one real back
     session_token,
     tabs,
 )
-
-# The staff screens' states. The customer's menu and tracker, the kitchen display, sign-in and
-# first-run set-up are for other callers and have their own tests.
-STAFF_STATES: list[type[rx.State]] = [
-    ManagerState,
-    AcceptFormState,
-    RefundState,
-    AdminState,
-    BusinessState,
-    TrucksState,
-    ReportsState,
-    OutboxState,
-    StockState,
-    MenuEditorState,
-    WalkInState,
-    HistoryState,
-]
-
-# Reflex's own handlers on every state, not the app's.
-FRAMEWORK = {"setvar"}
 
 _FIELD = "only sets a field of the caller's own form; every action re-checks who is calling"
 _UI = "only opens, closes or switches part of the caller's own screen; reads nothing"
@@ -164,104 +141,18 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
     (HistoryState, "close"): _UI,
 }
 
-# A form with every field any staff form reads, filled with values a real form could send.
-HOSTILE_FORM = {
-    "name": "Hijacked",
-    "email": "intruder@example.com",
-    "mobile": "0400000000",
-    "price": "0.01",
-    "delta": "0.01",
-    "description": "Hijacked",
-    "dietary_tags": "",
-    "allergens": "",
-    "required": "on",
-    "min_choices": "0",
-    "max_choices": "1",
-    "portions": "1",
-    "business_name": "Hijacked",
-    "owner_name": "Hijacked",
-    "password": "hijacked-password-1",
-    "password_again": "hijacked-password-1",
-}
-
-
-@dataclass(frozen=True)
-class Targets:
-    """Real rows of the demo business for handler arguments: the guessed ids are right."""
-
-    values: dict[str, Any]
-
-    def argument(self, name: str, annotation: Any) -> Any:
-        if name in self.values:
-            return self.values[name]
-        kind = str(annotation)
-        if "dict" in kind:
-            return HOSTILE_FORM
-        if "list" in kind and "str" not in kind:
-            return []
-        if "bool" in kind:
-            return True
-        if "int" in kind:
-            return 1
-        return "1"
-
 
 @pytest.fixture(scope="module")
 def targets(backend: Backend, demo_rows: Demo) -> Targets:
+    """The guessed ids are right: real rows of the demo business."""
     with Session(backend.engine) as session:
-        business_id = session.get(StaffMember, _member_id(session, demo.OWNER_EMAIL)).business_id
-        line = session.exec(select(OrderLine).where(OrderLine.order_id == demo_rows.received_id))
-        group = session.exec(select(CustomizationGroup).order_by(col(CustomizationGroup.id)))
-        option = session.exec(select(CustomizationOption).order_by(col(CustomizationOption.id)))
-        category = session.exec(select(MenuCategory).where(MenuCategory.business_id == business_id))
-        return Targets(
-            {
-                "order_id": demo_rows.received_id,
-                "expected": "received",
-                "line_id": line.first().id,
-                "item_id": demo_rows.item_id,
-                "group_id": group.first().id,
-                "option_id": option.first().id,
-                "category_id": category.first().id,
-                "staff_id": _member_id(session, demo.MANAGER_EMAIL),
-                "truck_id": demo_rows.truck_id,
-                "role": "owner",
-                "value": "sold_out",
-                "minutes": 30,
-                "direction": 1,
-                "delta": 1,
-                "index": 0,
-                "files": [],
-            }
+        return targets_in(
+            session,
+            business_id=session.get(Truck, demo_rows.truck_id).business_id,
+            truck_id=demo_rows.truck_id,
+            order_id=demo_rows.received_id,
+            staff_id=member_id(session, demo.MANAGER_EMAIL),
         )
-
-
-def _member_id(session: Session, email: str) -> int:
-    return session.exec(select(StaffMember.id).where(StaffMember.email == email)).one()
-
-
-def handlers(cls: type[rx.State]) -> list[str]:
-    """The app's own handlers of ``cls``: everything but Reflex's."""
-    return sorted(name for name in cls.event_handlers if name not in FRAMEWORK)
-
-
-def payload(cls: type[rx.State], name: str, targets: Targets) -> dict[str, Any]:
-    signature = inspect.signature(cls.event_handlers[name].fn)
-    return {
-        parameter.name: targets.argument(parameter.name, parameter.annotation)
-        for parameter in list(signature.parameters.values())[1:]
-    }
-
-
-def database_rows(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, in a stable order."""
-    with engine.connect() as connection:
-        return {
-            table.name: sorted(
-                connection.execute(sa.select(table)).all(), key=lambda row: repr(tuple(row))
-            )
-            for table in SQLModel.metadata.sorted_tables
-        }
 
 
 async def answer(tab: Tab, handler: str, arguments: dict[str, Any]) -> tuple[str, str] | None:
