@@ -205,9 +205,9 @@ class AdminState(rx.State):
                 member, _link = staff.invite(
                     session,
                     actor=actor,
-                    email=str(form.get("email", ""))[:254],
-                    name=str(form.get("name", ""))[:120],
-                    mobile=str(form.get("mobile", ""))[:32],
+                    email=str(form.get("email", "")),
+                    name=str(form.get("name", "")),
+                    mobile=str(form.get("mobile", "")),
                     role=Role(self.invite_role),
                 )
                 name, email = member.name, member.email
