@@ -20,6 +20,7 @@ from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.services.mail_delivery import delivery_worker
+from cliqmenu.security_headers import security_headers
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.history import HistoryState
@@ -44,7 +45,8 @@ app = rx.App(
             name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"
         ),
     ],
-    api_transformer=build_api(),
+    # The API is mounted first; the headers wrap everything, pages and API alike.
+    api_transformer=[build_api(), security_headers],
 )
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.add_page(sign_in_page, route="/", title="CliqMenu", on_load=SignInState.load)

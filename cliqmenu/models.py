@@ -238,6 +238,14 @@ class StaffSession(SQLModel, table=True):
     revoked_at: dt.datetime | None = _when(default=None)
 
 
+class SignInFailure(SQLModel, table=True):
+    """One failed sign-in, counted against a limit key (a hashed email or client address)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_hash: str = Field(max_length=64, index=True)
+    failed_at: dt.datetime = _when(default_factory=utcnow, index=True)
+
+
 class MenuCategory(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)

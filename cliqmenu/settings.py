@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     def smtp_enabled(self) -> bool:
         """Whether emails are delivered by SMTP (else stored and printed)."""
         return bool(self.smtp_host.strip())
+    sign_in_failures_per_email: int = 5
+    sign_in_failures_per_address: int = 20
+    sign_in_window_minutes: int = 15
 
     def signing_key(self) -> str:
         """The key that signs invitation links; a real one is required outside dev."""

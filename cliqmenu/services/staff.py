@@ -28,10 +28,14 @@ from cliqmenu.models import (
 )
 from cliqmenu.services import audit, outbox
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound
+from cliqmenu.services.text import clean_text
 from cliqmenu.settings import get_settings
 
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 MIN_PASSWORD = 8
+MAX_EMAIL = 254
+MAX_NAME = 120
+MAX_MOBILE = 32
 INVITE_PATH = "/invite"
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong email as slow as a wrong password.
@@ -42,6 +46,8 @@ SIGN_IN_FAILED = "Email or password is not right."
 
 def normalize_email(email: str) -> str:
     email = (email or "").strip().lower()
+    if len(email) > MAX_EMAIL:
+        raise DomainError(f"The email address is too long (at most {MAX_EMAIL} characters).")
     if not EMAIL_RE.match(email):
         raise DomainError("Enter a valid email address.")
     return email
@@ -97,7 +103,8 @@ def invite(
     """Invite a new member; returns the member and the link that was emailed."""
     require_role(actor, Role.OWNER)
     email = normalize_email(email)
-    name = (name or "").strip()
+    name = clean_text(name, what="name", max_length=MAX_NAME)
+    mobile = clean_text(mobile, what="mobile number", max_length=MAX_MOBILE)
     if not name:
         raise DomainError("Enter the person's name.")
     if role not in (Role.ORDER_MANAGER, Role.KITCHEN_STAFF):
@@ -108,7 +115,7 @@ def invite(
         business_id=actor.business_id,
         email=email,
         name=name,
-        mobile=(mobile or "").strip() or None,
+        mobile=mobile or None,
         role=role,
         status=StaffStatus.INVITED,
     )

@@ -193,18 +193,21 @@ class AdminState(rx.State):
 
     @rx.event
     async def invite(self, form: dict):
+        try:
+            actor = await owner(self)
+        except DomainError as error:
+            return refuse(error)
         if self.invite_role not in INVITABLE:
             self.invite_error = "Choose Order Manager or Kitchen Staff."
             return None
         try:
-            actor = await owner(self)
             with session_scope() as session:
                 member, _link = staff.invite(
                     session,
                     actor=actor,
-                    email=str(form.get("email", ""))[:254],
-                    name=str(form.get("name", ""))[:120],
-                    mobile=str(form.get("mobile", ""))[:32],
+                    email=str(form.get("email", "")),
+                    name=str(form.get("name", "")),
+                    mobile=str(form.get("mobile", "")),
                     role=Role(self.invite_role),
                 )
                 name, email = member.name, member.email
@@ -247,10 +250,13 @@ class AdminState(rx.State):
 
     @rx.event
     async def change_role(self, staff_id: int, role: str):
+        try:
+            actor = await owner(self)
+        except DomainError as error:
+            return refuse(error)
         if role not in INVITABLE:
             return rx.toast.error("Choose Order Manager or Kitchen Staff.")
         try:
-            actor = await owner(self)
             with session_scope() as session:
                 member = staff.change_role(
                     session, actor=actor, staff_id=int(staff_id), role=Role(role)

@@ -11,12 +11,12 @@ from sqlmodel import Session
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, StaffMember
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.routes import SIGN_IN
 from cliqmenu.services import menu_admin
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu_admin import ItemFields, MasterGroup, MasterItem, parse_money
 from cliqmenu.services.pricing import format_cents
-from cliqmenu.state.auth import OWNER_ONLY, SessionState, authorize, refuse
+from cliqmenu.state.auth import OWNER_ONLY, authorize, refuse
+from cliqmenu.state.owner_access import owner_or_redirect
 
 
 @dataclass
@@ -229,11 +229,9 @@ class MenuEditorState(rx.State):
 
     @rx.event
     async def load(self):
-        try:
-            member = await authorize(self, OWNER_ONLY)
-        except DomainError:
-            session_state = await self.get_state(SessionState)
-            return rx.redirect(SIGN_IN if not session_state.role else "/")
+        member, redirect = await owner_or_redirect(self)
+        if member is None:
+            return redirect
         self._business_id = member.business_id
         with session_scope() as session:
             self._refresh(session)

@@ -16,7 +16,7 @@ from cliqmenu.services.business import (
     masked,
     percent_text,
 )
-from cliqmenu.services.errors import DomainError
+from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
 
@@ -128,7 +128,7 @@ class BusinessState(rx.State):
                 saved = business_service.update_business(session, actor=actor, details=details)
                 self._show(saved)
         except DomainError as error:
-            if str(error) == "Sign in first.":
+            if isinstance(error, Forbidden):
                 return refuse(error)
             self.error = str(error)
             return None
@@ -158,7 +158,7 @@ class BusinessState(rx.State):
             with session_scope() as session:
                 self._show(business_service.set_stripe_keys(session, actor=actor, keys=keys))
         except DomainError as error:
-            if str(error) == "Sign in first.":
+            if isinstance(error, Forbidden):
                 return refuse(error)
             self.stripe_error = str(error)
             return None

@@ -12,7 +12,7 @@ from cliqmenu.models import Business, Truck
 from cliqmenu.payments.config import is_configured
 from cliqmenu.services import trucks
 from cliqmenu.services.business import TIMEZONES
-from cliqmenu.services.errors import DomainError
+from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.trucks import TruckFields
 from cliqmenu.state.auth import refuse
@@ -219,7 +219,7 @@ class TrucksState(rx.State):
                     )
                 name = truck.name
         except DomainError as error:
-            if str(error) == "Sign in first.":
+            if isinstance(error, Forbidden):
                 return refuse(error)
             self.form_error = str(error)
             return None

@@ -268,10 +268,13 @@ class RefundState(rx.State):
     async def submit(self):
         """Ask for the refund shown; a second tap while the first runs does nothing."""
         async with self:
+            try:
+                member = await authorize(self, MANAGERS)
+            except DomainError as error:
+                return refuse(error)
             if self.busy or not self.panel_open or not self._request_id:
                 return None
             try:
-                member = await authorize(self, MANAGERS)
                 request = self._request()
             except DomainError as error:
                 self.error = str(error)

@@ -6,7 +6,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.routes import SETUP, SIGN_IN
-from cliqmenu.services import first_run, staff
+from cliqmenu.services import first_run, sign_in_limits, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import SessionState, home_for
 
@@ -29,17 +29,26 @@ class SignInState(rx.State):
 
     @rx.event
     async def sign_in(self, form: dict):
+        """Sign in, unless this email or this client address failed too often lately."""
         device = self.router.headers.user_agent or ""
+        email = str(form.get("email", ""))[:254]
+        # Reflex resolves the address, honouring X-Forwarded-For only from trusted proxies
+        # (REFLEX_TRUSTED_PROXY_HOPS).
+        address = self.router.session.client_ip
         try:
             with session_scope() as session:
+                sign_in_limits.check(session, email=email, address=address)
                 result = staff.sign_in(
-                    session,
-                    email=str(form.get("email", "")),
-                    password=str(form.get("password", "")),
-                    device=device,
+                    session, email=email, password=str(form.get("password", "")), device=device
                 )
+                sign_in_limits.forget_email(session, email=email)
                 role = result.member.role
+        except sign_in_limits.TooManyAttempts as error:
+            self.error = str(error)
+            return None
         except DomainError as error:
+            with session_scope() as session:
+                sign_in_limits.record_failure(session, email=email, address=address)
             self.error = str(error)
             return None
         self.error = ""

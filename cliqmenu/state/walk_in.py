@@ -50,12 +50,15 @@ class WalkInState(CartMixin, rx.State):
     @rx.event
     async def place(self):
         """Send to kitchen: straight to In Progress. A double tap sends one order."""
+        try:
+            member = await authorize(self, MANAGERS)
+        except DomainError as error:
+            return refuse(error)
         if not self.cart:
             self.error = "Add at least one item."
             return None
         request = self._order_request(default_name="Walk-in")
         try:
-            member = await authorize(self, MANAGERS)
             with session_scope() as session:
                 truck = self._truck(session)
                 order, _created = orders.place_order(

@@ -1,0 +1,214 @@
+# ruff: noqa: F811  (the backend fixtures are imported from tests/state/test_websocket.py)
+"""Every staff handler, called over the raw websocket by a tab that may not use it, is refused.
+
+The handlers are ENUMERATED from the state classes (``cls.event_handlers``), so a handler added
+later is called here too, with arguments made from its signature and pointed at real rows of the
+demo business. An anonymous tab must be sent to sign-in and a Kitchen Staff tab must be told its
+role cannot do that (or be sent to the kitchen display), and the database must be byte-for-byte
+as it was. The only handlers not expected to refuse are listed in ``HARMLESS`` with the reason;
+they are still called, and still must not change the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+import reflex as rx
+from sqlmodel import Session
+
+from cliqmenu import demo
+from cliqmenu.models import Truck
+from cliqmenu.state.accept_form import AcceptFormState
+from cliqmenu.state.admin import AdminState
+from cliqmenu.state.history import HistoryState
+from cliqmenu.state.manager import ManagerState
+from cliqmenu.state.menu_editor import MenuEditorState
+from cliqmenu.state.owner_business import BusinessState
+from cliqmenu.state.owner_reports import ReportsState
+from cliqmenu.state.owner_trucks import TrucksState
+from cliqmenu.state.refunds import RefundState
+from cliqmenu.state.stock import StockState
+from cliqmenu.state.walk_in import WalkInState
+from tests.security.support import (
+    STAFF_STATES,
+    Targets,
+    database_rows,
+    handlers,
+    member_id,
+    payload,
+    targets_in,
+)
+from tests.state.test_websocket import (  # noqa: F401  (fixtures: one real backend per module)
+    MANAGER_STATE,
+    ROLE_REFUSED,
+    Backend,
+    Demo,
+    Tab,
+    backend,
+    demo_rows,
+    no_backend_errors,
+    refusal,
+    session_token,
+    tabs,
+)
+
+_FIELD = "only sets a field of the caller's own form; every action re-checks who is calling"
+_UI = "only opens, closes or switches part of the caller's own screen; reads nothing"
+_LOADED = "works only on what the tab already holds, which only an authorized load() or open filled"
+# (state, handler) -> why it need not refuse. Called anyway: the database must not change.
+HARMLESS: dict[tuple[type[rx.State], str], str] = {
+    (ManagerState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
+    (ManagerState, "select_tab"): _UI,
+    (ManagerState, "close_order"): _UI,
+    (ManagerState, "set_reason"): _FIELD,
+    **{
+        (AcceptFormState, name): _FIELD
+        for name in (
+            "set_prep_minutes",
+            "set_dining",
+            "set_payment",
+            "set_discount_kind",
+            "set_discount_text",
+            "set_kitchen_note",
+            "set_internal_note",
+        )
+    },
+    (RefundState, "close_panel"): _UI,
+    (RefundState, "change_line"): _LOADED,
+    **{
+        (RefundState, name): _FIELD
+        for name in ("set_mode", "set_amount_text", "set_way", "set_reason", "set_refund_on_close")
+    },
+    (AdminState, "set_invite_open"): _UI,
+    (AdminState, "set_invite_role"): _FIELD,
+    **{
+        (BusinessState, name): _FIELD
+        for name in (
+            "set_name",
+            "set_logo_url",
+            "set_currency",
+            "set_timezone",
+            "set_gst_registered",
+            "set_card_surcharge",
+            "set_online_surcharge",
+            "set_s_secret",
+            "set_s_publishable",
+            "set_s_webhook",
+        )
+    },
+    (BusinessState, "discard"): _UI,
+    (TrucksState, "start_new"): _UI,
+    (TrucksState, "set_editing"): _UI,
+    **{
+        (TrucksState, name): _FIELD
+        for name in (
+            "set_f_name",
+            "set_f_slug",
+            "set_f_cash",
+            "set_f_card",
+            "set_f_online",
+            "set_f_prep",
+            "set_f_amber",
+            "set_f_red",
+            "set_f_timezone",
+        )
+    },
+    **{(ReportsState, name): _FIELD for name in ("set_start", "set_end", "set_truck", "pick")},
+    (StockState, "set_query"): _FIELD,
+    (StockState, "toggle_open"): _UI,
+    (MenuEditorState, "set_show_archived"): _UI,
+    **{
+        (WalkInState, name): _FIELD
+        for name in (
+            "set_prep_minutes",
+            "set_pick_qty",
+            "set_pick_note",
+            "set_customer_name",
+            "set_customer_email",
+            "set_dining",
+            "set_payment",
+            "remove_line",
+            "close_item",
+        )
+    },
+    **{
+        (WalkInState, name): _LOADED
+        for name in ("choose_category", "open_item", "toggle_option", "add_to_cart")
+    },
+    **{(HistoryState, name): _FIELD for name in ("set_text", "set_day", "set_stage", "set_truck")},
+    (HistoryState, "close"): _UI,
+}
+
+
+@pytest.fixture(scope="module")
+def targets(backend: Backend, demo_rows: Demo) -> Targets:
+    """The guessed ids are right: real rows of the demo business."""
+    with Session(backend.engine) as session:
+        return targets_in(
+            session,
+            business_id=session.get(Truck, demo_rows.truck_id).business_id,
+            truck_id=demo_rows.truck_id,
+            order_id=demo_rows.received_id,
+            staff_id=member_id(session, demo.MANAGER_EMAIL),
+        )
+
+
+async def answer(tab: Tab, handler: str, arguments: dict[str, Any]) -> tuple[str, str] | None:
+    """Send one handler call and then a probe; the refusal it got before the probe came back.
+
+    Reflex runs one tab's events in order, so the probe's echo means the handler has finished.
+    """
+    mark = await tab.send(handler, **arguments)
+    probe = uuid.uuid4().hex
+    await tab.send(f"{MANAGER_STATE}.set_reason", value=probe)
+
+    def probe_back(update: dict[str, Any]) -> bool:
+        return (update.get("delta") or {}).get(MANAGER_STATE, {}).get("reason_rx_state_") == probe
+
+    await tab.wait_for(probe_back, since=mark)
+    answers = [found for update in tab.updates[mark:] if (found := refusal(update))]
+    return answers[0] if answers else None
+
+
+def is_refused(found: tuple[str, str] | None, caller: str) -> bool:
+    if found is None:
+        return False
+    kind, detail = found
+    if caller == "anonymous":
+        return found == ("redirect", "/signin")
+    return (kind == "toast" and ROLE_REFUSED in detail) or found == ("redirect", "/kds")
+
+
+def test_every_exclusion_names_a_real_handler() -> None:
+    """A renamed or removed handler must leave the exclusion list too."""
+    stale = [
+        f"{cls.__name__}.{name}"
+        for cls, name in HARMLESS
+        if name not in cls.event_handlers or cls not in STAFF_STATES
+    ]
+    assert not stale
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "kitchen staff"])
+async def test_no_staff_handler_serves_a_caller_without_the_role(
+    backend: Backend, targets: Targets, tabs, caller: str
+) -> None:
+    token = ""
+    if caller == "kitchen staff":
+        token = session_token(backend.engine, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD)
+    before = database_rows(backend.engine)
+    tab = tabs()
+    await tab.open("/manage", session_token=token)
+    called, served = 0, []
+    for cls in STAFF_STATES:
+        for name in handlers(cls):
+            found = await answer(tab, f"{cls.get_full_name()}.{name}", payload(cls, name, targets))
+            called += 1
+            harmless = (cls, name) in HARMLESS
+            if not harmless and not is_refused(found, caller):
+                served.append(f"{cls.__name__}.{name} -> {found}")
+    assert not served, "handlers that did not refuse:\n" + "\n".join(served)
+    assert database_rows(backend.engine) == before
+    assert called > 100  # the enumeration found the handlers
