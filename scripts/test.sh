@@ -145,7 +145,7 @@ migrations_postgres() {
 
 with_postgres() {
     CLIQMENU_TEST_DATABASE_URL="${PG_URL}" CLIQMENU_E2E_DATABASE_URL="${PG_URL}" \
-        REFLEX_REDIS_URL="${REDIS_URL}" "$@"
+        REFLEX_REDIS_URL="${REDIS_URL}" CLIQMENU_E2E_PROXY=nginx "$@"
 }
 
 # The owner's journey starts from an empty install: its own server, so its own pytest process.
