@@ -61,6 +61,7 @@ SECRET_KEY = "cliqmenu-e2e-secret-key-" + secrets.token_hex(16)
 START_TIMEOUT_S = 240
 BAD_LOG_LINE = re.compile(r"\bERROR\b|Traceback")
 TIMINGS: dict[str, float] = {}
+SERVER_STATE: dict[str, str] = {}  # how the last server started keeps Reflex state, for the summary
 
 expect.set_options(timeout=10_000)
 
@@ -310,6 +311,9 @@ def start_app_server(
         stop_app_server(server)
         raise
     TIMINGS["reflex run until /ping and a page answer"] = time.monotonic() - started
+    workers = env.get("GRANIAN_WORKERS", "1")
+    redis = env.get("REFLEX_REDIS_URL")
+    SERVER_STATE["state"] = f"Redis, {workers} workers" if redis else "disk, 1 worker"
     return server
 
 
@@ -338,7 +342,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if not TIMINGS:
         return
     database = "PostgreSQL" if _postgres_url() else "SQLite"
-    state = "Redis, 2 workers" if os.environ.get("REFLEX_REDIS_URL") else "disk, 1 worker"
+    state = SERVER_STATE.get("state", "")
     through = f", behind {_proxy_kind()}" if _proxy_kind() else ""
     terminalreporter.write_line(f"e2e: database {database}, Reflex state {state}{through}")
     for name, seconds in TIMINGS.items():
