@@ -1,4 +1,5 @@
-"""The ``cliqmenu`` command: migrate, seed the demo, create a business owner, deliver email."""
+"""The ``cliqmenu`` command: migrate, seed the demo, create a business owner, deliver email,
+back up and restore."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from cliqmenu import demo
+from cliqmenu import backup, demo
 from cliqmenu.db import get_engine, make_engine, session_scope
 from cliqmenu.models import Business, Role, StaffMember
 from cliqmenu.services import mail_delivery, staff
@@ -220,6 +221,20 @@ def _cmd_deliver_mail(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    url = get_settings().database_url
+    backup.backup(url, Path(args.file))
+    print(f"Backed up {safe_url(url)} to {args.file}.")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    url = get_settings().database_url
+    backup.restore(Path(args.file), url)
+    print(f"Restored {args.file} into {safe_url(url)}. Run `cliqmenu migrate` before starting.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cliqmenu",
@@ -257,6 +272,18 @@ def build_parser() -> argparse.ArgumentParser:
         "deliver-mail", help="send the emails waiting in the outbox once (needs CLIQMENU_SMTP_*)"
     )
     deliver.set_defaults(handler=_cmd_deliver_mail)
+
+    saving = commands.add_parser(
+        "backup", help="copy the whole database to a new file, while the app runs"
+    )
+    saving.add_argument("file", help="the backup file to write (must not exist)")
+    saving.set_defaults(handler=_cmd_backup)
+
+    loading = commands.add_parser(
+        "restore", help="load a backup into the (new, empty) database REFLEX_DB_URL names"
+    )
+    loading.add_argument("file", help="a file written by `cliqmenu backup`")
+    loading.set_defaults(handler=_cmd_restore)
     return parser
 
 
@@ -265,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (CliError, DomainError) as error:
+    except (CliError, DomainError, backup.BackupError) as error:
         print(f"cliqmenu {args.command}: {error}", file=sys.stderr)
         return 1
     except SQLAlchemyError as error:

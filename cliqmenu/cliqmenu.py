@@ -19,8 +19,8 @@ from cliqmenu.pages.owner_trucks import trucks_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
-from cliqmenu.services.mail_delivery import delivery_worker
 from cliqmenu.security_headers import security_headers
+from cliqmenu.services.mail_delivery import delivery_worker
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.history import HistoryState

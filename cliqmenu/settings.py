@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     invite_valid_hours: int = 72
     session_valid_days: int = 30
     heartbeat_seconds: int = 5
+    sign_in_failures_per_email: int = 5
+    sign_in_failures_per_address: int = 20
+    sign_in_window_minutes: int = 15
     # Email delivery (docs/email-and-sign-in.md). Without a host, emails are only printed.
     smtp_host: str = ""
     smtp_port: int = Field(default=0, ge=0, le=65535)  # 0: 587 for starttls, 465 tls, 25 none
@@ -56,9 +59,6 @@ class Settings(BaseSettings):
     def smtp_enabled(self) -> bool:
         """Whether emails are delivered by SMTP (else stored and printed)."""
         return bool(self.smtp_host.strip())
-    sign_in_failures_per_email: int = 5
-    sign_in_failures_per_address: int = 20
-    sign_in_window_minutes: int = 15
 
     def signing_key(self) -> str:
         """The key that signs invitation links; a real one is required outside dev."""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what this checkout needs and is missing: uv, the locked Python environment (.venv),
-# bun (from npm, into .tools) and Debian's Chromium (for the end-to-end tests).
+# bun (from npm, into .tools), Debian's Chromium and nginx (for the end-to-end tests).
 # Idempotent and quick when everything is in place. Sets nothing in the caller's environment:
 # source scripts/env.sh for that.
 set -euo pipefail
@@ -62,15 +62,25 @@ if [ -n "${BUN_PACKAGE}" ]; then
     fi
 fi
 
-# Debian's Chromium for Playwright (Playwright's own browser download does not work here).
-if [ ! -x /usr/bin/chromium ]; then
+# apt_install PACKAGE WHY: install a Debian package, or say what will not work without it.
+apt_install() {
     if command -v apt-get >/dev/null 2>&1; then
-        say "installing chromium with apt-get"
+        say "installing $1 with apt-get"
         if ! { as_root apt-get update -qq &&
-            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }; then
-            say "could not install chromium; end-to-end tests will need 'playwright install chromium'"
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"; }; then
+            say "could not install $1; $2"
         fi
     else
-        say "no /usr/bin/chromium and no apt-get; end-to-end tests will need 'playwright install chromium'"
+        say "no $1 and no apt-get; $2"
     fi
+}
+
+# Debian's Chromium for Playwright (Playwright's own browser download does not work here).
+if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium "end-to-end tests will need 'playwright install chromium'"
+fi
+
+# nginx, the reverse proxy the end-to-end tests on PostgreSQL + Redis run behind.
+if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null 2>&1; then
+    apt_install nginx "end-to-end tests behind nginx (CLIQMENU_E2E_PROXY=nginx) cannot run"
 fi

@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003_sign_in_limits"
-down_revision: str | Sequence[str] | None = "0001_initial"
+down_revision: str | Sequence[str] | None = "0002_mail_delivery"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -16,6 +17,12 @@ from cliqmenu.services import orders
 from cliqmenu.services.errors import DomainError
 
 MAX_BODY = 64 * 1024
+UNAVAILABLE = (
+    "The order was not saved: the database is unavailable. "
+    "Send it again with the same idempotency_key."
+)
+
+log = logging.getLogger(__name__)
 
 
 class LineIn(BaseModel):
@@ -87,6 +94,15 @@ async def create_order(request: Request) -> JSONResponse:
         order, created = _place(slug, request_model)
     except DomainError as error:
         return _error(error.status_code, str(error))
+    except DBAPIError as error:
+        if not (isinstance(error, OperationalError) or error.connection_invalidated):
+            raise
+        # The transaction never committed (lost connection, database down or locked): nothing
+        # of the order is stored, and the pool replaces the connection for the next request.
+        log.warning("order for %s not saved, database unavailable: %s", slug, error.orig)
+        answer = _error(503, UNAVAILABLE)
+        answer.headers["Retry-After"] = "1"
+        return answer
     if created:
         await publish(Audience("manager", order.truck_id))
     return _answer(order, created)

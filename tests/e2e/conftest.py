@@ -9,6 +9,10 @@ The server is started exactly as a user starts it (``cliqmenu migrate``, ``cliqm
   for the run and dropped after it. ``REFLEX_REDIS_URL``, when set, is passed through, so Reflex
   keeps its state in Redis and runs two workers.
 
+With ``CLIQMENU_E2E_PROXY=nginx`` (scripts/test.sh sets it on PostgreSQL + Redis) the browser and
+the API calls go through nginx, configured from deploy/nginx/cliqmenu.conf (tests/e2e/proxy.py);
+``CLIQMENU_PUBLIC_URL`` and ``REFLEX_API_URL`` are then nginx's address, as in a real deploy.
+
 Every test fails if the server logged an ERROR or a Traceback while it ran, and saves a
 screenshot of each of its pages into test-artifacts/ when it fails.
 
@@ -38,6 +42,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from tests.e2e.helpers import forget_page_loads, track_page_loads
+from tests.e2e.proxy import NginxProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -56,6 +61,7 @@ SECRET_KEY = "cliqmenu-e2e-secret-key-" + secrets.token_hex(16)
 START_TIMEOUT_S = 240
 BAD_LOG_LINE = re.compile(r"\bERROR\b|Traceback")
 TIMINGS: dict[str, float] = {}
+SERVER_STATE: dict[str, str] = {}  # how the last server started keeps Reflex state, for the summary
 
 expect.set_options(timeout=10_000)
 
@@ -70,6 +76,8 @@ class AppServer:
     env: dict[str, str]
     process: subprocess.Popen | None = None
     page_checked: bool = False
+    # Where the app itself listens when base_url is a proxy in front of it.
+    app_port: int = 0
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -84,7 +92,7 @@ class AppServer:
 
     def start(self) -> None:
         """Run ``reflex run --env prod`` on this port, its output appended to the log."""
-        port = self.base_url.rsplit(":", 1)[1]
+        port = str(self.app_port or self.base_url.rsplit(":", 1)[1])
         command = ["reflex", "run", "--env", "prod", "--frontend-port", port]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -108,6 +116,19 @@ class AppServer:
                     f"the app did not answer within {START_TIMEOUT_S} s:\n{self.log_since(0)}"
                 )
             time.sleep(0.25)
+
+    def kill(self) -> None:
+        """kill -9 the server's whole process group, as a crash or the OOM killer would."""
+        if self.process is None:
+            return
+        pgid = self.process.pid  # the server leads its own session, so its group id is its pid
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _group_alive(pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.process = None
 
     def restart(self, while_down: Callable[[], None] | None = None) -> None:
         """Stop the server and start it again: same port, database and log.
@@ -242,30 +263,76 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+def _proxy_kind() -> str:
+    kind = os.environ.get("CLIQMENU_E2E_PROXY", "").strip().lower()
+    if kind not in ("", "nginx"):
+        raise pytest.UsageError(f"CLIQMENU_E2E_PROXY={kind!r}: only 'nginx' is supported")
+    return kind
+
+
 @pytest.fixture(scope="session")
-def app_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """The real app, migrated and seeded with the demo business, serving on a free port."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = _server_env(database_url, base_url)
+def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxProxy | None]:
+    """nginx in front of the app when CLIQMENU_E2E_PROXY=nginx, else None."""
+    if not _proxy_kind():
+        yield None
+        return
+    nginx = NginxProxy(_free_port(), _free_port(), tmp_path_factory.mktemp("nginx"))
+    nginx.start()
+    try:
+        yield nginx
+    finally:
+        nginx.stop()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(nginx.access_log, ARTIFACTS / "e2e-nginx-access.log")
+
+
+def start_app_server(
+    database_url: str, log_path: Path, proxy: NginxProxy | None, extra_env: dict[str, str]
+) -> AppServer:
+    """Migrate and seed ``database_url``, then start the app (behind ``proxy`` if given)."""
+    port = proxy.app_port if proxy else _free_port()
+    base_url = proxy.base_url if proxy else f"http://127.0.0.1:{port}"
+    env = {**_server_env(database_url, base_url), **extra_env}
+    if proxy:
+        env["REFLEX_API_URL"] = base_url  # the pages open their websocket through the proxy
 
     started = time.monotonic()
     _cliqmenu(["migrate"], env)
     _cliqmenu(["seed-demo"], env)
     TIMINGS["cliqmenu migrate + seed-demo"] = time.monotonic() - started
 
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
     log_path.touch()
     started = time.monotonic()
-    server = AppServer(base_url, database_url, log_path, env)
+    server = AppServer(base_url, database_url, log_path, env, app_port=port)
     server.start()
     try:
         server.wait_until_serving()
-        TIMINGS["reflex run until /ping and a page answer"] = time.monotonic() - started
+    except BaseException:
+        stop_app_server(server)
+        raise
+    TIMINGS["reflex run until /ping and a page answer"] = time.monotonic() - started
+    workers = env.get("GRANIAN_WORKERS", "1")
+    redis = env.get("REFLEX_REDIS_URL")
+    SERVER_STATE["state"] = f"Redis, {workers} workers" if redis else "disk, 1 worker"
+    return server
+
+
+def stop_app_server(server: AppServer) -> None:
+    if server.process is not None:
+        _stop(server.process)  # the one running now: a test may have restarted it
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    database_url: str, proxy: NginxProxy | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """The real app, migrated and seeded with the demo business, serving on a free port."""
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    server = start_app_server(database_url, log_path, proxy, {})
+    try:
         yield server
     finally:
-        if server.process is not None:
-            _stop(server.process)  # the one running now: a test may have restarted it
+        stop_app_server(server)
         ARTIFACTS.mkdir(exist_ok=True)
         mode = "postgresql" if _postgres_url() else "sqlite"
         shutil.copyfile(log_path, ARTIFACTS / f"e2e-server-{mode}.log")
@@ -275,8 +342,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if not TIMINGS:
         return
     database = "PostgreSQL" if _postgres_url() else "SQLite"
-    state = "Redis, 2 workers" if os.environ.get("REFLEX_REDIS_URL") else "disk, 1 worker"
-    terminalreporter.write_line(f"e2e: database {database}, Reflex state {state}")
+    state = SERVER_STATE.get("state", "")
+    through = f", behind {_proxy_kind()}" if _proxy_kind() else ""
+    terminalreporter.write_line(f"e2e: database {database}, Reflex state {state}{through}")
     for name, seconds in TIMINGS.items():
         terminalreporter.write_line(f"e2e: {name}: {seconds:.1f} s")
 

@@ -7,7 +7,6 @@ come in through the order API, as a till or the ordering page would send them.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 
 import httpx
@@ -220,27 +219,7 @@ def restart_server(app_server, while_down=None) -> None:
 
     ``while_down`` runs while nothing serves (e.g. a change made by another worker).
     """
-    e2e._stop(app_server.process)
-    if while_down is not None:
-        while_down()
-    port = app_server.base_url.rsplit(":", 1)[1]
-    env = e2e._server_env(app_server.db_url, app_server.base_url)
-    command = ["reflex", "run", "--env", "prod", "--frontend-port", port]
-    with app_server.log_path.open("ab") as log:
-        app_server.process = subprocess.Popen(
-            [*command, "--backend-host", "127.0.0.1"],
-            cwd=e2e.ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + e2e.START_TIMEOUT_S
-    while not e2e._answers(app_server.url("/ping")):
-        assert app_server.process.poll() is None, app_server.log_since(0)[-4000:]
-        assert time.monotonic() < deadline, "the app did not come back"
-        time.sleep(0.25)
+    app_server.restart(while_down)
 
 
 def shown_cards(kitchen: Page) -> list[str]:

@@ -1,0 +1,210 @@
+"""Faults of the scaled-out mode (PostgreSQL, Redis, two workers, behind nginx when
+CLIQMENU_E2E_PROXY=nginx): Redis restarts during service, and the database connection drops in
+the middle of placing an order.
+
+This module brings its own app (and its own Redis, on a free port, so the shared one is never
+touched): run it in a pytest process of its own, with a PostgreSQL URL, as scripts/test.sh does:
+``CLIQMENU_E2E_DATABASE_URL=postgresql+psycopg://... pytest tests/e2e/test_faults_scaled_out.py
+-m e2e -p no:asyncio``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import psycopg
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import make_url
+
+from cliqmenu import demo
+from tests.e2e import conftest as e2e
+from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, unique
+from tests.e2e.proxy import NginxProxy
+from tests.e2e.test_faults_kill import stored_orders
+from tests.e2e.test_kitchen_display import accept_in_database, accept_on_manager
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not e2e._postgres_url(), reason="scaled-out faults need PostgreSQL"),
+]
+
+
+class PrivateRedis:
+    """A redis-server of this module's own on a free port, without persistence."""
+
+    def __init__(self) -> None:
+        self.port = e2e._free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        server = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.process = subprocess.Popen(
+            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--protected-mode", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 15
+        while not self._answers():
+            assert self.process.poll() is None, "redis-server exited"
+            assert time.monotonic() < deadline, "redis-server did not answer within 15 s"
+            time.sleep(0.1)
+
+    def _answers(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_timeout=1).ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+            self.process = None
+
+
+@pytest.fixture(scope="module")
+def private_redis() -> Iterator[PrivateRedis]:
+    redis_server = PrivateRedis()
+    redis_server.start()
+    try:
+        yield redis_server
+    finally:
+        redis_server.stop()
+
+
+@pytest.fixture(scope="module")
+def app_server(
+    database_url: str,
+    proxy: NginxProxy | None,
+    private_redis: PrivateRedis,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[e2e.AppServer]:
+    """This module's app: its own PostgreSQL database, the private Redis, two workers."""
+    log_path = tmp_path_factory.mktemp("faults") / "server.log"
+    extra = {"REFLEX_REDIS_URL": private_redis.url, "GRANIAN_WORKERS": "2"}
+    server = e2e.start_app_server(database_url, log_path, proxy, extra)
+    try:
+        yield server
+    finally:
+        e2e.stop_app_server(server)
+        e2e.ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(log_path, e2e.ARTIFACTS / "e2e-server-faults-scaled-out.log")
+
+
+def order_body(app_server: e2e.AppServer, customer: str, key: str | None = None) -> dict:
+    item = demo_menu_ids(app_server.db_url).items["Loaded Fries"]
+    return {
+        "lines": [{"item_id": item, "quantity": 1}],
+        "customer_name": customer,
+        "dining_method": "takeaway",
+        "payment_method": "cash_at_counter",
+        "idempotency_key": key or unique("fault-scaled"),
+    }
+
+
+def place(app_server: e2e.AppServer, customer: str) -> int:
+    answer = httpx.post(
+        app_server.url(ORDERS_API), json=order_body(app_server, customer), timeout=30
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()["order_number"]
+
+
+def expect_live(page: Page) -> None:
+    expect(page.locator("#live-badge[data-state='live']")).to_be_visible(timeout=60_000)
+    expect(page.locator("#reconnect-cover")).to_have_count(0)
+
+
+def test_screens_recover_after_redis_restarts_and_show_the_whole_queue(
+    screen, app_server, private_redis
+):
+    cooking = place(app_server, "Before Restart Cook")
+    accept_in_database(app_server, cooking)  # In Progress: on the kitchen display
+    waiting = place(app_server, "Before Restart Wait")  # Received: on the manager's board
+
+    manager = screen(1280, 900, name="manager")
+    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    kitchen = screen(1920, 1080, name="kitchen")
+    sign_in(kitchen, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    for page in (manager, kitchen):
+        expect_live(page)
+    expect(manager.locator(f"#order-{waiting}")).to_be_visible()
+    expect(kitchen.locator(f"#kds-order-{cooking}")).to_be_visible()
+
+    private_redis.stop()  # every screen's state and the screen registry are gone with it
+    private_redis.start()
+    after = place(app_server, "After Restart")
+
+    for page in (manager, kitchen):
+        expect_live(page)
+    expect(manager.locator(f"#order-{waiting}")).to_be_visible()
+    expect(manager.locator(f"#order-{after}")).to_be_visible(timeout=30_000)  # pushed live
+    expect(kitchen.locator(f"#kds-order-{cooking}")).to_be_visible()
+    # Events work again too: the manager accepts the new order, the open kitchen display gets it.
+    accept_on_manager(manager, after)
+    expect(kitchen.locator(f"#kds-order-{after}")).to_be_visible(timeout=30_000)
+
+
+def _terminate_waiting_insert(database_url: str, table: str) -> int:
+    """pg_terminate_backend the app's connection stuck inserting into ``table``; its pid."""
+    url = make_url(database_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+    deadline = time.monotonic() + 30
+    with psycopg.connect(admin, autocommit=True) as connection:
+        while time.monotonic() < deadline:
+            row = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+                " AND query ILIKE %s",
+                (url.database, f"INSERT INTO {table}%"),
+            ).fetchone()
+            if row:
+                connection.execute("SELECT pg_terminate_backend(%s)", (row[0],))
+                return row[0]
+            time.sleep(0.1)
+    raise AssertionError(f"no app connection waited to insert into {table}")
+
+
+def test_a_connection_dropped_mid_order_answers_503_saves_nothing_and_the_retry_works(
+    app_server,
+):
+    body = order_body(app_server, "Dropped Connection")
+    url = make_url(app_server.db_url).set(drivername="postgresql")
+    answers: list[httpx.Response] = []
+    with psycopg.connect(url.render_as_string(False)) as lock:
+        # The order row goes in, then its lines wait on this lock; meanwhile the connection dies.
+        lock.execute("LOCK TABLE orderline IN SHARE MODE")
+        sender = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(app_server.url(ORDERS_API), json=body, timeout=60)
+            )
+        )
+        sender.start()
+        _terminate_waiting_insert(app_server.db_url, "orderline")
+        lock.rollback()
+    sender.join(timeout=60)
+
+    (answer,) = answers
+    assert answer.status_code == 503, answer.text
+    assert "database is unavailable" in answer.json()["error"]
+    # Nothing of the order was stored: no order row, so no order without its lines.
+    key = body["idempotency_key"]
+    assert stored_orders(app_server.db_url, key) == (0, 0, 0)
+
+    retried = httpx.post(app_server.url(ORDERS_API), json=body, timeout=30)
+    assert retried.status_code == 201, retried.text
+    assert stored_orders(app_server.db_url, key) == (1, 1, 0)
