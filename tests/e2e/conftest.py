@@ -242,6 +242,20 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+def launch(base_url: str, database_url: str, log_path: Path, env: dict[str, str]) -> AppServer:
+    """Start the app on a migrated database and wait until it serves; stopped if it never does."""
+    log_path.touch()
+    server = AppServer(base_url, database_url, log_path, env)
+    server.start()
+    try:
+        server.wait_until_serving()
+    except BaseException:
+        if server.process is not None:
+            _stop(server.process)
+        raise
+    return server
+
+
 @pytest.fixture(scope="session")
 def app_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The real app, migrated and seeded with the demo business, serving on a free port."""
