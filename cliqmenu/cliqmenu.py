@@ -4,6 +4,7 @@ import reflex as rx
 
 from cliqmenu import routes
 from cliqmenu.api import build_api
+from cliqmenu.components.installable import installable_head
 from cliqmenu.pages.admin import admin_page
 from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
@@ -40,7 +41,7 @@ app = rx.App(
     theme=rx.theme(accent_color="orange", gray_color="sand", radius="large"),
     stylesheets=["/cliqmenu.css"],
     head_components=[
-        rx.el.meta(name="theme-color", content="#ea580c"),
+        *installable_head(),
         rx.el.meta(
             name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"
         ),

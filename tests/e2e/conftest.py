@@ -270,6 +270,22 @@ def _proxy_kind() -> str:
     return kind
 
 
+def launch(
+    base_url: str, database_url: str, log_path: Path, env: dict[str, str], app_port: int = 0
+) -> AppServer:
+    """Start the app on a migrated database and wait until it serves; stopped if it never does."""
+    log_path.touch()
+    server = AppServer(base_url, database_url, log_path, env, app_port=app_port)
+    server.start()
+    try:
+        server.wait_until_serving()
+    except BaseException:
+        if server.process is not None:
+            _stop(server.process)
+        raise
+    return server
+
+
 @pytest.fixture(scope="session")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxProxy | None]:
     """nginx in front of the app when CLIQMENU_E2E_PROXY=nginx, else None."""
@@ -301,15 +317,8 @@ def start_app_server(
     _cliqmenu(["seed-demo"], env)
     TIMINGS["cliqmenu migrate + seed-demo"] = time.monotonic() - started
 
-    log_path.touch()
     started = time.monotonic()
-    server = AppServer(base_url, database_url, log_path, env, app_port=port)
-    server.start()
-    try:
-        server.wait_until_serving()
-    except BaseException:
-        stop_app_server(server)
-        raise
+    server = launch(base_url, database_url, log_path, env, app_port=port)
     TIMINGS["reflex run until /ping and a page answer"] = time.monotonic() - started
     workers = env.get("GRANIAN_WORKERS", "1")
     redis = env.get("REFLEX_REDIS_URL")
