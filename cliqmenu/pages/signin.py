@@ -75,9 +75,10 @@ def sign_in_page() -> rx.Component:
 
 
 def provider_button(provider: rx.Var) -> rx.Component:
-    """A full-page link to /api/sso/<key>/start (the provider's page is not a Reflex page)."""
+    """A link to /api/sso/<key>/start that loads the whole document: the route and the
+    provider's page are not Reflex pages, so the client-side router must not take it."""
     return rx.button(
-        rx.el.a("Continue with ", provider["name"], href=provider["href"]),
+        rx.el.a("Continue with ", provider["name"], href=provider["href"], reload_document=True),
         as_child=True,
         variant="outline",
         size="3",
