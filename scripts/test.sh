@@ -157,7 +157,8 @@ e2e_empty_install() {
 e2e() {
     if [ -d tests/e2e ]; then
         pytest tests/e2e -m e2e -p no:asyncio --ignore=tests/e2e/test_owner.py \
-            --ignore=tests/e2e/test_online_payment.py --ignore=tests/e2e/test_faults_scaled_out.py
+            --ignore=tests/e2e/test_online_payment.py --ignore=tests/e2e/test_faults_scaled_out.py \
+            --ignore=tests/e2e/test_oidc_sign_in.py
         return
     fi
     # No journeys written yet: pytest finds nothing (exit 5), which is fine only in this case.
@@ -189,6 +190,7 @@ fi
 step "e2e (SQLite)" e2e
 step "e2e (empty install, SQLite)" e2e_empty_install
 step "e2e (online payment, SQLite)" pytest tests/e2e/test_online_payment.py -m e2e -p no:asyncio
+step "e2e (identity provider sign-in, SQLite)" pytest tests/e2e/test_oidc_sign_in.py -m e2e -p no:asyncio
 if [ "${SERVICES_UP}" -eq 1 ]; then
     step "e2e (PostgreSQL + Redis)" with_postgres e2e
     step "e2e faults (PostgreSQL + own Redis)" with_postgres \

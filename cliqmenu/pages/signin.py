@@ -62,6 +62,29 @@ def sign_in_page() -> rx.Component:
             ),
             on_submit=SignInState.sign_in,
         ),
+        rx.cond(
+            SignInState.providers.length() > 0,
+            rx.vstack(
+                rx.text("or", color_scheme="gray", size="2", align="center", width="100%"),
+                rx.foreach(SignInState.providers, provider_button),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def provider_button(provider: rx.Var) -> rx.Component:
+    """A link to /api/sso/<key>/start that loads the whole document: the route and the
+    provider's page are not Reflex pages, so the client-side router must not take it."""
+    return rx.button(
+        rx.el.a("Continue with ", provider["name"], href=provider["href"], reload_document=True),
+        as_child=True,
+        variant="outline",
+        size="3",
+        width="100%",
+        class_name="sso-button",
+        data_provider=provider["key"],
     )
 
 

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from cliqmenu.models import (
     Business,
@@ -30,6 +30,7 @@ from cliqmenu.services import audit, outbox
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound
 from cliqmenu.services.text import clean_text
 from cliqmenu.settings import get_settings
+from cliqmenu.sso.refusals import SignInRefused
 
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 MIN_PASSWORD = 8
@@ -138,13 +139,18 @@ def resend_invitation(session: Session, *, actor: StaffMember, staff_id: int) ->
     member = get_member(session, business_id=actor.business_id, staff_id=staff_id)
     if member.status != StaffStatus.INVITED:
         raise DomainError(f"{member.name} has already accepted the invitation.")
+    _spend_invitations(session, member)
+    return _send_invitation(session, actor=actor, member=member)
+
+
+def _spend_invitations(session: Session, member: StaffMember) -> None:
+    """Every link still open for this member stops working."""
     for old in session.exec(
         select(Invitation).where(
             Invitation.staff_id == member.id, col(Invitation.used_at).is_(None)
         )
     ):
         old.used_at = utcnow()
-    return _send_invitation(session, actor=actor, member=member)
 
 
 def _send_invitation(session: Session, *, actor: StaffMember, member: StaffMember) -> str:
@@ -256,6 +262,35 @@ def sign_in(session: Session, *, email: str, password: str, device: str = "") ->
     return open_session(session, member=member, device=device)
 
 
+def sign_in_with_provider(session: Session, *, email: str, device: str = "") -> SignedIn:
+    """Open a session for the member whose email an identity provider verified.
+
+    The email must be on the staff list (any case) and the member not disabled; an invited
+    member's first such sign-in accepts the invitation (no password is set).
+    """
+    try:
+        email = normalize_email(email)
+    except DomainError:
+        raise SignInRefused("not_invited") from None
+    member = session.exec(select(StaffMember).where(func.lower(StaffMember.email) == email)).first()
+    if member is None:
+        raise SignInRefused("not_invited")
+    if member.status == StaffStatus.DISABLED:
+        raise SignInRefused("disabled")
+    if member.status == StaffStatus.INVITED:
+        member.status = StaffStatus.ACTIVE
+        member.accepted_at = utcnow()
+        _spend_invitations(session, member)
+        audit.record(
+            session,
+            business_id=member.business_id,
+            actor=member,
+            action="staff.accepted_invitation",
+            after={"via": "identity provider"},
+        )
+    return open_session(session, member=member, device=device)
+
+
 def open_session(session: Session, *, member: StaffMember, device: str = "") -> SignedIn:
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -304,7 +339,8 @@ def set_enabled(
         raise DomainError("You cannot disable your own account.")
     before = member.status
     if enabled:
-        member.status = StaffStatus.ACTIVE if member.password_hash else StaffStatus.INVITED
+        accepted = member.password_hash or member.accepted_at
+        member.status = StaffStatus.ACTIVE if accepted else StaffStatus.INVITED
     else:
         member.status = StaffStatus.DISABLED
         for row in session.exec(

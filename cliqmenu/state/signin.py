@@ -8,11 +8,23 @@ from cliqmenu.db import session_scope
 from cliqmenu.routes import SETUP, SIGN_IN
 from cliqmenu.services import first_run, sign_in_limits, staff
 from cliqmenu.services.errors import DomainError
+from cliqmenu.sso import flow, providers, refusals
 from cliqmenu.state.auth import SessionState, home_for
 
 
 class SignInState(rx.State):
     error: str = ""
+    # The "Continue with ..." buttons: one {"name", "href"} per configured identity provider.
+    providers: list[dict[str, str]] = []
+
+    def _show_provider_refusal(self) -> None:
+        """The message for a provider sign-in that came back refused (?sso_error=<reason>)."""
+        query = self.router.url.query_parameters
+        reason = query.get("sso_error", "")
+        if not reason:
+            return
+        provider = providers.find(query.get("provider", ""))
+        self.error = refusals.message(reason, provider.name if provider else "")
 
     @rx.event
     async def load(self):
@@ -20,6 +32,12 @@ class SignInState(rx.State):
         with session_scope() as session:
             if first_run.needs_setup(session):
                 return rx.redirect(SETUP)
+        self.providers = [
+            {"name": p.name, "href": flow.start_url(p), "key": p.key}
+            for p in providers.configured()
+        ]
+        self.error = ""
+        self._show_provider_refusal()
         session_state = await self.get_state(SessionState)
         try:
             member = session_state._member()

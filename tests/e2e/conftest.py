@@ -446,3 +446,28 @@ def screen(
         for page in context.pages:
             forget_page_loads(page)
         context.close()
+
+
+@contextlib.contextmanager
+def own_app_server(folder: Path, base_url: str, settings: dict[str, str]) -> Iterator[AppServer]:
+    """A module's own app at ``base_url``: demo data on fresh SQLite, ``settings`` added to its
+    environment (one Reflex worker, state on disk). Such a module runs in a pytest process of
+    its own: a second ``reflex run`` rebuilds the frontend another server serves."""
+    database_url = f"sqlite:///{folder}/app.db"
+    env = _server_env(database_url, base_url)
+    env.pop("REFLEX_REDIS_URL", None)
+    env.pop("GRANIAN_WORKERS", None)
+    env.update(settings)
+    _cliqmenu(["migrate"], env)
+    _cliqmenu(["seed-demo"], env)
+    server = AppServer(base_url, database_url, folder / "server.log", env)
+    server.log_path.touch()
+    try:
+        server.start()
+        server.wait_until_serving()
+        yield server
+    finally:
+        if server.process is not None:
+            _stop(server.process)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(server.log_path, ARTIFACTS / f"e2e-server-{folder.name}.log")

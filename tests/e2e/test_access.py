@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cliqmenu import demo
-from tests.e2e.helpers import at, sign_in
+from tests.e2e.helpers import at, sign_in, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -34,3 +34,10 @@ def test_visitors_who_are_not_signed_in_land_on_sign_in(screen, path):
     visitor.goto(path)
     expect(visitor).to_have_url(at("/signin"))
     expect(visitor.locator("#email")).to_be_visible()
+
+
+def test_the_sign_in_page_offers_no_identity_provider_when_none_is_configured(screen):
+    visitor = screen(390, 844, name="visitor")
+    visit(visitor, "/signin")
+    expect(visitor.locator("#sign-in")).to_be_visible()
+    expect(visitor.locator(".sso-button")).to_have_count(0)

@@ -251,3 +251,16 @@ def test_member_limited_to_some_trucks_works_only_there(session, world):
     assert [t.id for t in staff.trucks_for(session, limited)] == [second.id]
     assert staff.truck_for(session, limited, world.truck.id).id == second.id
     assert {t.id for t in staff.trucks_for(session, world.manager)} == {world.truck.id, second.id}
+
+
+def test_a_member_who_accepted_through_a_provider_is_active_again_when_re_enabled(
+    session: Session, world: factories.World
+) -> None:
+    member, _link = staff.invite(
+        session, actor=world.owner, email="nia@example.com", name="Nia", role=Role.KITCHEN_STAFF
+    )
+    staff.sign_in_with_provider(session, email="NIA@example.com")
+    staff.set_enabled(session, actor=world.owner, staff_id=member.id, enabled=False)
+    staff.set_enabled(session, actor=world.owner, staff_id=member.id, enabled=True)
+    assert member.status == StaffStatus.ACTIVE
+    assert staff.sign_in_with_provider(session, email="nia@example.com").member.id == member.id
