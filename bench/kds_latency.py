@@ -1,156 +1,126 @@
-"""Accept → card visible on N open kitchen displays: p50 / p95 / p99 in milliseconds.
+"""Accept -> card visible on N open kitchen displays: p50 / p95 / p99 in milliseconds (issue 6).
 
-Real Chromium pages (one browser, one signed-in context, N tabs: N kitchen screens, each with its
-own Reflex state) against a running app with the demo data. For every order: place it through
-the order API, accept it on a manager page (the time is taken in that page just before the
-click), and each kitchen page notes with a MutationObserver when the card appeared. The order
-is then bumped, so the queue stays the same size between orders. All pages run on this machine,
-so their clocks agree.
+Starts the app (``reflex run --env prod``, own temp database), opens one simulated Order Manager
+screen (/manage) and N simulated kitchen displays (/kds) of one truck, all speaking Reflex's
+websocket protocol (bench/screens.py), plus one real Chromium kitchen page of the same truck as
+the check (bench/browser.py). One server serves every N in turn. For every order: place it through the order API, open it on the manager screen (the
+accept form fills), then send Accept exactly as the page's button does, and time until each
+kitchen display's view holds the card. The first display then bumps it (Cooking Done), so the
+queue stays the same size.
 
-    python bench/kds_latency.py --base-url http://127.0.0.1:3000 \\
-        --db-url sqlite:///data/cliqmenu.db --screens 1 10 50 --orders 20
-
-Chromium itself shares the machine's cores with the server: at N = 50 the numbers include the
-browser's own rendering load, so they are an upper bound for the server's fan-out.
+    python -m bench.kds_latency --screens 1 10 50 --orders 20 [--mode redis2]
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
-import statistics
+import asyncio
+import time
 
 import httpx
-from playwright.sync_api import Page, sync_playwright
-from sqlmodel import Session, create_engine, select
+from playwright.async_api import async_playwright
 
-from cliqmenu import demo
-from cliqmenu.models import MenuItem
+from bench.browser import launch, open_watching, seen_at
+from bench.figures import row, spread
+from bench.fleet import BenchTruck, place_order
+from bench.screens import ACCEPT_FORM, KITCHEN, MANAGER, Page, Screen, open_all, wait_for
+from bench.server import BenchServer, Mode, load_average, run_heading, wait_idle
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-]
-# Notes, in epoch ms, when each card first appeared on this page.
-WATCH_CARDS = """
-window.__cardSeen = {};
-new MutationObserver(() => {
-  const now = performance.timeOrigin + performance.now();
-  document.querySelectorAll("[data-kds-card]").forEach((el) => {
-    const n = el.dataset.orderNumber;
-    if (n && !(n in window.__cardSeen)) window.__cardSeen[n] = now;
-  });
-}).observe(document, { childList: true, subtree: true });
-"""
+KDS_CARD = "kds-order-"
 
 
-def item_id(db_url: str, name: str = "Smoky Slaw") -> int:
-    engine = create_engine(db_url)
-    with Session(engine) as session:
-        found = session.exec(select(MenuItem.id).where(MenuItem.name == name)).first()
-    engine.dispose()
-    assert found is not None, f"no {name!r}: is the demo seeded?"
-    return found
+def order_id(manager: Screen, number: int) -> int | None:
+    for card in manager.view().get("received") or []:
+        if card["number"] == number:
+            return card["id"]
+    return None
 
 
-def place(base_url: str, item: int) -> int:
-    answer = httpx.post(
-        f"{base_url}/api/trucks/{demo.CBD_TRUCK_SLUG}/orders",
-        json={
-            "lines": [{"item_id": item, "quantity": 1}],
-            "customer_name": "Bench",
-            "dining_method": "takeaway",
-            "payment_method": "cash_at_counter",
-            "idempotency_key": secrets.token_urlsafe(12),
-        },
-        timeout=15,
-    )
-    answer.raise_for_status()
-    return answer.json()["order_number"]
+async def accept_once(
+    http: httpx.AsyncClient, truck: BenchTruck, manager: Screen, kitchens: list[Screen]
+) -> tuple[int, float, float]:
+    """Place, open and Accept one order; (number, perf_counter and epoch ms of the Accept)."""
+    number = await place_order(http, truck)
+    assert await wait_for(lambda: order_id(manager, number) is not None, 10), "order not on board"
+    ident = order_id(manager, number)
+    await manager.emit(MANAGER, "open_order", {"order_id": ident})
+    form_ready = lambda: manager.view(ACCEPT_FORM).get("order_id") == ident  # noqa: E731
+    assert await wait_for(form_ready, 10), "accept form did not fill"
+    await asyncio.sleep(0.05)  # let the form's own round settle, as a person would
+    clicked, clicked_epoch = time.perf_counter(), time.time() * 1000
+    await manager.emit(ACCEPT_FORM, "accept", {})
+    seen_everywhere = lambda: all(number in k.seen for k in kitchens)  # noqa: E731
+    assert await wait_for(seen_everywhere, 30), f"order {number} missing on a kitchen display"
+    return number, clicked, clicked_epoch
 
 
-def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/signin")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("#sign-in")
-    page.wait_for_function("!location.pathname.startsWith('/signin')", timeout=30_000)
+async def bump(kitchens: list[Screen], number: int) -> None:
+    card = next(c for c in kitchens[0].view()["cards"] if c["number"] == number)
+    await kitchens[0].emit(KITCHEN, "bump", {"order_id": card["id"]})
+    assert await wait_for(lambda: all(number in k.gone for k in kitchens), 30), "bump not shown"
 
 
-def accept(manager: Page, base_url: str, number: int) -> float:
-    """Accept on the manager page; the epoch ms taken in the page right before the click."""
-    manager.goto(f"{base_url}/manage")
-    manager.click("#tab-received")
-    manager.click(f"#order-{number}")
-    manager.wait_for_selector("#accept-order:not([disabled])")
-    return manager.evaluate(
-        """() => { const t = performance.timeOrigin + performance.now();
-                   document.getElementById("accept-order").click(); return t; }"""
-    )
-
-
-def run(base_url: str, db_url: str, screens: int, orders: int) -> list[float]:
-    item = item_id(db_url)
-    latencies: list[float] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        manager = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        sign_in(manager, base_url, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD)
-        kitchen_context = browser.new_context(viewport={"width": 1280, "height": 720})
-        kitchen_context.add_init_script(WATCH_CARDS)
-        first = kitchen_context.new_page()
-        sign_in(first, base_url, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD)
-        kitchens = [first]
-        for _ in range(screens - 1):  # one at a time: 50 pages booting at once swamp 2 cores
-            page = kitchen_context.new_page()
-            page.goto(f"{base_url}/kds")
-            page.wait_for_selector("#kds-queue, #kds-empty", timeout=120_000)
-            kitchens.append(page)
+async def run(server: BenchServer, screens: int, orders: int, browser) -> tuple[list, list]:
+    truck = server.trucks[0]
+    base = server.base_url
+    manager = Screen(base, Page.manage(), truck.manager_token)
+    kitchens = [Screen(base, Page.kds(), truck.kitchen_token) for _ in range(screens)]
+    await open_all([manager, *kitchens])
+    page = None
+    if browser is not None:
+        ready = "#kds-queue, #kds-empty"
+        page = await open_watching(browser, base, "/kds", truck.kitchen_token, KDS_CARD, ready)
+    await asyncio.to_thread(wait_idle, server)
+    simulated: list[float] = []
+    chromium: list[float] = []
+    async with httpx.AsyncClient(base_url=base, timeout=15) as http:
         for _ in range(orders):
-            number = place(base_url, item)
-            clicked = accept(manager, base_url, number)
-            for page in kitchens:
-                page.wait_for_selector(f"#kds-order-{number}", timeout=30_000)
-                seen = page.evaluate(f"window.__cardSeen['{number}']")
-                latencies.append(seen - clicked)
-            first.click(f"#kds-order-{number} .kds-bump")
-            for page in kitchens:
-                page.wait_for_selector(f"#kds-order-{number}", state="detached", timeout=30_000)
-        browser.close()
-    return latencies
+            number, clicked, clicked_epoch = await accept_once(http, truck, manager, kitchens)
+            simulated += [(k.seen[number] - clicked) * 1000 for k in kitchens]
+            if page is not None:
+                chromium.append(await seen_at(page, number, KDS_CARD) - clicked_epoch)
+            await bump(kitchens, number)
+            if page is not None:
+                await page.wait_for_selector(f"#kds-order-{number}", state="detached")
+    for screen in [manager, *kitchens]:
+        await screen.close()
+    if page is not None:
+        await page.context.close()
+    return simulated, chromium
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+async def main_async(args: argparse.Namespace) -> None:
+    mode = Mode.parse(args.mode)
+    print(run_heading(mode))
+    print(
+        row(
+            "kitchen displays",
+            "orders",
+            "simulated p50 / p95 / p99 / max ms",
+            "Chromium page p50 / p95 / p99 / max ms",
+        )
+    )
+    print(row(*["---"] * 4))
+    async with async_playwright() as playwright:
+        browser = None if args.no_chromium else await launch(playwright)
+        with BenchServer(mode, trucks=1) as server:
+            for screens in args.screens:
+                simulated, chromium = await run(server, screens, args.orders, browser)
+                print(row(screens, args.orders, spread(simulated), spread(chromium)), flush=True)
+            if errors := server.errors_logged():
+                print("server errors:", *errors[:5], sep="\n  ")
+        if browser:
+            await browser.close()
+    print(f"after: {load_average()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", default="http://127.0.0.1:3000")
-    parser.add_argument("--db-url", default="sqlite:///data/cliqmenu.db")
     parser.add_argument("--screens", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--orders", type=int, default=20)
-    args = parser.parse_args()
-    print("| screens | orders | samples | p50 ms | p95 ms | p99 ms | max ms |")
-    print("|---|---|---|---|---|---|---|")
-    for screens in args.screens:
-        ms = run(args.base_url.rstrip("/"), args.db_url, screens, args.orders)
-        print(
-            f"| {screens} | {args.orders} | {len(ms)} | {statistics.median(ms):.0f} | "
-            f"{percentile(ms, 0.95):.0f} | {percentile(ms, 0.99):.0f} | {max(ms):.0f} |",
-            flush=True,
-        )
+    parser.add_argument("--mode", default="embedded", help="embedded, redis2 or redis4")
+    parser.add_argument("--no-chromium", action="store_true")
+    asyncio.run(main_async(parser.parse_args()))
 
 
 if __name__ == "__main__":

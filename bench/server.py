@@ -1,0 +1,156 @@
+"""A bench server: the real app in prod mode, as tests/e2e starts it, on its own database.
+
+Embedded default: a temp SQLite file, disk state manager, one worker. Scaled out: a PostgreSQL
+database of the bench's own (created fresh each run), Reflex's Redis state manager and
+``GRANIAN_WORKERS`` workers. CPU and memory come from /proc, summed over the server's process
+group (the ``reflex run`` process, granian and its workers).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.fleet import BenchTruck, seed_fleet
+from tests.e2e.conftest import AppServer, _cliqmenu, _free_port, _server_env, _stop
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG_DATABASE = "bench"
+REDIS_URL = "redis://127.0.0.1:6379/11"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How the server runs: ``workers`` > 0 means scaled out (PostgreSQL + Redis)."""
+
+    workers: int = 0
+
+    @property
+    def label(self) -> str:
+        if not self.workers:
+            return "embedded (SQLite, disk, 1 worker)"
+        return f"scaled out (PostgreSQL, Redis, {self.workers} workers)"
+
+    @staticmethod
+    def parse(text: str) -> Mode:
+        """``embedded`` or ``redis2`` / ``redis4``."""
+        return Mode(int(text.removeprefix("redis"))) if text.startswith("redis") else Mode()
+
+
+def _fresh_pg_database() -> str:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{PG_DATABASE}"')
+    admin.dispose()
+    return f"{PG_SERVER}/{PG_DATABASE}"
+
+
+class BenchServer:
+    """Start with ``with BenchServer(mode, trucks=...) as server:``; ``server.trucks`` is seeded."""
+
+    def __init__(self, mode: Mode, trucks: int = 1) -> None:
+        self.mode = mode
+        self.workdir = Path(tempfile.mkdtemp(prefix="cliqmenu-bench-"))
+        self.db_url = (
+            _fresh_pg_database() if mode.workers else f"sqlite:///{self.workdir / 'bench.db'}"
+        )
+        port = _free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        os.environ.pop("REFLEX_REDIS_URL", None)
+        env = _server_env(self.db_url, self.base_url)
+        if mode.workers:
+            env.update(REFLEX_REDIS_URL=REDIS_URL, GRANIAN_WORKERS=str(mode.workers))
+        _cliqmenu(["migrate"], env)
+        _cliqmenu(["seed-demo"], env)
+        self.trucks: list[BenchTruck] = seed_fleet(self.db_url, trucks)
+        log = self.workdir / "server.log"
+        log.touch()
+        self.app = AppServer(self.base_url, self.db_url, log, env)
+
+    def __enter__(self) -> BenchServer:
+        self.app.start()
+        self.app.wait_until_serving()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.app.process is not None:
+            _stop(self.app.process)
+
+    def restart(self) -> None:
+        self.app.restart()
+
+    def kill_and_start(self) -> None:
+        """Stop the server (as a deploy does) and start it again without waiting."""
+        if self.app.process is not None:
+            _stop(self.app.process)
+        self.app.start()
+
+    def pids(self) -> list[int]:
+        group = self.app.process.pid if self.app.process else -1
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group:
+                found.append(int(entry.name))
+        return found
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of every process of the server so far."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / CLOCK_TICKS
+
+    def rss_bytes(self) -> int:
+        total = 0
+        for pid in self.pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        return total
+
+    def errors_logged(self) -> list[str]:
+        text = self.app.log_since(0)
+        return [line for line in text.splitlines() if "ERROR" in line or "Traceback" in line]
+
+
+def wait_idle(server: BenchServer, below: float = 0.05, timeout: float = 60) -> float:
+    """Wait until the server used under ``below`` of a core for two 0.5 s windows in a row."""
+    started = time.monotonic()
+    quiet = 0
+    while quiet < 2 and time.monotonic() - started < timeout:
+        before = server.cpu_seconds()
+        time.sleep(0.5)
+        quiet = quiet + 1 if (server.cpu_seconds() - before) / 0.5 < below else 0
+    return time.monotonic() - started
+
+
+def load_average() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def run_heading(mode: Mode) -> str:
+    """When, how the server runs, and how busy the machine was before the run."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return f"{when}, {mode.label}\nbefore: {load_average()}"
