@@ -21,6 +21,7 @@ class Recorder:
     """Runs the story's steps in order, one screenshot each: ``01-customer-opens-the-menu.png``."""
 
     out: Path
+    pause_s: float = 1.0  # after each step, so the videos can be followed
     number: int = 0
     shots: list[Path] = field(default_factory=list)
 
@@ -45,6 +46,7 @@ class Recorder:
             page = shows()
             page.wait_for_timeout(400)  # let the last live update paint
             page.screenshot(path=str(path))
+            page.wait_for_timeout(self.pause_s * 1000)
         except Exception as error:  # a crashed page must not hide why the step failed
             print(f"     no screenshot: {error}", flush=True)
         self.shots.append(path)

@@ -1,6 +1,6 @@
 """The recorded demo: the app with fresh demo data, driven through the whole story in Chromium.
 
-    bash scripts/demo.sh [--out demo-output]
+    bash scripts/demo.sh [--out demo-output] [--pause 1.0]
 
 Starts the app as the end-to-end tests do (``cliqmenu migrate``, ``cliqmenu seed-demo``,
 ``reflex run --env prod`` on a free port, a temp SQLite database of its own), runs demo/story.py,
@@ -46,9 +46,9 @@ def start_app(workdir: Path) -> AppServer:
     return launch(base_url, database_url, workdir / "server.log", env)
 
 
-def play(server: AppServer, out: Path) -> Recorder:
+def play(server: AppServer, out: Path, pause_s: float) -> Recorder:
     """Run the story in Chromium; screenshots into ``out``, videos into ``out/video``."""
-    recorder = Recorder(out)
+    recorder = Recorder(out, pause_s)
     ensure_video_encoder()
     with sync_playwright() as driver:
         options: dict = {"args": CHROMIUM_ARGS}
@@ -84,7 +84,11 @@ def server_errors(log: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "demo-output", help="output folder")
-    out = parser.parse_args(argv).out.resolve()
+    parser.add_argument(
+        "--pause", type=float, default=1.0, help="seconds to hold each step's screen (video)"
+    )
+    args = parser.parse_args(argv)
+    out = args.out.resolve()
     shutil.rmtree(out, ignore_errors=True)
     (out / "video").mkdir(parents=True)
 
@@ -98,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"Serving {server.base_url} after {time.monotonic() - started:.0f} s", flush=True)
     try:
-        recorder = play(server, out)
+        recorder = play(server, out, args.pause)
     except StepFailed as failure:
         print(f"\nDEMO FAILED: {failure}\nScreenshots so far: {out}", file=sys.stderr)
         return 1

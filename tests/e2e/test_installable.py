@@ -9,6 +9,7 @@ its view.
 from __future__ import annotations
 
 import json
+import re
 import struct
 
 import pytest
@@ -20,7 +21,22 @@ from tests.e2e.helpers import at, sign_in, visit
 pytestmark = pytest.mark.e2e
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PAGES = ["/signin", f"/t/{demo.CBD_TRUCK_SLUG}", "/manage", "/kds", "/admin"]
+PAGES = [
+    "/",
+    "/signin",
+    f"/t/{demo.CBD_TRUCK_SLUG}",
+    "/o/no-such-order",
+    "/manage",
+    "/manage/history",
+    "/kds",
+    "/admin",
+    "/admin/reports",
+]
+# As the prerendered pages carry them (pwa.js is added to the head by the app once it runs).
+HEAD_LINKS = [
+    '<link href="/manifest.webmanifest" rel="manifest"/>',
+    '<link href="/icons/apple-touch-icon.png" rel="apple-touch-icon" sizes="180x180"/>',
+]
 
 
 def png_size(body: bytes) -> tuple[int, int]:
@@ -42,6 +58,23 @@ def read_manifest(page: Page) -> dict:
     return json.loads(answer.body())
 
 
+SHELL_FILE = re.compile(r"\.(js|css|png|svg|ico|woff2?|webmanifest)$")
+
+
+def cached_paths(page: Page) -> list[str]:
+    """The paths of everything in the page's Cache Storage."""
+    return page.evaluate(
+        """async () => {
+            const paths = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+            }
+            return paths;
+        }"""
+    )
+
+
 def wait_for_service_worker(page: Page) -> str:
     """Waits for the page's service worker to be active; returns its script URL."""
     return page.evaluate(
@@ -60,9 +93,10 @@ def wait_for_service_worker(page: Page) -> str:
 
 def test_every_page_links_the_manifest_and_its_icons_exist_in_their_sizes(screen) -> None:
     page = screen(390, 844, name="phone")
-    for path in PAGES:
-        page.goto(path)
-        expect(page.locator('head link[rel="manifest"]')).to_have_count(1)
+    for path in PAGES:  # as the server sends them, before any redirect of a signed-out visitor
+        html = page.request.get(path).text()
+        for link in HEAD_LINKS:
+            assert link in html, f"{path} has no {link}"
 
     visit(page, "/signin")
     manifest = read_manifest(page)
@@ -93,6 +127,12 @@ def test_service_worker_activates_and_offline_pages_say_so_without_orders(screen
     manager.reload()  # now under the service worker's control
     expect(manager.locator(".order-card").first).to_be_visible()
     assert manager.evaluate("navigator.serviceWorker.controller !== null")
+
+    # The shell is kept; pages (they carry orders) and API answers never are.
+    cached = cached_paths(manager)
+    assert "/offline.html" in cached and any(p.startswith("/assets/") for p in cached), cached
+    pages = [p for p in cached if not SHELL_FILE.search(p) and p != "/offline.html"]
+    assert pages == [], pages
 
     manager.context.set_offline(True)
     manager.goto("/manage/history")
