@@ -171,7 +171,7 @@ e2e() {
     return "${rc}"
 }
 
-LINT_PATHS=(cliqmenu tests alembic)
+LINT_PATHS=(cliqmenu tests alembic bench demo scripts/make_icons.py)
 step "ruff format --check" ruff format --check "${LINT_PATHS[@]}"
 step "ruff check" ruff check "${LINT_PATHS[@]}"
 step "migrations (SQLite)" migrations_sqlite
