@@ -111,8 +111,12 @@ class Mailer:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def send(self, message: EmailMessage) -> Failure | None:
-        """Hand the message to the server; None when it took it, else why not."""
+    def send(self, email: OutboxEmail) -> Failure | None:
+        """Hand the email to the server; None when it took it, else why not."""
+        try:
+            message = build_message(email, self.server.sender)
+        except ValueError as error:  # e.g. a line break in the subject: never sendable
+            return classify(error)
         try:
             client = self._client or self._connect()
         except (smtplib.SMTPException, OSError) as error:

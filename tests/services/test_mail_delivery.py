@@ -263,6 +263,25 @@ def test_permanent_rejection_fails_at_once_and_the_round_goes_on(session, engine
     assert deliver(engine, at=utcnow() + dt.timedelta(days=1)).handled == 0
 
 
+def test_an_email_that_cannot_be_written_fails_with_the_reason(session, engine, mail):
+    outbox.queue_email(
+        session,
+        business_id=None,
+        kind="invitation",
+        to="nina@example.com",
+        subject="Hello\nBcc: everyone@example.com",
+        body_text="Hi",
+    )
+    session.commit()
+
+    assert deliver(engine).failed == 1
+
+    [email] = outbox_to(engine, "nina@example.com")
+    assert email.status == EmailStatus.FAILED
+    assert email.last_error.startswith("The email cannot be sent: Header values may not contain")
+    assert mail.inbox.received == []
+
+
 def test_two_workers_at_once_send_every_email_exactly_once(session, engine, mail):
     addresses = [f"guest{n}@example.com" for n in range(12)]
     queue(session, *addresses)
