@@ -133,16 +133,15 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         server = self.server
-        context = ssl.create_default_context(cafile=server.ca_file or None)
         if server.security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                server.host, server.port, timeout=server.timeout, context=context
+                server.host, server.port, timeout=server.timeout, context=self._tls()
             )
         else:
             client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
         try:
             if server.security == "starttls":
-                client.starttls(context=context)
+                client.starttls(context=self._tls())
             if server.user:
                 client.login(server.user, server.password)
         except BaseException:
@@ -150,6 +149,10 @@ class Mailer:
             raise
         self._client = client
         return client
+
+    def _tls(self) -> ssl.SSLContext:
+        """Verifies the server's certificate and host name (system CAs + the CA file)."""
+        return ssl.create_default_context(cafile=self.server.ca_file or None)
 
     def close(self) -> None:
         client, self._client = self._client, None
