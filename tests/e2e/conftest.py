@@ -9,6 +9,9 @@ The server is started exactly as a user starts it (``cliqmenu migrate``, ``cliqm
   for the run and dropped after it. ``REFLEX_REDIS_URL``, when set, is passed through, so Reflex
   keeps its state in Redis and runs two workers.
 
+The app delivers its emails by SMTP to an aiosmtpd server on 127.0.0.1 (``mail_server``), as it
+would to a real mail service; the outbox page still shows every email.
+
 Every test fails if the server logged an ERROR or a Traceback while it ran, and saves a
 screenshot of each of its pages into test-artifacts/ when it fails.
 
@@ -38,6 +41,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from tests.e2e.helpers import forget_page_loads, track_page_loads
+from tests.smtp_server import MailServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -243,11 +247,25 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def mail_server() -> Iterator[MailServer]:
+    """The SMTP server the app delivers its emails to (aiosmtpd on 127.0.0.1)."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, mail_server: MailServer
+) -> Iterator[AppServer]:
     """The real app, migrated and seeded with the demo business, serving on a free port."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _server_env(database_url, base_url)
+    env |= {
+        f"CLIQMENU_{name.upper()}": str(value) for name, value in mail_server.settings().items()
+    }
 
     started = time.monotonic()
     _cliqmenu(["migrate"], env)
