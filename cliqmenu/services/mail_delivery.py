@@ -22,7 +22,7 @@ from cliqmenu.db import get_engine
 from cliqmenu.models import EmailStatus, OutboxEmail, Role, StaffMember, utcnow
 from cliqmenu.services import audit
 from cliqmenu.services.errors import Conflict, DomainError, NotFound
-from cliqmenu.services.smtp import Failure, Mailer, SmtpServer, build_message
+from cliqmenu.services.smtp import Failure, Mailer, SmtpServer
 from cliqmenu.services.staff import require_role
 from cliqmenu.settings import Settings, get_settings
 
@@ -175,7 +175,7 @@ def deliver_due(
     lease = dt.timedelta(seconds=10 * server.timeout)
     with Mailer(server) as mailer:
         while report.handled < BATCH and (claim := claim_next(engine, lease=lease, now=now)):
-            failure = mailer.send(build_message(claim.email, server.sender))
+            failure = mailer.send(claim.email)
             status = record_outcome(engine, claim, failure, settings=settings, now=now)
             _count(report, status)
             _log(claim.email, status, failure)

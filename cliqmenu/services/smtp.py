@@ -111,8 +111,12 @@ class Mailer:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def send(self, message: EmailMessage) -> Failure | None:
-        """Hand the message to the server; None when it took it, else why not."""
+    def send(self, email: OutboxEmail) -> Failure | None:
+        """Hand the email to the server; None when it took it, else why not."""
+        try:
+            message = build_message(email, self.server.sender)
+        except ValueError as error:  # e.g. a line break in the subject: never sendable
+            return classify(error)
         try:
             client = self._client or self._connect()
         except (smtplib.SMTPException, OSError) as error:
@@ -129,16 +133,15 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         server = self.server
-        context = ssl.create_default_context(cafile=server.ca_file or None)
         if server.security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                server.host, server.port, timeout=server.timeout, context=context
+                server.host, server.port, timeout=server.timeout, context=self._tls()
             )
         else:
             client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
         try:
             if server.security == "starttls":
-                client.starttls(context=context)
+                client.starttls(context=self._tls())
             if server.user:
                 client.login(server.user, server.password)
         except BaseException:
@@ -146,6 +149,10 @@ class Mailer:
             raise
         self._client = client
         return client
+
+    def _tls(self) -> ssl.SSLContext:
+        """Verifies the server's certificate and host name (system CAs + the CA file)."""
+        return ssl.create_default_context(cafile=self.server.ca_file or None)
 
     def close(self) -> None:
         client, self._client = self._client, None

@@ -12,6 +12,8 @@ The server is started exactly as a user starts it (``cliqmenu migrate``, ``cliqm
 With ``CLIQMENU_E2E_PROXY=nginx`` (scripts/test.sh sets it on PostgreSQL + Redis) the browser and
 the API calls go through nginx, configured from deploy/nginx/cliqmenu.conf (tests/e2e/proxy.py);
 ``CLIQMENU_PUBLIC_URL`` and ``REFLEX_API_URL`` are then nginx's address, as in a real deploy.
+The app delivers its emails by SMTP to an aiosmtpd server on 127.0.0.1 (``mail_server``), as it
+would to a real mail service; the outbox page still shows every email.
 
 Every test fails if the server logged an ERROR or a Traceback while it ran, and saves a
 screenshot of each of its pages into test-artifacts/ when it fails.
@@ -43,6 +45,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 from tests.e2e.helpers import forget_page_loads, track_page_loads
 from tests.e2e.proxy import NginxProxy
+from tests.smtp_server import MailServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -326,6 +329,15 @@ def start_app_server(
     return server
 
 
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    """The SMTP server the app delivers its emails to (aiosmtpd on 127.0.0.1)."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 def stop_app_server(server: AppServer) -> None:
     if server.process is not None:
         _stop(server.process)  # the one running now: a test may have restarted it
@@ -333,11 +345,15 @@ def stop_app_server(server: AppServer) -> None:
 
 @pytest.fixture(scope="session")
 def app_server(
-    database_url: str, proxy: NginxProxy | None, tmp_path_factory: pytest.TempPathFactory
+    database_url: str,
+    proxy: NginxProxy | None,
+    mail_server: MailServer,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[AppServer]:
     """The real app, migrated and seeded with the demo business, serving on a free port."""
     log_path = tmp_path_factory.mktemp("server") / "server.log"
-    server = start_app_server(database_url, log_path, proxy, {})
+    mail_env = {f"CLIQMENU_{name.upper()}": str(v) for name, v in mail_server.settings().items()}
+    server = start_app_server(database_url, log_path, proxy, mail_env)
     try:
         yield server
     finally:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from cliqmenu import cli, db
 from cliqmenu.models import AuditEvent, EmailStatus, OutboxEmail, Role, Stage, utcnow
 from cliqmenu.services import lifecycle, outbox, staff
-from cliqmenu.services.errors import Conflict, Forbidden, NotFound
+from cliqmenu.services.errors import Conflict, DomainError, Forbidden, NotFound
 from cliqmenu.services.lifecycle import AcceptChanges, tracking_url
 from cliqmenu.services.mail_delivery import (
     DeliveryReport,
@@ -263,6 +263,25 @@ def test_permanent_rejection_fails_at_once_and_the_round_goes_on(session, engine
     assert deliver(engine, at=utcnow() + dt.timedelta(days=1)).handled == 0
 
 
+def test_an_email_that_cannot_be_written_fails_with_the_reason(session, engine, mail):
+    outbox.queue_email(
+        session,
+        business_id=None,
+        kind="invitation",
+        to="nina@example.com",
+        subject="Hello\nBcc: everyone@example.com",
+        body_text="Hi",
+    )
+    session.commit()
+
+    assert deliver(engine).failed == 1
+
+    [email] = outbox_to(engine, "nina@example.com")
+    assert email.status == EmailStatus.FAILED
+    assert email.last_error.startswith("The email cannot be sent: Header values may not contain")
+    assert mail.inbox.received == []
+
+
 def test_two_workers_at_once_send_every_email_exactly_once(session, engine, mail):
     addresses = [f"guest{n}@example.com" for n in range(12)]
     queue(session, *addresses)
@@ -420,3 +439,34 @@ def test_send_again_is_refused_and_changes_nothing(
         before.attempts,
         before.sent_at,
     )
+
+
+def test_send_again_without_an_email_server_says_so(session, world, engine, mail, configure):
+    mail.inbox.answers["nina@example.com"] = "550 5.2.1 Mailbox disabled"
+    invite_nina(session, world)
+    deliver(engine)
+    [email] = outbox_to(engine, "nina@example.com")
+    configure(smtp_host="")
+
+    with pytest.raises(DomainError, match="No email server is set"):
+        send_again(session, actor=world.owner, email_id=email.id)
+    session.rollback()
+
+    assert outbox_to(engine, "nina@example.com")[0].status == EmailStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "Set CLIQMENU_SMTP_FROM to the address emails are sent from."),
+        ({"smtp_from": "a@b.c", "smtp_ca_file": "/nowhere.pem"}, "/nowhere.pem is not a file."),
+        ({"smtp_from": "a@b.c", "smtp_password": "x"}, "CLIQMENU_SMTP_USER is not"),
+    ],
+)
+def test_settings_that_cannot_work_are_named(configure, capsys, caplog, settings, message):
+    configure(smtp_host="mail.example.com", **settings)
+
+    assert cli.main(["deliver-mail"]) == 1
+    assert message in capsys.readouterr().err
+    assert asyncio.run(asyncio.wait_for(delivery_worker(), timeout=30)) is None
+    assert message in caplog.text
