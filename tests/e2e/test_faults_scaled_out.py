@@ -30,9 +30,8 @@ from cliqmenu import demo
 from cliqmenu.models import Order, OrderLine
 from cliqmenu.state.customer import ORDER_NOT_SENT
 from tests.e2e import conftest as e2e
-from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, unique, visit
+from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, stored_orders, unique, visit
 from tests.e2e.proxy import NginxProxy
-from tests.e2e.test_faults_kill import stored_orders
 from tests.e2e.test_kitchen_display import accept_in_database, accept_on_manager
 
 pytestmark = [
