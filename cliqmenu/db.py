@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from cliqmenu.settings import get_settings
@@ -55,3 +56,13 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """A lost connection or a database that is down or locked: the unit of work did not commit.
+
+    The pool drops a connection that failed this way; the next unit of work gets a fresh one.
+    """
+    if isinstance(error, OperationalError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated

@@ -192,11 +192,11 @@ step "e2e (empty install, SQLite)" e2e_empty_install
 step "e2e (online payment, SQLite)" pytest tests/e2e/test_online_payment.py -m e2e -p no:asyncio
 step "e2e (identity provider sign-in, SQLite)" pytest tests/e2e/test_oidc_sign_in.py -m e2e -p no:asyncio
 if [ "${SERVICES_UP}" -eq 1 ]; then
-    step "e2e (PostgreSQL + Redis)" with_postgres e2e
+    step "e2e (PostgreSQL + Redis, 2 workers, nginx)" with_postgres e2e
     step "e2e faults (PostgreSQL + own Redis)" with_postgres \
         pytest tests/e2e/test_faults_scaled_out.py -m e2e -p no:asyncio
 else
-    skip "e2e (PostgreSQL + Redis)" "no PostgreSQL/Redis"
+    skip "e2e (PostgreSQL + Redis, 2 workers, nginx)" "no PostgreSQL/Redis"
     skip "e2e faults (PostgreSQL + own Redis)" "no PostgreSQL"
 fi
 

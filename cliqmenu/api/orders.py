@@ -6,11 +6,11 @@ import json
 import logging
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from cliqmenu.db import session_scope
+from cliqmenu.db import database_unavailable, session_scope
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish
 from cliqmenu.services import orders
@@ -95,7 +95,7 @@ async def create_order(request: Request) -> JSONResponse:
     except DomainError as error:
         return _error(error.status_code, str(error))
     except DBAPIError as error:
-        if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        if not database_unavailable(error):
             raise
         # The transaction never committed (lost connection, database down or locked): nothing
         # of the order is stored, and the pool replaces the connection for the next request.

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 
 import reflex as rx
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS
-from cliqmenu.db import session_scope
+from cliqmenu.db import database_unavailable, session_scope
 from cliqmenu.menu_view import CategoryView, ItemView, menu_view
 from cliqmenu.models import Business, Order, OrderSource, Stage, Truck, utcnow
 from cliqmenu.realtime import Audience, subscribe
@@ -21,6 +23,11 @@ from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.board_actions import publish_truck
 from cliqmenu.state.cart import CartMixin
 from cliqmenu.tracker_view import TrackerView, tracker_view
+
+ORDER_NOT_SENT = (
+    "Your order was not sent: we could not reach the truck's system. Tap Place order again."
+)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -151,6 +158,12 @@ class CustomerMenuState(CartMixin, rx.State):
                 public_id, stage = order.public_id, order.stage
         except DomainError as error:
             self.error = str(error)
+            return None
+        except DBAPIError as error:
+            if not database_unavailable(error):
+                raise
+            log.warning("customer order at truck %s not saved: %s", self._truck_id, error.orig)
+            self.error = ORDER_NOT_SENT
             return None
         if stage == Stage.AWAITING_PAYMENT:
             # The cart stays until Stripe confirms: a customer who comes back can pay again.

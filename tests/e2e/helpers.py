@@ -8,11 +8,18 @@ import time
 from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func
 from sqlmodel import Session, select
 
 from cliqmenu import demo
-from cliqmenu.models import Business, CustomizationGroup, CustomizationOption, MenuItem
+from cliqmenu.models import (
+    Business,
+    CustomizationGroup,
+    CustomizationOption,
+    MenuItem,
+    Order,
+    OrderLine,
+)
 
 ORDERS_API = f"/api/trucks/{demo.CBD_TRUCK_SLUG}/orders"
 INVITE_LINK = re.compile(r"https?://\S+/invite/?\?token=[\w.-]+")
@@ -176,3 +183,26 @@ def demo_menu_ids(database_url: str) -> MenuIds:
     finally:
         engine.dispose()
     return MenuIds(items=items, options=options)
+
+
+def stored_orders(database_url: str, key_prefix: str) -> tuple[int, int, int]:
+    """(orders, distinct keys, orders without a line) placed with keys starting ``key_prefix``."""
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            mine = select(Order.id).where(Order.idempotency_key.startswith(key_prefix))
+            orders = session.exec(select(func.count()).select_from(mine.subquery())).one()
+            keys = session.exec(
+                select(func.count(func.distinct(Order.idempotency_key))).where(
+                    Order.idempotency_key.startswith(key_prefix)
+                )
+            ).one()
+            lineless = session.exec(
+                select(func.count()).where(
+                    Order.idempotency_key.startswith(key_prefix),
+                    ~select(OrderLine.id).where(OrderLine.order_id == Order.id).exists(),
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    return orders, keys, lineless

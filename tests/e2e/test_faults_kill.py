@@ -11,12 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, func
-from sqlmodel import Session, select
 
 from cliqmenu import demo
-from cliqmenu.models import Order, OrderLine
-from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, unique
+from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, stored_orders, unique
 from tests.e2e.test_first_live_order import expect_tab_count, tab_count
 
 pytestmark = pytest.mark.e2e
@@ -42,29 +39,6 @@ def send_until_answered(api: httpx.Client, order: dict, answered: threading.Even
             pass  # refused, reset or cut off mid-answer: the order may or may not be in
         assert time.monotonic() < deadline, f"{order['idempotency_key']} never got an answer"
         time.sleep(0.5)
-
-
-def stored_orders(database_url: str, key_prefix: str) -> tuple[int, int, int]:
-    """(orders, distinct keys, orders without a line) placed with keys starting ``key_prefix``."""
-    engine = create_engine(database_url)
-    try:
-        with Session(engine) as session:
-            mine = select(Order.id).where(Order.idempotency_key.startswith(key_prefix))
-            orders = session.exec(select(func.count()).select_from(mine.subquery())).one()
-            keys = session.exec(
-                select(func.count(func.distinct(Order.idempotency_key))).where(
-                    Order.idempotency_key.startswith(key_prefix)
-                )
-            ).one()
-            lineless = session.exec(
-                select(func.count()).where(
-                    Order.idempotency_key.startswith(key_prefix),
-                    ~select(OrderLine.id).where(OrderLine.order_id == Order.id).exists(),
-                )
-            ).one()
-    finally:
-        engine.dispose()
-    return orders, keys, lineless
 
 
 def test_kill_9_during_a_burst_loses_and_doubles_no_order(screen, app_server):

@@ -10,23 +10,28 @@ touched): run it in a pytest process of its own, with a PostgreSQL URL, as scrip
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import psycopg
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func
+from sqlalchemy.engine import URL, make_url
+from sqlmodel import Session, select
 
 from cliqmenu import demo
+from cliqmenu.models import Order, OrderLine
+from cliqmenu.state.customer import ORDER_NOT_SENT
 from tests.e2e import conftest as e2e
-from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, unique
+from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, stored_orders, unique, visit
 from tests.e2e.proxy import NginxProxy
-from tests.e2e.test_faults_kill import stored_orders
 from tests.e2e.test_kitchen_display import accept_in_database, accept_on_manager
 
 pytestmark = [
@@ -160,10 +165,23 @@ def test_screens_recover_after_redis_restarts_and_show_the_whole_queue(
     expect(kitchen.locator(f"#kds-order-{after}")).to_be_visible(timeout=30_000)
 
 
-def _terminate_waiting_insert(database_url: str, table: str) -> int:
-    """pg_terminate_backend the app's connection stuck inserting into ``table``; its pid."""
-    url = make_url(database_url)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+@contextmanager
+def connection_dropped_while_inserting_lines(database_url: str) -> Iterator[None]:
+    """Order lines cannot be inserted until the block ends; then the app's connection waiting
+    to insert them (its order row already inserted in the same transaction) is terminated.
+
+    Inside the block, start placing an order.
+    """
+    url = make_url(database_url).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(False)) as lock:
+        lock.execute("LOCK TABLE orderline IN SHARE MODE")
+        yield
+        _terminate_waiting_insert(url, "orderline")
+        lock.rollback()
+
+
+def _terminate_waiting_insert(url: URL, table: str) -> None:
+    admin = url.set(database="postgres").render_as_string(False)
     deadline = time.monotonic() + 30
     with psycopg.connect(admin, autocommit=True) as connection:
         while time.monotonic() < deadline:
@@ -174,7 +192,7 @@ def _terminate_waiting_insert(database_url: str, table: str) -> int:
             ).fetchone()
             if row:
                 connection.execute("SELECT pg_terminate_backend(%s)", (row[0],))
-                return row[0]
+                return
             time.sleep(0.1)
     raise AssertionError(f"no app connection waited to insert into {table}")
 
@@ -183,19 +201,14 @@ def test_a_connection_dropped_mid_order_answers_503_saves_nothing_and_the_retry_
     app_server,
 ):
     body = order_body(app_server, "Dropped Connection")
-    url = make_url(app_server.db_url).set(drivername="postgresql")
     answers: list[httpx.Response] = []
-    with psycopg.connect(url.render_as_string(False)) as lock:
-        # The order row goes in, then its lines wait on this lock; meanwhile the connection dies.
-        lock.execute("LOCK TABLE orderline IN SHARE MODE")
+    with connection_dropped_while_inserting_lines(app_server.db_url):
         sender = threading.Thread(
             target=lambda: answers.append(
                 httpx.post(app_server.url(ORDERS_API), json=body, timeout=60)
             )
         )
         sender.start()
-        _terminate_waiting_insert(app_server.db_url, "orderline")
-        lock.rollback()
     sender.join(timeout=60)
 
     (answer,) = answers
@@ -208,3 +221,43 @@ def test_a_connection_dropped_mid_order_answers_503_saves_nothing_and_the_retry_
     retried = httpx.post(app_server.url(ORDERS_API), json=body, timeout=30)
     assert retried.status_code == 201, retried.text
     assert stored_orders(app_server.db_url, key) == (1, 1, 0)
+
+
+def orders_of(database_url: str, customer: str) -> list[tuple[int, int]]:
+    """(order id, number of lines) of each order placed by ``customer``."""
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(Order.id, func.count(OrderLine.id))
+                .join(OrderLine, OrderLine.order_id == Order.id, isouter=True)
+                .where(Order.customer_name == customer)
+                .group_by(Order.id)
+            )
+            return [tuple(row) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def test_a_customer_whose_order_met_a_dropped_connection_is_told_and_sends_it_again(
+    screen, app_server
+):
+    customer = screen(390, 844, name="customer")
+    visit(customer, f"/t/{demo.CBD_TRUCK_SLUG}")
+    customer.get_by_role("button", name="Sides", exact=True).click()
+    customer.locator('.menu-item[data-item="Loaded Fries"]').click()
+    customer.locator("#add-to-order").click()
+    customer.locator("#view-order").click()
+    name = unique("Dropped")
+    customer.locator("#customer-name").fill(name)
+    customer.locator("#pay-cash_at_counter").click()
+
+    with connection_dropped_while_inserting_lines(app_server.db_url):
+        customer.locator("#place-order").click()
+    expect(customer.get_by_role("dialog")).to_contain_text(ORDER_NOT_SENT)
+    assert orders_of(app_server.db_url, name) == []  # nothing saved, not even the order row
+
+    customer.locator("#place-order").click()  # the same cart, so the same idempotency key
+    expect(customer).to_have_url(re.compile(r"/o/[\w-]{22}/?$"))
+    [(_order, lines)] = orders_of(app_server.db_url, name)
+    assert lines == 1
