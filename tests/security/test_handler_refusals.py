@@ -23,10 +23,12 @@ from cliqmenu.models import Truck
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.history import HistoryState
+from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_reports import ReportsState
+from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.refunds import RefundState
 from cliqmenu.state.stock import StockState
@@ -53,6 +55,8 @@ from tests.state.test_websocket import (  # noqa: F401  (fixtures: one real back
     session_token,
     tabs,
 )
+
+SETUP_STATE = SetupState.get_full_name()
 
 _FIELD = "only sets a field of the caller's own form; every action re-checks who is calling"
 _UI = "only opens, closes or switches part of the caller's own screen; reads nothing"
@@ -139,6 +143,9 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
     },
     **{(HistoryState, name): _FIELD for name in ("set_text", "set_day", "set_stage", "set_truck")},
     (HistoryState, "close"): _UI,
+    (KitchenState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
+    (KitchenState, "toggle_all_day"): _UI,
+    (KitchenState, "recall"): _LOADED,
 }
 
 
@@ -181,17 +188,25 @@ def is_refused(found: tuple[str, str] | None, caller: str) -> bool:
     return (kind == "toast" and ROLE_REFUSED in detail) or found == ("redirect", "/kds")
 
 
+# Who calls, and whose handlers they try. The kitchen display is Kitchen Staff's own screen,
+# so only the anonymous tab tries it.
+CALLERS: dict[str, list[type[rx.State]]] = {
+    "anonymous": [*STAFF_STATES, KitchenState],
+    "kitchen staff": STAFF_STATES,
+}
+
+
 def test_every_exclusion_names_a_real_handler() -> None:
     """A renamed or removed handler must leave the exclusion list too."""
     stale = [
         f"{cls.__name__}.{name}"
         for cls, name in HARMLESS
-        if name not in cls.event_handlers or cls not in STAFF_STATES
+        if name not in cls.event_handlers or cls not in CALLERS["anonymous"]
     ]
     assert not stale
 
 
-@pytest.mark.parametrize("caller", ["anonymous", "kitchen staff"])
+@pytest.mark.parametrize("caller", CALLERS)
 async def test_no_staff_handler_serves_a_caller_without_the_role(
     backend: Backend, targets: Targets, tabs, caller: str
 ) -> None:
@@ -202,7 +217,7 @@ async def test_no_staff_handler_serves_a_caller_without_the_role(
     tab = tabs()
     await tab.open("/manage", session_token=token)
     called, served = 0, []
-    for cls in STAFF_STATES:
+    for cls in CALLERS[caller]:
         for name in handlers(cls):
             found = await answer(tab, f"{cls.get_full_name()}.{name}", payload(cls, name, targets))
             called += 1
@@ -212,3 +227,25 @@ async def test_no_staff_handler_serves_a_caller_without_the_role(
     assert not served, "handlers that did not refuse:\n" + "\n".join(served)
     assert database_rows(backend.engine) == before
     assert called > 100  # the enumeration found the handlers
+
+
+async def test_the_set_up_form_cannot_make_a_second_business(backend: Backend, tabs) -> None:
+    """An installed system refuses the first-run form to anyone: no new business, no Owner."""
+    before = database_rows(backend.engine)
+    tab = tabs()
+    await tab.open("/setup")
+    form = {
+        "business_name": "Takeover Pty Ltd",
+        "owner_name": "Mallory",
+        "email": "mallory@example.com",
+        "password": "takeover-password-1",
+        "password_again": "takeover-password-1",
+    }
+    await answer(tab, f"{SetupState.get_full_name()}.submit", {"form": form})
+    shown = [
+        error
+        for update in tab.updates
+        if (error := (update.get("delta") or {}).get(SETUP_STATE, {}).get("error_rx_state_"))
+    ]
+    assert shown and "already" in shown[-1], shown
+    assert database_rows(backend.engine) == before
