@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 import reflex as rx
 from sqlmodel import Session
@@ -248,4 +249,36 @@ async def test_the_set_up_form_cannot_make_a_second_business(backend: Backend, t
         if (error := (update.get("delta") or {}).get(SETUP_STATE, {}).get("error_rx_state_"))
     ]
     assert shown and "already" in shown[-1], shown
+    assert database_rows(backend.engine) == before
+
+
+# The smallest valid PNG: a 1x1 transparent pixel.
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+async def test_a_photo_upload_over_http_is_refused(backend: Backend, tabs, caller: str) -> None:
+    """Uploads reach their handler over ``POST /_upload``, not the websocket; same rule."""
+    token = ""
+    if caller == "kitchen staff":
+        token = session_token(backend.engine, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD)
+    before = database_rows(backend.engine)
+    tab = tabs()
+    await tab.open("/admin/menu", session_token=token)
+    await tab.wait_for(refusal)  # the page's own load sends this tab away first
+    mark = len(tab.updates)
+    async with httpx.AsyncClient(base_url=backend.url, timeout=10) as client:
+        answer = await client.post(
+            "/_upload",
+            headers={
+                "reflex-client-token": tab.token,
+                "reflex-event-handler": f"{MenuEditorState.get_full_name()}.upload_photo",
+            },
+            files={"files": ("photo.png", PIXEL_PNG, "image/png")},
+        )
+    assert answer.status_code == 200, answer.text
+    assert is_refused(await tab.wait_for(refusal, since=mark), caller)
     assert database_rows(backend.engine) == before
