@@ -207,6 +207,18 @@ def test_every_exclusion_names_a_real_handler() -> None:
     assert not stale
 
 
+def test_setvar_reaches_only_the_enumerated_setters() -> None:
+    """Reflex's generic ``setvar`` event calls ``set_<var>``; no such method may exist beside
+    the app's own, enumerated handlers (no automatic setters)."""
+    unlisted = [
+        f"{cls.__name__}.set_{name}"
+        for cls in CALLERS["anonymous"]
+        for name in cls.base_vars
+        if hasattr(cls, f"set_{name}") and f"set_{name}" not in handlers(cls)
+    ]
+    assert not unlisted
+
+
 @pytest.mark.parametrize("caller", CALLERS)
 async def test_no_staff_handler_serves_a_caller_without_the_role(
     backend: Backend, targets: Targets, tabs, caller: str
