@@ -163,19 +163,27 @@ def targets(backend: Backend, demo_rows: Demo) -> Targets:
         )
 
 
-async def answer(tab: Tab, handler: str, arguments: dict[str, Any]) -> tuple[str, str] | None:
-    """Send one handler call and then a probe; the refusal it got before the probe came back.
+async def probe(tab: Tab, since: int) -> None:
+    """Send a harmless event and wait for its echo: everything queued before it has run."""
+    marker = uuid.uuid4().hex
+    await tab.send(f"{MANAGER_STATE}.set_reason", value=marker)
 
-    Reflex runs one tab's events in order, so the probe's echo means the handler has finished.
+    def echoed(update: dict[str, Any]) -> bool:
+        return (update.get("delta") or {}).get(MANAGER_STATE, {}).get("reason_rx_state_") == marker
+
+    await tab.wait_for(echoed, since=since)
+
+
+async def answer(tab: Tab, handler: str, arguments: dict[str, Any]) -> tuple[str, str] | None:
+    """Send one handler call; the refusal it (or an event it chained) got.
+
+    Reflex runs one tab's events in order. The first probe's echo means the handler has run;
+    an event the handler chained (``open_order`` opens the accept form) is queued behind that
+    probe, so a second probe waits for it too.
     """
     mark = await tab.send(handler, **arguments)
-    probe = uuid.uuid4().hex
-    await tab.send(f"{MANAGER_STATE}.set_reason", value=probe)
-
-    def probe_back(update: dict[str, Any]) -> bool:
-        return (update.get("delta") or {}).get(MANAGER_STATE, {}).get("reason_rx_state_") == probe
-
-    await tab.wait_for(probe_back, since=mark)
+    await probe(tab, mark)
+    await probe(tab, mark)
     answers = [found for update in tab.updates[mark:] if (found := refusal(update))]
     return answers[0] if answers else None
 
