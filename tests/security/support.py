@@ -51,7 +51,9 @@ STAFF_STATES: list[type[rx.State]] = [
     HistoryState,
 ]
 
-# Reflex's own handlers on every state, not the app's.
+# Reflex's own handlers on every state, not the app's. ``setvar(name, value)`` only calls the
+# state's own ``set_<name>`` handler (Reflex 0.10 makes no setters by itself: see
+# test_setvar_reaches_only_the_enumerated_setters), so it reaches nothing the enumeration misses.
 FRAMEWORK = {"setvar"}
 
 # A form with every field any staff form reads, filled with values a real form could send.

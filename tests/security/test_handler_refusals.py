@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 import reflex as rx
 from sqlmodel import Session
@@ -23,10 +24,12 @@ from cliqmenu.models import Truck
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.history import HistoryState
+from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_reports import ReportsState
+from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.refunds import RefundState
 from cliqmenu.state.stock import StockState
@@ -53,6 +56,8 @@ from tests.state.test_websocket import (  # noqa: F401  (fixtures: one real back
     session_token,
     tabs,
 )
+
+SETUP_STATE = SetupState.get_full_name()
 
 _FIELD = "only sets a field of the caller's own form; every action re-checks who is calling"
 _UI = "only opens, closes or switches part of the caller's own screen; reads nothing"
@@ -139,6 +144,9 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
     },
     **{(HistoryState, name): _FIELD for name in ("set_text", "set_day", "set_stage", "set_truck")},
     (HistoryState, "close"): _UI,
+    (KitchenState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
+    (KitchenState, "toggle_all_day"): _UI,
+    (KitchenState, "recall"): _LOADED,
 }
 
 
@@ -155,19 +163,27 @@ def targets(backend: Backend, demo_rows: Demo) -> Targets:
         )
 
 
-async def answer(tab: Tab, handler: str, arguments: dict[str, Any]) -> tuple[str, str] | None:
-    """Send one handler call and then a probe; the refusal it got before the probe came back.
+async def probe(tab: Tab, since: int) -> None:
+    """Send a harmless event and wait for its echo: everything queued before it has run."""
+    marker = uuid.uuid4().hex
+    await tab.send(f"{MANAGER_STATE}.set_reason", value=marker)
 
-    Reflex runs one tab's events in order, so the probe's echo means the handler has finished.
+    def echoed(update: dict[str, Any]) -> bool:
+        return (update.get("delta") or {}).get(MANAGER_STATE, {}).get("reason_rx_state_") == marker
+
+    await tab.wait_for(echoed, since=since)
+
+
+async def answer(tab: Tab, handler: str, arguments: dict[str, Any]) -> tuple[str, str] | None:
+    """Send one handler call; the refusal it (or an event it chained) got.
+
+    Reflex runs one tab's events in order. The first probe's echo means the handler has run;
+    an event the handler chained (``open_order`` opens the accept form) is queued behind that
+    probe, so a second probe waits for it too.
     """
     mark = await tab.send(handler, **arguments)
-    probe = uuid.uuid4().hex
-    await tab.send(f"{MANAGER_STATE}.set_reason", value=probe)
-
-    def probe_back(update: dict[str, Any]) -> bool:
-        return (update.get("delta") or {}).get(MANAGER_STATE, {}).get("reason_rx_state_") == probe
-
-    await tab.wait_for(probe_back, since=mark)
+    await probe(tab, mark)
+    await probe(tab, mark)
     answers = [found for update in tab.updates[mark:] if (found := refusal(update))]
     return answers[0] if answers else None
 
@@ -181,17 +197,37 @@ def is_refused(found: tuple[str, str] | None, caller: str) -> bool:
     return (kind == "toast" and ROLE_REFUSED in detail) or found == ("redirect", "/kds")
 
 
+# Who calls, and whose handlers they try. The kitchen display is Kitchen Staff's own screen,
+# so only the anonymous tab tries it.
+CALLERS: dict[str, list[type[rx.State]]] = {
+    "anonymous": [*STAFF_STATES, KitchenState],
+    "kitchen staff": STAFF_STATES,
+}
+
+
 def test_every_exclusion_names_a_real_handler() -> None:
     """A renamed or removed handler must leave the exclusion list too."""
     stale = [
         f"{cls.__name__}.{name}"
         for cls, name in HARMLESS
-        if name not in cls.event_handlers or cls not in STAFF_STATES
+        if name not in cls.event_handlers or cls not in CALLERS["anonymous"]
     ]
     assert not stale
 
 
-@pytest.mark.parametrize("caller", ["anonymous", "kitchen staff"])
+def test_setvar_reaches_only_the_enumerated_setters() -> None:
+    """Reflex's generic ``setvar`` event calls ``set_<var>``; no such method may exist beside
+    the app's own, enumerated handlers (no automatic setters)."""
+    unlisted = [
+        f"{cls.__name__}.set_{name}"
+        for cls in CALLERS["anonymous"]
+        for name in cls.base_vars
+        if hasattr(cls, f"set_{name}") and f"set_{name}" not in handlers(cls)
+    ]
+    assert not unlisted
+
+
+@pytest.mark.parametrize("caller", CALLERS)
 async def test_no_staff_handler_serves_a_caller_without_the_role(
     backend: Backend, targets: Targets, tabs, caller: str
 ) -> None:
@@ -202,7 +238,7 @@ async def test_no_staff_handler_serves_a_caller_without_the_role(
     tab = tabs()
     await tab.open("/manage", session_token=token)
     called, served = 0, []
-    for cls in STAFF_STATES:
+    for cls in CALLERS[caller]:
         for name in handlers(cls):
             found = await answer(tab, f"{cls.get_full_name()}.{name}", payload(cls, name, targets))
             called += 1
@@ -212,3 +248,57 @@ async def test_no_staff_handler_serves_a_caller_without_the_role(
     assert not served, "handlers that did not refuse:\n" + "\n".join(served)
     assert database_rows(backend.engine) == before
     assert called > 100  # the enumeration found the handlers
+
+
+async def test_the_set_up_form_cannot_make_a_second_business(backend: Backend, tabs) -> None:
+    """An installed system refuses the first-run form to anyone: no new business, no Owner."""
+    before = database_rows(backend.engine)
+    tab = tabs()
+    await tab.open("/setup")
+    form = {
+        "business_name": "Takeover Pty Ltd",
+        "owner_name": "Mallory",
+        "email": "mallory@example.com",
+        "password": "takeover-password-1",
+        "password_again": "takeover-password-1",
+    }
+    await answer(tab, f"{SetupState.get_full_name()}.submit", {"form": form})
+    shown = [
+        error
+        for update in tab.updates
+        if (error := (update.get("delta") or {}).get(SETUP_STATE, {}).get("error_rx_state_"))
+    ]
+    assert shown and "already" in shown[-1], shown
+    assert database_rows(backend.engine) == before
+
+
+# The smallest valid PNG: a 1x1 transparent pixel.
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+async def test_a_photo_upload_over_http_is_refused(backend: Backend, tabs, caller: str) -> None:
+    """Uploads reach their handler over ``POST /_upload``, not the websocket; same rule."""
+    token = ""
+    if caller == "kitchen staff":
+        token = session_token(backend.engine, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD)
+    before = database_rows(backend.engine)
+    tab = tabs()
+    await tab.open("/admin/menu", session_token=token)
+    await tab.wait_for(refusal)  # the page's own load sends this tab away first
+    mark = len(tab.updates)
+    async with httpx.AsyncClient(base_url=backend.url, timeout=10) as client:
+        answer = await client.post(
+            "/_upload",
+            headers={
+                "reflex-client-token": tab.token,
+                "reflex-event-handler": f"{MenuEditorState.get_full_name()}.upload_photo",
+            },
+            files={"files": ("photo.png", PIXEL_PNG, "image/png")},
+        )
+    assert answer.status_code == 200, answer.text
+    assert is_refused(await tab.wait_for(refusal, since=mark), caller)
+    assert database_rows(backend.engine) == before

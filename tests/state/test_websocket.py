@@ -190,8 +190,10 @@ class Tab:
             self.updates.append(update)
             self._arrived.notify_all()
 
-    async def open(self, path: str, *, session_token: str = "") -> None:
-        """Connect with the boot event, as the page does on load."""
+    async def open(
+        self, path: str, *, session_token: str = "", headers: dict[str, str] | None = None
+    ) -> None:
+        """Connect with the boot event, as the page does on load (``headers`` on the upgrade)."""
         self.path = path
         payload = {"vars": {SESSION_COOKIE_VAR: session_token}} if session_token else {}
         boot = {"name": f"{ROOT}.hydrate_and_load", "payload": payload}
@@ -201,6 +203,7 @@ class Tab:
             namespaces=[NAMESPACE],
             transports=["websocket"],
             auth={"event": {**boot, "router_data": router_data(path)}},
+            headers=headers or {},
             wait_timeout=ANSWER_TIMEOUT,
         )
 
