@@ -155,4 +155,4 @@ def test_the_sign_in_page_offers_exactly_the_configured_provider(screen) -> None
     page = screen()
     visit(page, "/signin")
     expect(page.locator(".sso-button")).to_have_count(1)
-    expect(page.locator(".sso-button")).to_have_text(f"Continue with {PROVIDER_NAME}")
+    expect(page.locator("#sso-testid")).to_have_text(f"Continue with {PROVIDER_NAME}")
