@@ -24,7 +24,11 @@ def _dev_secret() -> str:
 
 
 class Settings(BaseSettings):
-    """Settings for CliqMenu; each field can be set as CLIQMENU_<NAME>."""
+    """Settings for CliqMenu; each field can be set as CLIQMENU_<NAME>.
+
+    Identity providers (CLIQMENU_OIDC_<KEY>_*) are read by cliqmenu/sso/providers.py, since the
+    installer names the keys of generic ones.
+    """
 
     model_config = SettingsConfigDict(env_prefix="CLIQMENU_", extra="ignore")
 

@@ -143,7 +143,16 @@ class _Request(OAuth2Request):
 class LocalProvider:
     """The provider, serving in a thread of this process until ``close()``."""
 
-    def __init__(self, redirect_uri: str) -> None:
+    def __init__(
+        self, redirect_uri: str, *, host: str = "127.0.0.1", approve_in_page: bool = False
+    ) -> None:
+        """Serve on 127.0.0.1; ``host`` is the name in its URLs ("localhost" makes the provider
+        another site than an app on 127.0.0.1, as a real provider is). With ``approve_in_page``
+        the authorize endpoint answers with a page of its own that sends the browser back (as
+        a real provider's sign-in page does), instead of redirecting at once: the way back is
+        then a navigation the provider's site starts, which SameSite cookies see as cross-site.
+        """
+        self.approve_in_page = approve_in_page
         self.user = TestUser("nobody@example.com")
         self.misbehave = Misbehave()
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig"})
@@ -151,7 +160,7 @@ class LocalProvider:
         self.codes: dict[str, _Code] = {}
         self.issued: list[str] = []  # every access token handed out (to look for them later)
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.issuer = f"http://127.0.0.1:{self.http.server_address[1]}"
+        self.issuer = f"http://{host}:{self.http.server_address[1]}"
         self.server = self._authorization_server()
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
 
@@ -271,7 +280,7 @@ class LocalProvider:
                 + "?"
                 + urlencode({"error": self.misbehave.error, "state": request.payload.state or ""})
             )
-            return 302, "", [("Location", location)]
+            return self._answer(302, "", [("Location", location)])
         grant = self.server.get_consent_grant(request)
         status, body, headers = self.server.create_authorization_response(
             request, grant_user=self.user, grant=grant
@@ -281,7 +290,18 @@ class LocalProvider:
                 (name, value.replace(f"state={request.payload.state}", "state=changed-by-someone"))
                 for name, value in headers
             ]
-        return status, body, headers
+        return self._answer(status, body, headers)
+
+    def _answer(self, status: int, body: str, headers: list) -> tuple[int, str, list]:
+        """The redirect back, at once or (``approve_in_page``) by a page of the provider's own."""
+        location = dict(headers).get("Location")
+        if not self.approve_in_page or status != 302 or not location:
+            return status, body, headers
+        page = (
+            f"<!doctype html><title>Test ID</title><p>Signing you in as {self.user.email}</p>"
+            f"<script>window.location.replace({json.dumps(location)})</script>"
+        )
+        return 200, page, [("Content-Type", "text/html; charset=utf-8")]
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         provider = self

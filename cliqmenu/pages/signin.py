@@ -84,7 +84,7 @@ def provider_button(provider: rx.Var) -> rx.Component:
         size="3",
         width="100%",
         class_name="sso-button",
-        data_provider=provider["key"],
+        id="sso-" + provider["key"].to(str),
     )
 
 

@@ -46,7 +46,10 @@ def provider_and_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[LocalProvider, AppServer]]:
     base_url = f"http://127.0.0.1:{_free_port()}"
-    with LocalProvider(f"{base_url}/api/sso/testid/callback") as provider:
+    # The provider is another site (localhost; the app is 127.0.0.1) whose own page sends the
+    # browser back, as Google's does: the cookies must survive that cross-site navigation.
+    callback = f"{base_url}/api/sso/testid/callback"
+    with LocalProvider(callback, host="localhost", approve_in_page=True) as provider:
         settings = {
             "CLIQMENU_OIDC_TESTID_DISCOVERY_URL": provider.discovery_url,
             "CLIQMENU_OIDC_TESTID_CLIENT_ID": CLIENT_ID,
@@ -152,4 +155,4 @@ def test_the_sign_in_page_offers_exactly_the_configured_provider(screen) -> None
     page = screen()
     visit(page, "/signin")
     expect(page.locator(".sso-button")).to_have_count(1)
-    expect(page.locator(".sso-button")).to_have_text(f"Continue with {PROVIDER_NAME}")
+    expect(page.locator("#sso-testid")).to_have_text(f"Continue with {PROVIDER_NAME}")
