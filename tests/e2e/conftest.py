@@ -81,6 +81,7 @@ class AppServer:
     page_checked: bool = False
     # Where the app itself listens when base_url is a proxy in front of it.
     app_port: int = 0
+    built: bool = False  # the frontend of this port is built in .web
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -94,12 +95,20 @@ class AppServer:
             return log.read().decode(errors="replace")
 
     def start(self) -> None:
-        """Run ``reflex run --env prod`` on this port, its output appended to the log."""
+        """Run ``reflex run --env prod`` on this port, its output appended to the log.
+
+        Once it has served, a restart serves the frontend it built (tests/e2e/serve_built.py)
+        instead of compiling and building the same code again.
+        """
         port = str(self.app_port or self.base_url.rsplit(":", 1)[1])
-        command = ["reflex", "run", "--env", "prod", "--frontend-port", port]
+        if self.built:
+            command = [sys.executable, "-m", "tests.e2e.serve_built", port, "127.0.0.1"]
+        else:
+            command = ["reflex", "run", "--env", "prod", "--frontend-port", port]
+            command += ["--backend-host", "127.0.0.1"]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [*command, "--backend-host", "127.0.0.1"],
+                command,
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -119,6 +128,7 @@ class AppServer:
                     f"the app did not answer within {START_TIMEOUT_S} s:\n{self.log_since(0)}"
                 )
             time.sleep(0.25)
+        self.built = True
 
     def kill(self) -> None:
         """kill -9 the server's whole process group, as a crash or the OOM killer would."""
