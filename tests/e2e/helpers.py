@@ -74,7 +74,9 @@ def wait_loaded(page: Page, since: int, timeout_s: float = 15) -> None:
 def visit(page: Page, url: str) -> None:
     """Open ``url`` and wait until the page has loaded its state (its on_load handlers ran)."""
     since = loads(page)
-    page.goto(url)
+    # Not "load": images and the service worker's shell fetches need not finish first; the
+    # on_load handlers having run is what makes the page usable.
+    page.goto(url, wait_until="domcontentloaded")
     wait_loaded(page, since)
 
 
