@@ -91,10 +91,14 @@ class BenchServer:
         """On a shared machine: run the server and this load client ahead of others' work.
 
         Set only once the server serves, so its frontend build does not take others' cores.
+        With autogroup scheduling (Debian's default) a process's nice value only counts
+        inside its session, so the sessions' autogroup nice values are set too.
         """
         if self.nice and self.app.process is not None:
-            os.setpriority(os.PRIO_PGRP, self.app.process.pid, self.nice)
-            os.setpriority(os.PRIO_PGRP, os.getpgrp(), self.nice)
+            for pid in (self.app.process.pid, os.getpid()):
+                os.setpriority(os.PRIO_PGRP, os.getpgid(pid), self.nice)
+                with contextlib.suppress(OSError):
+                    Path(f"/proc/{pid}/autogroup").write_text(str(self.nice))
 
     def __exit__(self, *_exc) -> None:
         if self.app.process is not None:
