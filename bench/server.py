@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -103,6 +104,8 @@ class BenchServer:
     def __exit__(self, *_exc) -> None:
         if self.app.process is not None:
             _stop(self.app.process)
+        if not self.errors_logged():  # keep the database and log of a run that logged errors
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def restart(self) -> None:
         self.app.restart()
