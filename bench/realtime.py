@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from playwright.async_api import async_playwright
@@ -102,16 +103,19 @@ async def orders_to_screens(
 ) -> Outcome:
     """Post ``plan`` at ``rate``; where and when every order showed on its truck's screens."""
     idle = await idle_cpu_rate(server)
+    everyone = [s for screens in boards.values() for s in screens]
+    traffic_before = _traffic(everyone)
     cpu_before, started = server.cpu_seconds(), time.perf_counter()
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
-        posted = await post_at_rate(http, plan, rate)
 
     def delivered() -> bool:
         return all(p.number in s.seen for p in posted for s in boards[p.truck.id])
 
-    await wait_for(delivered, 30, step=0.05)
-    elapsed = time.perf_counter() - started
-    cpu = server.cpu_seconds() - cpu_before
+    with server.profiled(shape.split(",")[0].replace(" ", "")):
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            posted = await post_at_rate(http, plan, rate)
+        await wait_for(delivered, 30, step=0.05)
+        elapsed = time.perf_counter() - started
+        cpu = server.cpu_seconds() - cpu_before
     latencies, last, missing = [], [], 0
     for p in posted:
         times = [
@@ -137,8 +141,17 @@ async def orders_to_screens(
         (cpu - idle * elapsed) * 1000 / len(posted),
         rss_kb,
         chromium,
-        note=f"idle {idle:.2f} cores with the screens open",
+        note=f"idle {idle:.2f} cores with the screens open; {_per_message(everyone, traffic_before)}",
     )
+
+
+def _traffic(screens: list[Screen]) -> tuple[int, int]:
+    return sum(s.messages for s in screens), sum(s.bytes for s in screens)
+
+
+def _per_message(screens: list[Screen], before: tuple[int, int]) -> str:
+    messages, size = (now - then for now, then in zip(_traffic(screens), before, strict=True))
+    return f"{messages} messages to screens, {size / max(1, messages) / 1024:.1f} KB each"
 
 
 async def watch_board(browser, server: BenchServer, truck: BenchTruck):
@@ -219,6 +232,7 @@ async def menu_phones(
     manager = Screen(server.base_url, Page.stock(), truck.manager_token)
     await manager.open()
     idle = await idle_cpu_rate(server)
+    traffic_before = _traffic(menus)
     latencies, last, missing = [], [], 0
     cpu, busy = 0.0, 0.0
     for change in range(changes):
@@ -248,7 +262,8 @@ async def menu_phones(
         (cpu - idle * busy) * 1000 / changes,
         rss_kb,
         [],
-        note=f"idle {idle:.2f} cores with the menus open; CPU is per stock change",
+        note=f"idle {idle:.2f} cores with the menus open; CPU is per stock change; "
+        + _per_message(menus, traffic_before),
     )
 
 
@@ -305,7 +320,9 @@ async def main_async(args: argparse.Namespace) -> None:
     print(run_heading(mode))
     async with async_playwright() as playwright:
         browser = None if args.no_chromium else await launch(playwright)
-        with BenchServer(mode, trucks=args.trucks + 2) as server:
+        with BenchServer(
+            mode, trucks=args.trucks + 2, profile_dir=args.profile, nice=args.nice
+        ) as server:
             print(
                 row(
                     "shape",
@@ -341,11 +358,15 @@ async def main_async(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", default="embedded", help="embedded, redis2 or redis4")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="e.g. -10: measure ahead of others' work (root)"
+    )
     parser.add_argument("--shapes", nargs="+", default=["one", "menu", "fleet", "restart"])
     parser.add_argument("--rate", type=float, default=10, help="fleet orders per second")
     parser.add_argument("--phones", type=int, default=500)
     parser.add_argument("--trucks", type=int, default=100, help="trucks in the fleet shape")
     parser.add_argument("--no-chromium", action="store_true")
+    parser.add_argument("--profile", type=Path, help="py-spy the server's order phases into here")
     asyncio.run(main_async(parser.parse_args()))
 
 

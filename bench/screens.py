@@ -43,6 +43,7 @@ class Page:
     path: str
     view_state: str
     heartbeat_seconds: float
+    ready: str = "loaded"  # the view's var that is set once on_load has built the view
 
     @staticmethod
     def manage() -> Page:
@@ -54,11 +55,11 @@ class Page:
 
     @staticmethod
     def stock() -> Page:
-        return Page("/manage/stock", STOCK, 0)
+        return Page("/manage/stock", STOCK, 0, ready="truck_name")
 
     @staticmethod
     def menu(slug: str) -> Page:
-        return Page(f"/t/{slug}", MENU, 20)
+        return Page(f"/t/{slug}", MENU, 20, ready="categories")
 
 
 def orders_shown(vars_: dict[str, Any]) -> set[int]:
@@ -98,18 +99,17 @@ class Screen:
     on_change: Callable[[Screen], None] | None = None
 
     def __post_init__(self) -> None:
-        # Retries like state.js after a drop (200 ms x attempts, at most 2 s), not socket.io's
-        # default backoff, so a restart measures the server rather than the client's waiting.
-        self.client = socketio.AsyncClient(
-            reconnection=True,
-            reconnection_delay=0.2,
-            reconnection_delay_max=2,
-            randomization_factor=0,
-        )
+        # Reconnects itself like state.js (reconnection off in socket.io, a retry 200 ms x
+        # attempts after a drop, up to 2 s) and waits for the connect like socket.io-client
+        # (20 s): python-socketio's own reconnect gives up on a slow CONNECT after 1 s and
+        # retries, which under a reconnect storm only adds work.
+        self.client = socketio.AsyncClient(reconnection=False)
         self.client.on("event", self._on_event, namespace="/_event")
         self.client.on("disconnect", self._on_disconnect, namespace="/_event")
         self.loaded = asyncio.Event()
         self._beat: asyncio.Task | None = None
+        self._retry: asyncio.Task | None = None
+        self._closing = False
 
     def view(self, state: str | None = None) -> dict[str, Any]:
         return self.vars.get(state or self.page.view_state, {})
@@ -128,15 +128,18 @@ class Screen:
         }
         return {"event": event}
 
-    async def open(self, timeout: float = 60) -> None:
+    async def _connect(self, timeout: float) -> None:
         await self.client.connect(
             f"{self.base_url}?token={self.token}",
             socketio_path="_event",
             namespaces=["/_event"],
             transports=["websocket"],
-            auth=self._boot,  # called again on every reconnect, like bootAuth(false)
+            auth=self._boot(),
             wait_timeout=timeout,
         )
+
+    async def open(self, timeout: float = 60) -> None:
+        await self._connect(timeout)
         await asyncio.wait_for(self.loaded.wait(), timeout)
         if self.page.heartbeat_seconds and self._beat is None:
             self._beat = asyncio.create_task(self._beat_forever())
@@ -155,9 +158,19 @@ class Screen:
         }
         await self.client.emit("event", event, namespace="/_event")
 
+    async def _reconnect(self) -> None:
+        attempts = 0
+        while not self._closing and not self.client.connected:
+            attempts = min(attempts + 1, 10)
+            await asyncio.sleep(0.2 * attempts)
+            with contextlib.suppress(Exception):
+                await self._connect(20)
+
     async def close(self) -> None:
-        if self._beat is not None:
-            self._beat.cancel()
+        self._closing = True
+        for task in (self._beat, self._retry):
+            if task is not None:
+                task.cancel()
         with contextlib.suppress(Exception):
             await self.client.disconnect()
 
@@ -166,6 +179,8 @@ class Screen:
         self.loaded.clear()
         self.vars.pop(self.page.view_state, None)
         self.drops += 1
+        if not self._closing and (self._retry is None or self._retry.done()):
+            self._retry = asyncio.get_running_loop().create_task(self._reconnect())
 
     def _on_event(self, data: Any) -> None:
         now = time.perf_counter()
@@ -188,7 +203,7 @@ class Screen:
             for number in self.seen:
                 if number not in shown:
                     self.gone.setdefault(number, now)
-        if view.get("loaded") or view.get("categories"):
+        if view.get(self.page.ready):
             if not self.loaded.is_set():
                 self.loaded_at = now
             self.loaded.set()

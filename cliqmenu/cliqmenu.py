@@ -20,6 +20,7 @@ from cliqmenu.pages.owner_trucks import trucks_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
+from cliqmenu.realtime import disk_purge
 from cliqmenu.security_headers import security_headers
 from cliqmenu.services.mail_delivery import delivery_worker
 from cliqmenu.state.admin import AdminState
@@ -36,6 +37,8 @@ from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.signin import InviteState, SignInState
 from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
+
+disk_purge.install()  # Reflex's disk state manager: purge expired states once a minute
 
 app = rx.App(
     theme=rx.theme(accent_color="orange", gray_color="sand", radius="large"),

@@ -14,6 +14,8 @@ from sqlmodel import Session, create_engine
 
 from cliqmenu.settings import get_settings
 
+_READ_ONLY = "cliqmenu_read_only"
+
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
@@ -22,6 +24,12 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # A read takes no write lock: WAL readers see the last commit and never wait for writers.
+    read_only = conn.get_execution_options().get(_READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -35,7 +43,7 @@ def make_engine(url: str) -> Engine:
         # BEGIN IMMEDIATE: writers queue on the lock instead of failing to upgrade a read.
         engine.dialect.isolation_level = None
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -56,6 +64,17 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A unit of work that only reads: on SQLite a plain BEGIN, not BEGIN IMMEDIATE; no commit.
+
+    Loaded objects stay readable after the block, as with ``session_scope``.
+    """
+    engine = get_engine().execution_options(**{_READ_ONLY: True})
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
 
 
 def database_unavailable(error: BaseException) -> bool:

@@ -34,6 +34,9 @@ class Audience:
 _VIEWS: dict[str, tuple[type, Callable[[Any, Any], Any]]] = {}
 # kind -> how often its screens send a heartbeat (seconds); staff screens use the default.
 _HEARTBEATS: dict[str, float] = {}
+# Screens of one round pushed at the same time: with Redis each push is several round trips
+# (lock, read, write, maybe a relay), which a screen no longer waits out for those before it.
+PUSHES_AT_ONCE = 16
 _running: dict[str, asyncio.Task] = {}
 _again: set[str] = set()
 _pending: set[asyncio.Task] = set()
@@ -78,13 +81,19 @@ async def _push_round(audience: Audience) -> None:
     import reflex as rx
 
     app = _app()
-    for token in tokens:
-        try:
-            async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
-                state = await root.get_state(state_cls)
-                await state._receive_view(audience, view, version)
-        except Exception:  # one broken screen never stops the others
-            log.exception("push of %s to a screen failed", audience)
+    gate = asyncio.Semaphore(PUSHES_AT_ONCE)
+
+    async def push(token: str) -> None:
+        async with gate:
+            try:
+                token_key = rx.BaseStateToken(ident=token, cls=state_cls)
+                async with app.modify_state(token_key) as root:
+                    state = await root.get_state(state_cls)
+                    await state._receive_view(audience, view, version)
+            except Exception:  # one broken screen never stops the others
+                log.exception("push of %s to a screen failed", audience)
+
+    await asyncio.gather(*(push(token) for token in tokens))
 
 
 def _build(builder: Callable[[Any, Any], Any], key: Any) -> Any:

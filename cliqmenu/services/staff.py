@@ -310,15 +310,17 @@ def member_for_token(session: Session, token: str | None) -> StaffMember | None:
     """The active member behind a session token, or None when it is unknown, ended or disabled."""
     if not token:
         return None
-    row = session.exec(
-        select(StaffSession).where(StaffSession.token_hash == _hash_token(token))
+    # One query (it runs on every handler call and every screen's heartbeat).
+    return session.exec(
+        select(StaffMember)
+        .join(StaffSession, col(StaffSession.staff_id) == StaffMember.id)
+        .where(
+            StaffSession.token_hash == _hash_token(token),
+            col(StaffSession.revoked_at).is_(None),
+            StaffSession.expires_at > utcnow(),
+            StaffMember.status == StaffStatus.ACTIVE,
+        )
     ).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-        return None
-    member = session.get(StaffMember, row.staff_id)
-    if member is None or member.status != StaffStatus.ACTIVE:
-        return None
-    return member
 
 
 def sign_out(session: Session, *, token: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.db import session_scope
+from cliqmenu.db import read_scope, session_scope
 from cliqmenu.models import Role, StaffMember
 from cliqmenu.routes import ADMIN, KDS, MANAGE, SIGN_IN
 from cliqmenu.services import staff
@@ -33,7 +33,7 @@ class SessionState(rx.State):
 
     def _member(self, *roles: Role) -> StaffMember:
         """The signed-in member with one of ``roles`` (Owner always passes), else Forbidden."""
-        with session_scope() as session:
+        with read_scope() as session:
             member = staff.member_for_token(session, self.session_token)
         # Who is signed in is kept even when the role does not fit, so a page can send them
         # to their own view; a gone session clears it.

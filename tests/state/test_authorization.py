@@ -6,6 +6,7 @@ database; a refused call must leave the order, its audit trail and the staff lis
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -13,7 +14,16 @@ import reflex as rx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cliqmenu.models import Order, OutboxEmail, Role, StaffMember, StaffStatus, Stage
+from cliqmenu.models import (
+    Order,
+    OutboxEmail,
+    Role,
+    StaffMember,
+    StaffSession,
+    StaffStatus,
+    Stage,
+    utcnow,
+)
 from cliqmenu.realtime import registry
 from cliqmenu.services import lifecycle, staff
 from cliqmenu.state.accept_form import AcceptFormState
@@ -416,6 +426,47 @@ async def test_an_open_screen_falls_back_to_sign_in_once_its_member_is_disabled(
 
     assert outcome(await manager_board.heartbeat()) == ("redirect", "/signin")
     assert not manager_board.loaded
+
+
+def end_session(session: Session, token: str, how: str) -> None:
+    if how == "signed out":
+        staff.sign_out(session, token=token)
+    else:
+        for row in session.exec(select(StaffSession)):
+            row.expires_at = utcnow() - dt.timedelta(seconds=1)
+    session.commit()
+
+
+@pytest.mark.parametrize("how", ["signed out", "expired"])
+async def test_an_open_screen_falls_back_to_sign_in_once_its_session_ends(
+    root: rx.State, session: Session, world: factories.World, board: Board, how: str
+) -> None:
+    token = sign_in(session, world.manager)
+    carry_token(root, token)
+    manager_board = substate(root, ManagerState)
+    assert await manager_board.load() is None
+
+    end_session(session, token, how)
+
+    assert outcome(await manager_board.heartbeat()) == ("redirect", "/signin")
+    assert not manager_board.loaded
+
+
+async def test_a_heartbeat_is_answered_while_an_order_is_being_written(
+    root: rx.State, session: Session, world: factories.World, board: Board, app_engine: Engine
+) -> None:
+    """The session check only reads: it does not queue behind SQLite's write lock."""
+    if app_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    carry_token(root, sign_in(session, world.manager))
+    manager_board = substate(root, ManagerState)
+    assert await manager_board.load() is None
+
+    with app_engine.connect() as writer:
+        writer.exec_driver_sql("UPDATE staffmember SET name = name")  # BEGIN IMMEDIATE, held
+        assert await manager_board.heartbeat() is None
+        writer.rollback()
+    assert manager_board.loaded
 
 
 def orders_of(engine: Engine) -> list[tuple[str, str]]:
