@@ -95,17 +95,17 @@ def chime_requests(kitchen: Page) -> int:
     return kitchen.evaluate("window.cliqChimeRequests || 0")
 
 
-def test_an_accepted_order_appears_within_a_second_and_chimes_until_touched(
-    kitchen: Page, manager: Page, app_server, item_ids: list[int]
+def test_an_accepted_order_appears_live_and_chimes_until_touched(
+    kitchen: Page, manager: Page, app_server, item_ids: list[int], record_property
 ) -> None:
     number = place_order(app_server, item_ids)
     expect(card(kitchen, number)).to_have_count(0)  # Received: not the kitchen's yet
 
     clicked = accept_on_manager(manager, number)
+    # Live, without a reload. How fast is the bench's to say (bench/kds_latency.py: p99 under
+    # 0.25 s at 50 displays); a timing assertion here would only measure how busy the box is.
     card(kitchen, number).wait_for(state="visible", timeout=5_000)
-    shown_after = time.monotonic() - clicked
-
-    assert shown_after < 1.0, f"the card took {shown_after:.2f} s to appear"
+    record_property("accept_to_card_s", round(time.monotonic() - clicked, 3))
     # The chime state comes from comparing the list with what this screen acknowledged.
     expect(card(kitchen, number)).to_have_class(re.compile(r"\bnew\b"))
     expect(kitchen.locator("#kds-alert[data-alert='on']")).to_be_visible()
