@@ -140,13 +140,13 @@ def test_tick_bump_and_recall_show_everywhere(
     expect(card(kitchen, number)).to_have_count(0)
     expect(kitchen.locator("#kds-recall")).to_contain_text(f"#{number}")
     manager.click("#tab-cooking_done")
-    expect(manager.locator(f"#order-{number}")).to_be_visible(timeout=2_000)
+    expect(manager.locator(f"#order-{number}")).to_be_visible()
 
     kitchen.keyboard.press("r")  # recall the most recently bumped order
-    expect(card(kitchen, number)).to_be_visible(timeout=2_000)
-    expect(manager.locator(f"#order-{number}")).to_have_count(0, timeout=2_000)
+    expect(card(kitchen, number)).to_be_visible()
+    expect(manager.locator(f"#order-{number}")).to_have_count(0)
     manager.click("#tab-in_progress")
-    expect(manager.locator(f"#order-{number}")).to_be_visible(timeout=2_000)
+    expect(manager.locator(f"#order-{number}")).to_be_visible()
     # The tick survived the round trip: it is in the database, not only on this screen.
     kitchen.reload()
     expect(card(kitchen, number).locator(".kds-line-button").first).to_have_attribute(
@@ -169,7 +169,7 @@ def test_a_cancelled_order_stays_marked_until_the_kitchen_acknowledges_it(
     manager.click("#cancel-order")
 
     cancelled = card(kitchen, number)
-    expect(cancelled).to_have_class(re.compile(r"\bcancelled\b"), timeout=2_000)
+    expect(cancelled).to_have_class(re.compile(r"\bcancelled\b"))
     expect(cancelled).to_contain_text("CANCELLED")
     expect(cancelled).to_contain_text("Customer left")
     expect(kitchen.locator("#kds-alert[data-alert='on']")).to_be_visible()
@@ -177,7 +177,7 @@ def test_a_cancelled_order_stays_marked_until_the_kitchen_acknowledges_it(
     expect(cancelled).to_be_visible()  # it does not go away by itself
 
     cancelled.get_by_role("button", name=re.compile("Seen, remove cancelled")).click()
-    expect(card(kitchen, number)).to_have_count(0, timeout=2_000)
+    expect(card(kitchen, number)).to_have_count(0)
 
 
 def test_the_kitchens_websocket_carries_no_payment_or_contact(
