@@ -61,6 +61,9 @@ class RedisCounter:
             count, _ = await pipe.incr(name).expire(name, 2 * WINDOW_SECONDS).execute()
         return int(count)
 
+    async def close(self) -> None:
+        await self._redis.aclose()
+
 
 _counter: MemoryCounter | RedisCounter | None = None
 

@@ -25,7 +25,9 @@ PER_MINUTE = 3
 def world(app_engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CLIQMENU_ORDER_API_PER_MINUTE", str(PER_MINUTE))
     get_settings.cache_clear()
-    monkeypatch.setattr(order_api_limits, "_counter", None)
+    # Counted in this process (also when the suite runs with Redis: the test database, and so
+    # the Redis keys, are the same on every run); the Redis counter has its own test below.
+    monkeypatch.setattr(order_api_limits, "_counter", order_api_limits.MemoryCounter())
     world = factories.make_world(session)
     session.commit()
     # Counts are per clock minute: start far enough from the minute's end to finish in it.
@@ -89,3 +91,5 @@ async def test_workers_sharing_redis_count_the_same_requests(app_engine: Engine)
     counts = [await counter.hit(key, window) for counter in (first, second, first, second)]
     assert counts == [1, 2, 3, 4]
     assert await first.hit(key, window + 1) == 1  # a new minute starts from zero
+    for counter in (first, second):
+        await counter.close()
