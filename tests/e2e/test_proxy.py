@@ -92,15 +92,15 @@ def test_sign_in_limits_count_the_real_client_behind_nginx(app_server, proxy):
         pytest.skip("runs behind a proxy only: set CLIQMENU_E2E_PROXY=nginx")
     # The client connects from 127.0.0.2 (nginx itself reaches the app from 127.0.0.1), so the
     # address that gets locked is this test's alone: other e2e tests sign in from 127.0.0.1.
-    client, forged = "127.0.0.2", [f"198.51.100.{number}" for number in range(20)]
-    allowed = Settings().sign_in_failures_per_address
+    client, allowed = "127.0.0.2", Settings().sign_in_failures_per_address
+    forged = [f"198.51.100.{number}" for number in range(allowed + 1)]  # a new one each try
     emails = [f"{unique('proxy-guess')}@example.com" for _ in range(allowed)]
     keys = [address_key(client), *[address_key(ip) for ip in forged]]
     keys += [sign_in_limits._limits(email, "")[0].key_hash for email in emails]
     try:
         tries = [(email, "wrong", forged[n]) for n, email in enumerate(emails)]
         # Right password, another forged address: still the same real client, so refused.
-        tries.append((demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, forged[-1]))
+        tries.append((demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, forged[allowed]))
         # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
         with ThreadPoolExecutor(1) as thread:
             running = thread.submit(asyncio.run, attempts_from(proxy.base_url, client, tries))
