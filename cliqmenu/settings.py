@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     sign_in_failures_per_email: int = 5
     sign_in_failures_per_address: int = 20
     sign_in_window_minutes: int = 15
+    order_api_per_minute: int = Field(default=60, ge=1)  # per client address and truck
     # Email delivery (docs/email-and-sign-in.md). Without a host, emails are only printed.
     smtp_host: str = ""
     smtp_port: int = Field(default=0, ge=0, le=65535)  # 0: 587 for starttls, 465 tls, 25 none

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from cliqmenu.db import database_unavailable, session_scope
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish
-from cliqmenu.services import orders
+from cliqmenu.services import order_api_limits, orders
 from cliqmenu.services.errors import DomainError
 
 MAX_BODY = 64 * 1024
@@ -90,6 +90,8 @@ async def create_order(request: Request) -> JSONResponse:
         lines=[orders.LineRequest(**line.model_dump()) for line in payload.lines],
     )
     slug = request.path_params["slug"]
+    if refused := await _over_limit(request, slug, request_model.idempotency_key):
+        return refused
     try:
         order, created = _place(slug, request_model)
     except DomainError as error:
@@ -106,6 +108,27 @@ async def create_order(request: Request) -> JSONResponse:
     if created:
         await publish(Audience("manager", order.truck_id))
     return _answer(order, created)
+
+
+async def _over_limit(request: Request, slug: str, key: str) -> JSONResponse | None:
+    """429 once this address sent too many orders to the truck this minute; a retry of an
+    order already placed still gets its order back."""
+    peer = request.client.host if request.client else ""
+    address = order_api_limits.client_address(peer, request.headers.get("x-forwarded-for", ""))
+    wait = await order_api_limits.seconds_to_wait(slug, address)
+    if not wait:
+        return None
+    with session_scope() as session:
+        try:
+            truck = orders.truck_by_slug(session, slug)
+        except DomainError as error:
+            return _error(error.status_code, str(error))
+        placed = orders.find_by_idempotency_key(session, truck_id=truck.id, key=key.strip())
+        if placed is not None:
+            return _answer(placed, created=False)
+    answer = _error(429, order_api_limits.too_many_message(wait))
+    answer.headers["Retry-After"] = str(wait)
+    return answer
 
 
 def _place(slug: str, request_model: orders.OrderRequest) -> tuple[Order, bool]:

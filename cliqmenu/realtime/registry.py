@@ -67,13 +67,16 @@ class RedisRegistry:
 _registry: Registry | None = None
 
 
+def redis_namespace() -> str:
+    """Deployments sharing one Redis (or CI runs side by side) each have their own truck 1:
+    keys are namespaced by the database the deployment uses."""
+    return hashlib.sha256(get_settings().database_url.encode()).hexdigest()[:12]
+
+
 def get_registry() -> Registry:
     global _registry
     if _registry is None:
         settings = get_settings()
-        # Deployments sharing one Redis (or CI runs side by side) each have their own truck 1:
-        # keys are namespaced by the database the deployment uses.
-        namespace = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
         url = settings.redis_url
-        _registry = RedisRegistry(url, namespace) if url else MemoryRegistry()
+        _registry = RedisRegistry(url, redis_namespace()) if url else MemoryRegistry()
     return _registry

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 import socketio
@@ -176,13 +177,13 @@ def router_data(path: str) -> dict[str, Any]:
 class Tab:
     """A browser tab as the backend sees it: one client token, one socket, the updates sent."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, http_session: aiohttp.ClientSession | None = None) -> None:
         self.url = url
         self.token = str(uuid.uuid4())
         self.path = "/"
         self.updates: list[dict[str, Any]] = []
         self._arrived = asyncio.Condition()
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = socketio.AsyncClient(reconnection=False, http_session=http_session)
         self.sio.on("event", self._receive, namespace=NAMESPACE)
 
     async def _receive(self, update: dict[str, Any]) -> None:
