@@ -492,14 +492,13 @@ def own_app_server(folder: Path, base_url: str, settings: dict[str, str]) -> Ite
     env.update(settings)
     _cliqmenu(["migrate"], env)
     _cliqmenu(["seed-demo"], env)
-    server = AppServer(base_url, database_url, folder / "server.log", env)
-    server.log_path.touch()
+    log_path = folder / "server.log"
+    server = None
     try:
-        server.start()
-        server.wait_until_serving()
+        server = launch(base_url, database_url, log_path, env)
         yield server
     finally:
-        if server.process is not None:
-            _stop(server.process)
+        if server is not None:
+            stop_app_server(server)
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copyfile(server.log_path, ARTIFACTS / f"e2e-server-{folder.name}.log")
+        shutil.copyfile(log_path, ARTIFACTS / f"e2e-server-{folder.name}.log")
