@@ -10,6 +10,8 @@
   window.__cliqLive = true;
   const STALE_MS = 16000;
   let lastSync = { value: null, at: Date.now() };
+  // Called when the server answers a heartbeat (an answered beat changes no var, by design).
+  window.cliqSynced = function () { lastSync = { value: lastSync.value, at: Date.now() }; };
 
   function pad(n) { return n < 10 ? "0" + n : "" + n; }
   function elapsed(ms) {

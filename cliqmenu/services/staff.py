@@ -26,7 +26,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox
+from cliqmenu.services import audit, outbox, session_generation
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound
 from cliqmenu.services.text import clean_text
 from cliqmenu.settings import get_settings
@@ -308,11 +308,19 @@ def open_session(session: Session, *, member: StaffMember, device: str = "") -> 
 
 def member_for_token(session: Session, token: str | None) -> StaffMember | None:
     """The active member behind a session token, or None when it is unknown, ended or disabled."""
+    found = session_for_token(session, token)
+    return found[0] if found else None
+
+
+def session_for_token(
+    session: Session, token: str | None
+) -> tuple[StaffMember, dt.datetime] | None:
+    """The active member behind a session token and when that session ends; None if it ended."""
     if not token:
         return None
     # One query (it runs on every handler call and every screen's heartbeat).
-    return session.exec(
-        select(StaffMember)
+    row = session.exec(
+        select(StaffMember, StaffSession.expires_at)
         .join(StaffSession, col(StaffSession.staff_id) == StaffMember.id)
         .where(
             StaffSession.token_hash == _hash_token(token),
@@ -321,6 +329,7 @@ def member_for_token(session: Session, token: str | None) -> StaffMember | None:
             StaffMember.status == StaffStatus.ACTIVE,
         )
     ).first()
+    return (row[0], row[1]) if row else None
 
 
 def sign_out(session: Session, *, token: str) -> None:
@@ -329,6 +338,7 @@ def sign_out(session: Session, *, token: str) -> None:
     ).first()
     if row and row.revoked_at is None:
         row.revoked_at = utcnow()
+        session_generation.move_after_commit(session)
 
 
 def set_enabled(
@@ -345,6 +355,7 @@ def set_enabled(
         member.status = StaffStatus.ACTIVE if accepted else StaffStatus.INVITED
     else:
         member.status = StaffStatus.DISABLED
+        session_generation.move_after_commit(session)
         for row in session.exec(
             select(StaffSession).where(
                 StaffSession.staff_id == member.id, col(StaffSession.revoked_at).is_(None)
@@ -378,9 +389,14 @@ def require_role(member: StaffMember | None, *roles: Role) -> StaffMember:
     """The member, if signed in with one of ``roles`` (none: any role; the Owner may do everything)."""
     if member is None:
         raise Forbidden("Sign in first.")
-    if roles and member.role != Role.OWNER and member.role not in roles:
+    if not role_allows(member.role, *roles):
         raise Forbidden("Your role cannot do that.")
     return member
+
+
+def role_allows(role: Role, *roles: Role) -> bool:
+    """Whether ``role`` may do what ``roles`` may (none: any role; the Owner may do everything)."""
+    return not roles or role == Role.OWNER or role in roles
 
 
 def trucks_for(session: Session, member: StaffMember) -> list[Truck]:
@@ -422,6 +438,7 @@ def change_role(session: Session, *, actor: StaffMember, staff_id: int, role: Ro
         return member
     before = member.role
     member.role = role
+    session_generation.move_after_commit(session)
     for row in session.exec(
         select(StaffSession).where(
             StaffSession.staff_id == member.id, col(StaffSession.revoked_at).is_(None)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 import reflex as rx
 
 from cliqmenu.db import read_scope, session_scope
 from cliqmenu.models import Role, StaffMember
 from cliqmenu.routes import ADMIN, KDS, MANAGE, SIGN_IN
-from cliqmenu.services import staff
+from cliqmenu.services import session_generation, staff
 from cliqmenu.services.errors import DomainError, Forbidden
 
 SESSION_COOKIE = "cliq_session"
 SESSION_MAX_AGE = 30 * 24 * 3600
+# A heartbeat trusts the session it last read for this long unless sessions changed meanwhile.
+RECHECK_SECONDS = 60
 
 HOME_FOR_ROLE = {Role.OWNER: ADMIN, Role.ORDER_MANAGER: MANAGE, Role.KITCHEN_STAFF: KDS}
 MANAGERS = (Role.ORDER_MANAGER,)
@@ -31,17 +35,47 @@ class SessionState(rx.State):
     role_label: str = ""
     is_owner: bool = False
 
+    # What the last database read found, for heartbeats (backend only, never sent).
+    _checked_at: float = 0.0
+    _checked_mark: str = ""
+    _session_ends_at: float = 0.0
+
     def _member(self, *roles: Role) -> StaffMember:
         """The signed-in member with one of ``roles`` (Owner always passes), else Forbidden."""
         with read_scope() as session:
-            member = staff.member_for_token(session, self.session_token)
-        # Who is signed in is kept even when the role does not fit, so a page can send them
-        # to their own view; a gone session clears it.
-        self.member_name = member.name if member else ""
-        self.role = member.role.value if member else ""
-        self.role_label = member.role.label if member else ""
-        self.is_owner = bool(member and member.role == Role.OWNER)
+            found = staff.session_for_token(session, self.session_token)
+        member = found[0] if found else None
+        self._remember(member, found[1].timestamp() if found else 0.0)
         return staff.require_role(member, *roles)
+
+    async def _still_signed_in(self, *roles: Role) -> None:
+        """For heartbeats: the session as last read, unless any session changed since, it ended,
+        or a minute went by; then read again. Handlers that act always use ``_member``."""
+        mark = await session_generation.current()
+        now = time.time()
+        if (
+            self.role
+            and staff.role_allows(Role(self.role), *roles)
+            and mark == self._checked_mark
+            and now - self._checked_at < RECHECK_SECONDS
+            and now < self._session_ends_at
+        ):
+            return
+        self._checked_mark = mark
+        self._member(*roles)
+
+    def _remember(self, member: StaffMember | None, ends_at: float) -> None:
+        # Who is signed in is kept even when the role does not fit, so a page can send them
+        # to their own view; a gone session clears it. Assigned only when changed: an assigned
+        # var is sent to the browser and written to the state store again.
+        shown = (
+            (member.name, member.role.value, member.role.label, member.role == Role.OWNER)
+            if member
+            else ("", "", "", False)
+        )
+        if shown != (self.member_name, self.role, self.role_label, self.is_owner):
+            self.member_name, self.role, self.role_label, self.is_owner = shown
+        self._checked_at, self._session_ends_at = time.time(), ends_at
 
     def _chosen_truck_id(self) -> int | None:
         return int(self.truck_choice) if self.truck_choice.isdigit() else None

@@ -6,6 +6,7 @@ import time
 from typing import Any, ClassVar
 
 import reflex as rx
+from reflex.config import get_config
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Role, StaffMember
@@ -14,6 +15,14 @@ from cliqmenu.routes import SIGN_IN
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import SessionState, home_for
+
+# What the page runs when its heartbeat is answered (assets/live.js marks the screen live).
+BEAT_ANSWERED = "window.cliqSynced && window.cliqSynced()"
+
+
+def keep_alive_seconds() -> float:
+    """How often a beat writes the screen's state: well inside the state store's expiry."""
+    return min(300.0, get_config().redis_token_expiration / 4)
 
 
 class LiveScreen(rx.State, mixin=True):
@@ -30,6 +39,7 @@ class LiveScreen(rx.State, mixin=True):
     loaded: bool = False
     _truck_id: int = 0
     _version: int = 0
+    _kept_alive_at: float = 0.0
 
     audience_kind: ClassVar[str] = ""
     roles: ClassVar[tuple[Role, ...]] = ()
@@ -67,18 +77,24 @@ class LiveScreen(rx.State, mixin=True):
         return None
 
     async def _heartbeat(self):
-        """Keeps the state alive, re-registers the screen and re-checks the session."""
+        """Re-checks the session, re-registers the screen, keeps its state from expiring.
+
+        An answered beat changes no var of the screen (a changed var is sent and written to the
+        state store: the whole board, every 5 s per screen); the page learns it is live from the
+        script call, and the state is written only every ``KEEP_ALIVE_SECONDS``.
+        """
         session_state = await self.get_state(SessionState)
         try:
-            session_state._member(*self.roles)
+            await session_state._still_signed_in(*self.roles)
         except DomainError:
             self.loaded = False
             return rx.redirect(SIGN_IN)
         if not self._truck_id:
             return await self._load()
         await subscribe(self._audience(), self.router.session.client_token)
-        self.last_sync_ms = int(time.time() * 1000)
-        return None
+        if time.time() - self._kept_alive_at > keep_alive_seconds():
+            self._kept_alive_at = time.time()
+        return rx.call_script(BEAT_ANSWERED)
 
     async def _receive_view(self, audience: Audience, view: Any, version: int) -> None:
         """A pushed view, taken only if it is for the truck shown and newer than the one shown."""

@@ -278,3 +278,14 @@ def test_a_server_restart_shows_reconnecting_then_the_same_queue_from_the_databa
     # It arrived while nobody could be told: it still chimes, from the comparison on reload.
     expect(card(kitchen, waiting)).to_have_class(re.compile(r"\bnew\b"))
     expect(kitchen.locator("#kds-alert[data-alert='on']")).to_be_visible()
+
+
+def test_an_idle_display_keeps_saying_live_from_its_answered_heartbeats(kitchen: Page) -> None:
+    """Nothing changes on the queue, yet the badge's time moves with every answered beat (every
+    5 s): the screen can tell a quiet kitchen from a dead connection."""
+    label = kitchen.locator("#live-badge [data-sync-label]")
+    expect(label).to_have_text(re.compile(r"^Live · \d\d:\d\d:\d\d$"))
+    first = label.inner_text()
+    expect(label).not_to_have_text(first, timeout=12_000)
+    expect(label).to_have_text(re.compile(r"^Live · "))
+    expect(kitchen.locator("body[data-stale='false']")).to_have_count(1)

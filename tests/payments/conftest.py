@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from cliqmenu import db
 from cliqmenu.api import build_api
 from cliqmenu.realtime import hub, registry
+from cliqmenu.services import session_generation
 from cliqmenu.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,7 @@ def app_engine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engi
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     monkeypatch.setattr(registry, "_registry", None)
+    monkeypatch.setattr(session_generation, "_mark", None)
     monkeypatch.setattr(hub, "_running", {})
     monkeypatch.setattr(hub, "_again", set())
     app = db.get_engine()

@@ -21,6 +21,7 @@ import cliqmenu.state.manager  # noqa: F401
 import cliqmenu.state.signin  # noqa: F401
 from cliqmenu import db
 from cliqmenu.realtime import drain, hub, registry
+from cliqmenu.services import session_generation
 from cliqmenu.settings import get_settings
 
 
@@ -32,6 +33,7 @@ def app_engine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engi
     db.get_engine.cache_clear()
     # A fresh in-memory registry and no publish rounds left over from another test.
     monkeypatch.setattr(registry, "_registry", None)
+    monkeypatch.setattr(session_generation, "_mark", None)
     monkeypatch.setattr(hub, "_running", {})
     monkeypatch.setattr(hub, "_again", set())
     app = db.get_engine()

@@ -69,7 +69,8 @@ def trace(engine: Engine, order_id: int) -> Trace:
 
 
 def outcome(result: Any) -> tuple[str, str]:
-    """What a handler's return value does in the browser: ("redirect", path), ("toast", js)."""
+    """What a handler's return value does in the browser: ("redirect", path), ("toast", js),
+    ("script", js)."""
     specs = result if isinstance(result, list) else [result]
     assert specs and all(isinstance(spec, EventSpec) for spec in specs), result
     spec = specs[-1]
@@ -77,6 +78,8 @@ def outcome(result: Any) -> tuple[str, str]:
     args = {str(key): value for key, value in spec.args}
     if name == "_redirect":
         return "redirect", args["path"]._var_value
+    if name == "_call_script":
+        return "script", args["javascript_code"]._var_value
     if name == "_call_function" and "__toast" in str(args["function"]):
         return "toast", str(args["function"])
     raise AssertionError(f"unexpected outcome {name}: {args}")

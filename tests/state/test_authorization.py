@@ -7,7 +7,9 @@ database; a refused call must leave the order, its audit trail and the staff lis
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 import reflex as rx
@@ -26,11 +28,13 @@ from cliqmenu.models import (
 )
 from cliqmenu.realtime import registry
 from cliqmenu.services import lifecycle, staff
+from cliqmenu.state import auth
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.admin import AdminState
 from cliqmenu.state.cart import CartLine
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
+from cliqmenu.state.live import BEAT_ANSWERED as BEAT_SCRIPT
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.walk_in import WalkInState
 from tests import factories
@@ -419,7 +423,7 @@ async def test_an_open_screen_falls_back_to_sign_in_once_its_member_is_disabled(
     carry_token(root, sign_in(session, world.manager))
     manager_board = substate(root, ManagerState)
     assert await manager_board.load() is None
-    assert await manager_board.heartbeat() is None
+    assert outcome(await manager_board.heartbeat()) == BEAT_ANSWERED
 
     staff.set_enabled(session, actor=world.owner, staff_id=world.manager.id, enabled=False)
     session.commit()
@@ -428,28 +432,64 @@ async def test_an_open_screen_falls_back_to_sign_in_once_its_member_is_disabled(
     assert not manager_board.loaded
 
 
-def end_session(session: Session, token: str, how: str) -> None:
+BEAT_ANSWERED = ("script", BEAT_SCRIPT)
+
+
+def end_session(session: Session, token: str, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if how == "signed out":
         staff.sign_out(session, token=token)
-    else:
+    elif how == "role changed":
+        manager = staff.member_for_token(session, token)
+        owner = session.exec(select(StaffMember).where(StaffMember.role == Role.OWNER)).one()
+        staff.change_role(session, actor=owner, staff_id=manager.id, role=Role.KITCHEN_STAFF)
+    else:  # expired: the session's 30 days pass
         for row in session.exec(select(StaffSession)):
             row.expires_at = utcnow() - dt.timedelta(seconds=1)
+        later = time.time() + 31 * 24 * 3600
+        monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: later))
     session.commit()
 
 
-@pytest.mark.parametrize("how", ["signed out", "expired"])
+@pytest.mark.parametrize("how", ["signed out", "expired", "role changed"])
 async def test_an_open_screen_falls_back_to_sign_in_once_its_session_ends(
-    root: rx.State, session: Session, world: factories.World, board: Board, how: str
+    root: rx.State,
+    session: Session,
+    world: factories.World,
+    board: Board,
+    how: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Also when its last beats were answered from what the screen remembered of its session."""
     token = sign_in(session, world.manager)
     carry_token(root, token)
     manager_board = substate(root, ManagerState)
     assert await manager_board.load() is None
+    assert outcome(await manager_board.heartbeat()) == BEAT_ANSWERED
+    assert outcome(await manager_board.heartbeat()) == BEAT_ANSWERED
 
-    end_session(session, token, how)
+    end_session(session, token, how, monkeypatch)
 
     assert outcome(await manager_board.heartbeat()) == ("redirect", "/signin")
     assert not manager_board.loaded
+
+
+async def test_a_session_ended_behind_the_apps_back_is_noticed_within_a_minute(
+    root: rx.State, session: Session, world: factories.World, board: Board, monkeypatch
+) -> None:
+    """A row changed outside the app (an operator's SQL) moves no mark: the minute bounds it."""
+    token = sign_in(session, world.manager)
+    carry_token(root, token)
+    manager_board = substate(root, ManagerState)
+    assert await manager_board.load() is None
+    assert outcome(await manager_board.heartbeat()) == BEAT_ANSWERED
+    for row in session.exec(select(StaffSession)):
+        row.revoked_at = utcnow()
+    session.commit()
+
+    later = time.time() + auth.RECHECK_SECONDS + 1
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: later))
+
+    assert outcome(await manager_board.heartbeat()) == ("redirect", "/signin")
 
 
 async def test_a_heartbeat_is_answered_while_an_order_is_being_written(
@@ -464,7 +504,7 @@ async def test_a_heartbeat_is_answered_while_an_order_is_being_written(
 
     with app_engine.connect() as writer:
         writer.exec_driver_sql("UPDATE staffmember SET name = name")  # BEGIN IMMEDIATE, held
-        assert await manager_board.heartbeat() is None
+        assert outcome(await manager_board.heartbeat()) == BEAT_ANSWERED
         writer.rollback()
     assert manager_board.loaded
 
