@@ -1,5 +1,5 @@
 """The ``cliqmenu`` command: migrate, seed the demo, create a business owner, deliver email,
-back up and restore."""
+expire unpaid orders, back up and restore."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from cliqmenu import backup, demo
+from cliqmenu import backup, demo, order_expiry
 from cliqmenu.db import get_engine, make_engine, session_scope
 from cliqmenu.models import Business, Role, StaffMember
 from cliqmenu.services import mail_delivery, staff
@@ -221,6 +221,13 @@ def _cmd_deliver_mail(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_expire_orders(_args: argparse.Namespace) -> int:
+    require_migrated()
+    expired = len(order_expiry.expire_round())
+    print(f"Expired {expired} online order(s) not paid within an hour.")
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     url = get_settings().database_url
     backup.backup(url, Path(args.file))
@@ -272,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
         "deliver-mail", help="send the emails waiting in the outbox once (needs CLIQMENU_SMTP_*)"
     )
     deliver.set_defaults(handler=_cmd_deliver_mail)
+
+    expire = commands.add_parser(
+        "expire-orders", help="expire online orders not paid within an hour, once (for cron)"
+    )
+    expire.set_defaults(handler=_cmd_expire_orders)
 
     saving = commands.add_parser(
         "backup", help="copy the whole database to a new file, while the app runs"

@@ -1,10 +1,11 @@
-"""The Reflex app: registers pages, the HTTP API and the email delivery worker, nothing more."""
+"""The Reflex app: registers pages, the HTTP API and the background jobs, nothing more."""
 
 import reflex as rx
 
 from cliqmenu import routes
 from cliqmenu.api import build_api
 from cliqmenu.components.installable import installable_head
+from cliqmenu.order_expiry import expiry_worker
 from cliqmenu.pages.admin import admin_page
 from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
@@ -53,6 +54,7 @@ app = rx.App(
     api_transformer=[build_api(), security_headers],
 )
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
+app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
 app.add_page(sign_in_page, route="/", title="CliqMenu", on_load=SignInState.load)
 app.add_page(
     sign_in_page, route=routes.SIGN_IN, title="Sign in · CliqMenu", on_load=SignInState.load

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     mail_max_attempts: int = Field(default=20, ge=1)
     mail_retry_seconds: float = Field(default=30, gt=0)  # first retry; doubles up to an hour
     mail_poll_seconds: float = Field(default=5, gt=0)
+    # How often each app process expires Online orders left unpaid for an hour; 0: never (cron).
+    expire_orders_seconds: float = Field(default=120, ge=0)
 
     @property
     def smtp_enabled(self) -> bool:

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, Order, PaymentMethod, PaymentStatus
+from cliqmenu.order_expiry import expire_round, tracking_audiences
 from cliqmenu.payments import (
     GatewayError,
     WebhookEvent,
@@ -74,12 +75,14 @@ def handle_event(event: WebhookEvent) -> set[Audience]:
             if order is not None and changed:
                 touched |= _order_audiences(order)
         elif event.type in UNPAID_EVENTS:
-            payments.expire_checkout(
+            expired = payments.expire_checkout(
                 session,
                 checkout=checkout_session_info(event.object),
                 business_id=event.business_id,
                 event_id=event.id,
             )
+            if expired is not None:
+                touched |= tracking_audiences([expired.public_id])
         elif event.type in REFUND_EVENTS or event.type == "charge.refunded":
             found = (
                 (event.object.get("refunds") or {}).get("data") or []
@@ -95,8 +98,7 @@ def handle_event(event: WebhookEvent) -> set[Audience]:
                 )
                 if refund is not None:
                     touched |= _order_audiences(session.get(Order, refund.order_id))
-    with session_scope() as session:
-        payments.expire_stale_orders(session)
+    touched |= tracking_audiences(expire_round())
     return touched
 
 

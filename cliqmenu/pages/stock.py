@@ -1,10 +1,11 @@
-"""/manage/stock: stock and this truck's prices, one thumb on a phone."""
+"""/manage/stock: stock and this truck's prices, one thumb on a phone, live across screens."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from cliqmenu.components.layout import staff_header, truck_switcher
+from cliqmenu.components.live import heartbeat, live_badge, live_script
 from cliqmenu.routes import MANAGE
 from cliqmenu.state.stock import (
     STATUS_IN,
@@ -80,7 +81,9 @@ def override_form(
             spacing="2",
         ),
         on_submit=on_submit,
-        key=id_value.to_string() + "-" + S.version.to_string(),
+        # Re-mounted (showing the saved value) only when the saved value changes, here or on
+        # another screen: a push about another item never wipes what is being typed.
+        key=id_value.to_string() + "-" + value,
         width="100%",
     )
 
@@ -199,7 +202,7 @@ def details(line: StockLine) -> rx.Component:
                         spacing="2",
                     ),
                     on_submit=S.save_portions,
-                    key="portions-" + line.id.to_string() + "-" + S.version.to_string(),
+                    key="portions-" + line.id.to_string() + "-" + line.portions_text,
                     width="100%",
                 ),
                 rx.cond(
@@ -291,13 +294,16 @@ def stock_card(line: StockLine) -> rx.Component:
 
 def stock_page() -> rx.Component:
     return rx.box(
-        staff_header(truck_switcher(S.truck_name, S.trucks, S.truck_id_text)),
+        live_script(),
+        heartbeat(S.heartbeat),
+        staff_header(live_badge(S.last_sync_ms)),
         rx.hstack(
             rx.link(
                 rx.hstack(rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"),
                 href=MANAGE,
                 weight="medium",
             ),
+            truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
             rx.spacer(),
             rx.text("Stock & prices", weight="medium"),
             class_name="truck-bar",

@@ -49,6 +49,7 @@ __all__ = [
     "confirm_from_session",
     "expire_checkout",
     "expire_stale_orders",
+    "has_stale_orders",
     "is_configured",
     "mark_paid",
     "order_for_checkout",
@@ -320,21 +321,49 @@ def _expire(session: Session, order: Order, *, reason: str, event_id: str = "") 
     )
 
 
-def expire_stale_orders(session: Session, *, now: dt.datetime | None = None) -> int:
-    """Expire Online orders still unpaid long after their payment page closed; returns how many."""
-    cutoff = (now or utcnow()) - STALE_AFTER
-    stale = session.exec(
+def _stale(cutoff: dt.datetime):
+    return (
+        (Order.stage == Stage.AWAITING_PAYMENT)
+        & (Order.payment_status == PaymentStatus.UNPAID)
+        & (col(Order.placed_at) < cutoff)
+    )
+
+
+def stale_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Orders placed before this and still unpaid are stale."""
+    return (now or utcnow()) - STALE_AFTER
+
+
+def has_stale_orders(session: Session, *, now: dt.datetime | None = None) -> bool:
+    """Whether any order is due to expire: a read, so a quiet round takes no write lock."""
+    return (
+        session.exec(select(Order.id).where(_stale(stale_cutoff(now))).limit(1)).first() is not None
+    )
+
+
+def expire_stale_orders(session: Session, *, now: dt.datetime | None = None) -> list[Order]:
+    """Expire Online orders still unpaid long after their payment page closed; returns them.
+
+    Any number of callers may run at once (every app process's job, the webhook, cron): each
+    locks the rows it takes and skips rows another caller holds (PostgreSQL ``FOR UPDATE SKIP
+    LOCKED``; SQLite's ``BEGIN IMMEDIATE`` runs them one after another), and the stage is
+    checked again on the row as locked, so an order expires once, with one audit event.
+    """
+    locked = session.exec(
         select(Order)
-        .where(
-            Order.stage == Stage.AWAITING_PAYMENT,
-            Order.payment_status == PaymentStatus.UNPAID,
-            col(Order.placed_at) < cutoff,
-        )
-        .with_for_update()
+        .where(_stale(stale_cutoff(now)))
+        .order_by(col(Order.id))
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
     ).all()
-    for order in stale:
+    expired = [
+        order
+        for order in locked
+        if order.stage == Stage.AWAITING_PAYMENT and order.payment_status == PaymentStatus.UNPAID
+    ]
+    for order in expired:
         _expire(session, order, reason="Not paid within an hour.")
-    return len(stale)
+    return expired
 
 
 def record_counter_payment(session: Session, *, actor: StaffMember, order_id: int) -> Order:

@@ -10,7 +10,7 @@ portions is out of stock.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
@@ -260,7 +260,6 @@ def stock_board(
     The query matches item, category and option names; an option match keeps just that item.
     """
     today = service_date(session, truck, at)
-    needle = " ".join(str(query or "").split()).lower()[:80]
     categories = {
         c.id: c
         for c in session.exec(
@@ -338,16 +337,10 @@ def stock_board(
         stock, over = item_stock.get(item.id), item_over.get(item.id)
         portions = stock.portions_left if stock else None
         flagged_in = _in_stock(stock, today)
-        item_options = options_by_item.get(item.id, [])
-        category = categories[item.category_id].name
-        if needle and not _matches(needle, item.name, category):
-            item_options = [o for o in item_options if _matches(needle, o.name, o.group)]
-            if not item_options:
-                continue
         board.append(
             ItemStatus(
                 id=item.id,
-                category=category,
+                category=categories[item.category_id].name,
                 name=item.name,
                 in_stock=flagged_in and (portions is None or portions > 0),
                 back_on=stock.back_on if stock and not flagged_in else None,
@@ -355,7 +348,25 @@ def stock_board(
                 master_price_cents=item.price_cents,
                 override_price_cents=over.price_cents if over else None,
                 offered=not (over and over.offered is False),
-                options=item_options,
+                options=options_by_item.get(item.id, []),
             )
         )
-    return board
+    return matching(board, query)
+
+
+def matching(board: list[ItemStatus], query: str) -> list[ItemStatus]:
+    """The items ``query`` finds: by item or category name, else by option or group name,
+    keeping just the options that match. Every stock screen of a truck shares one board and
+    searches it on its own."""
+    needle = " ".join(str(query or "").split()).lower()[:80]
+    if not needle:
+        return board
+    found = []
+    for item in board:
+        if _matches(needle, item.name, item.category):
+            found.append(item)
+            continue
+        options = [o for o in item.options if _matches(needle, o.name, o.group)]
+        if options:
+            found.append(replace(item, options=options))
+    return found

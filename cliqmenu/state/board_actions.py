@@ -15,9 +15,12 @@ from cliqmenu.state.auth import authorize, refuse
 
 
 def publish_truck(truck_id: int, public_id: str | None = None) -> None:
-    """Every screen of a truck that shows orders (manager boards, kitchen displays), and the
-    customer's tracking page of the order that changed."""
-    publish_soon(Audience("manager", truck_id), Audience("kitchen", truck_id))
+    """Every screen of a truck that shows orders (manager boards, kitchen displays), its stock
+    screens (accepting, a walk-in and an undo count portions), and the customer's tracking page
+    of the order that changed. A stock board is only read when a stock screen is open."""
+    publish_soon(
+        Audience("manager", truck_id), Audience("kitchen", truck_id), Audience("stock", truck_id)
+    )
     if public_id:
         publish_soon(Audience("tracker", public_id))
 

@@ -224,7 +224,9 @@ class MenuEditorState(rx.State):
         except DomainError as error:
             return refuse(error)
         if publish:
-            publish_soon(*(Audience("menu", truck_id) for truck_id in truck_ids))
+            publish_soon(
+                *(Audience(kind, truck_id) for truck_id in truck_ids for kind in ("menu", "stock"))
+            )
         return rx.toast.success(done, duration=2500) if done else None
 
     @rx.event

@@ -1,24 +1,28 @@
-"""/manage/stock: a manager sets stock and this truck's menu overrides, and customers see it live."""
+"""/manage/stock: a manager sets stock and this truck's menu overrides; customers' menus and the
+truck's other stock screens see it live."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import reflex as rx
 from sqlmodel import Session
 
-from cliqmenu.db import session_scope
+from cliqmenu.db import read_scope, session_scope
 from cliqmenu.models import Business, Role, StaffMember, Truck
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.routes import SIGN_IN
-from cliqmenu.services import overrides, staff, stock
+from cliqmenu.realtime.hub import register_view
+from cliqmenu.services import overrides, stock
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu_admin import parse_money
 from cliqmenu.services.pricing import format_cents
 from cliqmenu.services.stock import ItemStatus, OptionStatus, Until
-from cliqmenu.state.auth import MANAGERS, SessionState, authorize, home_for, refuse
+from cliqmenu.state.auth import MANAGERS, authorize, refuse
+from cliqmenu.state.live import LiveScreen
 
 STATUS_IN, STATUS_TODAY, STATUS_OUT = "in", "today", "out"
 STATUS_CHOICES = (STATUS_IN, STATUS_TODAY, STATUS_OUT)
@@ -132,47 +136,58 @@ def _stock_line(item: ItemStatus, currency: str) -> StockLine:
     )
 
 
-class StockState(rx.State):
-    truck_name: str = ""
-    trucks: list[dict[str, str]] = []
-    truck_id_text: str = ""
+@dataclass
+class StockView:
+    """A truck's whole stock board, read once per change and searched by each screen."""
+
+    truck_id: int
+    currency: str
+    items: list[ItemStatus] = field(default_factory=list)
+
+
+def stock_view(session: Session, truck_id: int) -> StockView:
+    truck = session.get(Truck, truck_id)
+    currency = session.get(Business, truck.business_id).currency
+    return StockView(truck_id, currency, stock.stock_board(session, truck=truck))
+
+
+class StockState(LiveScreen, rx.State):
+    """Stock and prices of the manager's truck, live: another screen's change shows here too."""
+
+    audience_kind: ClassVar[str] = "stock"
+    roles: ClassVar[tuple[Role, ...]] = MANAGERS
+
     query: str = ""
     lines: list[StockLine] = []
     open_id: int = 0
     out_count: int = 0
-    # Bumped after every change so inputs showing saved values re-mount with them.
-    version: int = 0
-    _truck_id: int = 0
-    _currency: str = "AUD"
 
-    def _refresh(self, session: Session) -> None:
-        truck = session.get(Truck, self._truck_id)
-        board = stock.stock_board(session, truck=truck, query=self.query)
-        self.lines = [_stock_line(item, self._currency) for item in board]
+    def _build_view(self, session: Session, truck_id: int) -> StockView:
+        return stock_view(session, truck_id)
+
+    def _show(self, view: StockView) -> None:
+        found = stock.matching(view.items, self.query)
+        self.lines = [_stock_line(item, view.currency) for item in found]
         self.out_count = len([line for line in self.lines if line.status != STATUS_IN])
-        self.version += 1
+
+    def _refresh(self) -> None:
+        """This screen's own read, after its change or a new search (the state is locked)."""
+        version = time.time_ns()
+        with read_scope() as session:
+            view = self._build_view(session, self._truck_id)
+        self._version = max(self._version, version)
+        self._show(view)
 
     async def _member(self) -> StaffMember:
         return await authorize(self, MANAGERS)
 
     @rx.event
     async def load(self):
-        session_state = await self.get_state(SessionState)
-        try:
-            member = await self._member()
-            with session_scope() as session:
-                trucks = staff.trucks_for(session, member)
-                truck = staff.truck_for(session, member, session_state._chosen_truck_id())
-                self._currency = session.get(Business, truck.business_id).currency
-                self._truck_id, self.truck_name = truck.id, truck.name
-                self.truck_id_text = str(truck.id)
-                self.trucks = [{"id": str(t.id), "name": t.name} for t in trucks]
-                self._refresh(session)
-        except DomainError as error:
-            if session_state.role and str(error) == "Your role cannot do that.":
-                return rx.redirect(home_for(Role(session_state.role)))
-            return rx.redirect(SIGN_IN) if not session_state.role else refuse(error)
-        return None
+        return await self._load()
+
+    @rx.event
+    async def heartbeat(self, _value: str = ""):
+        return await self._heartbeat()
 
     async def _change(self, action: Callable[[Session, StaffMember, Truck], object], done: str):
         """Authorize, run ``action`` for this truck in one transaction, refresh, publish."""
@@ -183,11 +198,10 @@ class StockState(rx.State):
                 if truck is None:
                     raise DomainError("Reload the page: this truck is gone.")
                 action(session, member, truck)
-            with session_scope() as session:
-                self._refresh(session)
+            self._refresh()
         except DomainError as error:
             return refuse(error)
-        publish_soon(Audience("menu", self._truck_id))
+        publish_soon(Audience("menu", self._truck_id), Audience("stock", self._truck_id))
         return rx.toast.success(done, duration=2500)
 
     @rx.event
@@ -197,8 +211,8 @@ class StockState(rx.State):
             await self._member()
         except DomainError as error:
             return refuse(error)
-        with session_scope() as session:
-            self._refresh(session)
+        if self._truck_id:
+            self._refresh()
         return None
 
     @rx.event
@@ -347,3 +361,6 @@ class StockState(rx.State):
             ),
             "Back to the master option price.",
         )
+
+
+register_view("stock", StockState, stock_view)

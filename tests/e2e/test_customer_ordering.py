@@ -178,12 +178,24 @@ def test_phone_order_is_tracked_live_to_ready_for_pickup_and_emailed(screen, app
     assert public_id in emails[0].body_text  # the tracking link
 
 
-def test_out_of_stock_shows_on_an_open_menu_without_reload(screen, app_server) -> None:
+def stock_badge(manager: Page, name: str) -> Locator:
+    return stock_card(manager, name).locator(".rt-Badge")
+
+
+def test_out_of_stock_shows_on_an_open_menu_and_stock_screen_without_reload(
+    screen, app_server
+) -> None:
     category, item = STOCK_ITEM
     customer = screen(*PHONE, name="customer")
     open_menu(customer, CBD, category)
     expect(menu_item(customer, item)).not_to_have_class(re.compile(r"\bout\b"))
     mark_page(customer)
+    # A second phone of the crew with the stock screen open: it follows the first one's changes.
+    other = screen(*PHONE, name="other-manager")
+    sign_in(other, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    visit(other, "/manage/stock")
+    expect(stock_badge(other, item)).to_have_text("In stock")
+    mark_page(other)
 
     manager = screen(390, 844, name="manager")
     sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
@@ -193,17 +205,20 @@ def test_out_of_stock_shows_on_an_open_menu_without_reload(screen, app_server) -
     card = stock_card(manager, item)
     try:
         card.get_by_role("radio", name="Sold out").click()
-        expect(card).to_contain_text("Sold out")
+        expect(stock_badge(manager, item)).to_have_text("Sold out")
 
         expect(menu_item(customer, item)).to_have_class(re.compile(r"\bout\b"))
         expect(menu_item(customer, item)).to_contain_text("Out of stock")
+        expect(stock_badge(other, item)).to_have_text("Sold out")
         menu_item(customer, item).click()  # refused: no picker opens
         expect(customer.get_by_text("That item is out of stock.")).to_be_visible()
         expect(customer.locator("#add-to-order")).to_have_count(0)
         assert_not_reloaded(customer)
+        assert_not_reloaded(other)
     finally:
         card.get_by_role("radio", name="In stock").click()
     expect(menu_item(customer, item)).not_to_have_class(re.compile(r"\bout\b"))
+    expect(stock_badge(other, item)).to_have_text("In stock")
 
 
 def test_a_price_override_at_one_truck_changes_neither_the_other_truck_nor_the_master(

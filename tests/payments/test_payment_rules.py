@@ -124,10 +124,10 @@ def test_stale_unpaid_orders_expire_and_a_late_payment_still_brings_the_order_in
     order = online_order(session, world)
     fresh_one = online_order(session, world)
 
-    assert payments.expire_stale_orders(session, now=utcnow() + dt.timedelta(minutes=61)) == 2
+    assert len(payments.expire_stale_orders(session, now=utcnow() + dt.timedelta(minutes=61))) == 2
     session.commit()
     assert fresh(session, order).stage == Stage.EXPIRED
-    assert payments.expire_stale_orders(session, now=utcnow() + dt.timedelta(minutes=61)) == 0
+    assert payments.expire_stale_orders(session, now=utcnow() + dt.timedelta(minutes=61)) == []
     assert fresh_one.id
 
     _, changed = payments.mark_paid(
@@ -142,7 +142,7 @@ def test_orders_younger_than_an_hour_do_not_expire(
     session: Session, world: factories.World
 ) -> None:
     order = online_order(session, world)
-    assert payments.expire_stale_orders(session) == 0
+    assert payments.expire_stale_orders(session) == []
     assert fresh(session, order).stage == Stage.AWAITING_PAYMENT
 
 
