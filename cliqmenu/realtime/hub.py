@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cliqmenu.db import session_scope
+from cliqmenu.db import read_scope
 from cliqmenu.realtime.registry import get_registry, max_age_seconds
 
 log = logging.getLogger("cliqmenu.realtime")
@@ -97,7 +97,8 @@ async def _push_round(audience: Audience) -> None:
 
 
 def _build(builder: Callable[[Any, Any], Any], key: Any) -> Any:
-    with session_scope() as session:
+    # A view only reads: on SQLite it must not hold the write lock an order is waiting for.
+    with read_scope() as session:
         return builder(session, key)
 
 

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import reflex as rx
 from reflex.config import get_config
 
-from cliqmenu.db import session_scope
+from cliqmenu.db import read_scope
 from cliqmenu.models import Role, StaffMember
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.routes import SIGN_IN
@@ -55,7 +55,7 @@ class LiveScreen(rx.State, mixin=True):
         except DomainError:
             return None
         version = time.time_ns()
-        with session_scope() as session:
+        with read_scope() as session:
             trucks = staff.trucks_for(session, member)
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
             view = self._build_view(session, truck.id)
