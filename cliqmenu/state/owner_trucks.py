@@ -290,12 +290,11 @@ class TrucksState(rx.State):
 
     @rx.event
     async def archive(self):
-        truck_id = self._archive_id
-        self.archive_open = False
-        if truck_id is None:
-            return None
+        truck_id, self.archive_open = self._archive_id, False
         try:
             actor = await owner(self)
+            if truck_id is None:
+                return None
             with session_scope() as session:
                 name = trucks.archive_truck(session, actor=actor, truck_id=truck_id).name
         except DomainError as error:

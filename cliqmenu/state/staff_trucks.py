@@ -77,12 +77,12 @@ class StaffTrucksState(rx.State):
 
     @rx.event
     async def save(self):
-        if self._staff_id is None:
-            return None
         chosen = [c.id for c in self.choices if c.chosen]
         truck_ids = None if self.scope == EVERY_TRUCK else chosen
         try:
             actor = await owner(self)
+            if self._staff_id is None:
+                return None
             with session_scope() as session:
                 staff.set_trucks(session, actor=actor, staff_id=self._staff_id, truck_ids=truck_ids)
         except DomainError as error:
