@@ -170,13 +170,13 @@ def actions(row: StaffRow) -> rx.Component:
     )
 
 
-def trucks_text(row: StaffRow) -> rx.Component:
+def trucks_text(row: StaffRow, where: str) -> rx.Component:
     return rx.text(
         rx.icon("truck", size=12, display="inline", vertical_align="-1px", margin_right="4px"),
         row.trucks_label,
         size="1",
         color_scheme=rx.cond(row.no_truck, "red", "gray"),
-        id="staff-trucks-" + row.id.to_string(),
+        id=f"staff-trucks-{where}-" + row.id.to_string(),
     )
 
 
@@ -308,7 +308,7 @@ def staff_line(row: StaffRow) -> rx.Component:
             ),
             rx.vstack(
                 rx.text(row.role_label, size="2", weight="medium"),
-                trucks_text(row),
+                trucks_text(row, "wide"),
                 rx.text(row.since, size="1", color_scheme="gray"),
                 spacing="0",
                 align="end",
@@ -322,7 +322,7 @@ def staff_line(row: StaffRow) -> rx.Component:
         ),
         rx.box(
             rx.text(row.role_label, " · ", row.since, size="1", color_scheme="gray"),
-            trucks_text(row),
+            trucks_text(row, "narrow"),
             display=["block", "none"],
             padding_left="48px",
         ),
