@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from cliqmenu.api import build_api
 from cliqmenu.models import AuditEvent, Order, OrderSource, PaymentMethod, Stage, Truck
-from cliqmenu.services import history, lifecycle, reports, staff, trucks
+from cliqmenu.services import history, lifecycle, payments, refunds, reports, staff, trucks
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound, NotTakingOrders
 from cliqmenu.state.customer import truck_menu
 from tests import factories
@@ -109,6 +109,26 @@ def test_its_past_orders_stay_in_reports_and_history(session, world, beach):
         session, business_id=world.business.id, including_archived=True
     )
     assert [t.id for t in every_truck] == [world.truck.id, beach.id]
+
+
+def test_an_archived_trucks_customer_can_still_be_refunded(session, world, beach):
+    order = factories.place(session, world=world, truck=beach)
+    session.commit()
+    payments.record_counter_payment(session, actor=world.manager, order_id=order.id)
+    session.commit()
+    deliver(session, world, order)
+    archive(session, world, beach)
+
+    refund, _ = refunds.request_refund(
+        session,
+        actor=world.manager,
+        order_id=order.id,
+        request=refunds.RefundRequest(
+            request_id="req-archived-truck", kind=refunds.FULL, method="cash", reason="cold"
+        ),
+    )
+    session.commit()
+    assert (refund.status.value, refund.amount_cents) == ("succeeded", order.total_cents)
 
 
 def test_the_last_trading_truck_cannot_be_archived(session, world, beach):
