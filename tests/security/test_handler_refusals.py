@@ -126,6 +126,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
         )
     },
     **{(ReportsState, name): _FIELD for name in ("set_start", "set_end", "set_truck", "pick")},
+    (StockState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
     (StockState, "set_query"): _FIELD,
     (StockState, "toggle_open"): _UI,
     (MenuEditorState, "set_show_archived"): _UI,
