@@ -12,6 +12,7 @@ from cliqmenu.models import AuditEvent, Order, OrderSource, PaymentMethod, Stage
 from cliqmenu.services import history, lifecycle, payments, refunds, reports, staff, trucks
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound, NotTakingOrders
 from cliqmenu.state.customer import truck_menu
+from cliqmenu.tracker_view import tracker_view
 from tests import factories
 from tests.state.conftest import app_engine  # noqa: F401  (the API reads the app's engine)
 
@@ -92,6 +93,7 @@ def test_its_past_orders_stay_in_reports_and_history(session, world, beach):
     deliver(session, world, order)
     archive(session, world, beach)
 
+    assert tracker_view(session, order.public_id).found  # the customer's link still works
     found = history.search_orders(session, actor=world.manager, text="Ravi")
     assert [o.id for o in found] == [order.id]
     assert history.audit_trail(session, actor=world.manager, order_id=order.id)
