@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from cliqmenu.db import database_unavailable, session_scope
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish
-from cliqmenu.services import order_api_limits, orders
+from cliqmenu.services import order_api_limits, orders, trucks
 from cliqmenu.services.errors import DomainError
 
 MAX_BODY = 64 * 1024
@@ -120,7 +120,7 @@ async def _over_limit(request: Request, slug: str, key: str) -> JSONResponse | N
         return None
     with session_scope() as session:
         try:
-            truck = orders.truck_by_slug(session, slug)
+            truck = trucks.truck_taking_orders(session, slug)
         except DomainError as error:
             return _error(error.status_code, str(error))
         placed = orders.find_by_idempotency_key(session, truck_id=truck.id, key=key.strip())
@@ -134,14 +134,14 @@ async def _over_limit(request: Request, slug: str, key: str) -> JSONResponse | N
 def _place(slug: str, request_model: orders.OrderRequest) -> tuple[Order, bool]:
     try:
         with session_scope() as session:
-            truck = orders.truck_by_slug(session, slug)
+            truck = trucks.truck_taking_orders(session, slug)
             return orders.place_order(
                 session, truck=truck, request=request_model, source=OrderSource.API
             )
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its order.
         with session_scope() as session:
-            truck = orders.truck_by_slug(session, slug)
+            truck = trucks.truck_taking_orders(session, slug)
             existing = orders.find_by_idempotency_key(
                 session, truck_id=truck.id, key=request_model.idempotency_key.strip()
             )

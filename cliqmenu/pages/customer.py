@@ -188,11 +188,48 @@ def cart_bar() -> rx.Component:
     )
 
 
+def not_found_notice() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.heading("This truck isn't here"),
+            rx.text("Check the QR code or ask the crew."),
+            align="center",
+        ),
+        min_height="80vh",
+    )
+
+
+def closed_notice() -> rx.Component:
+    """An archived truck: its QR code may still be out there, so say so plainly."""
+    return rx.box(
+        truck_header(C.business_name, C.truck_name, C.logo_url),
+        rx.center(
+            rx.vstack(
+                rx.icon("store", size=40, color="var(--gray-9)"),
+                rx.heading(C.truck_name, " is not taking orders", text_align="center"),
+                rx.text(
+                    "This truck no longer takes orders here. Ask the crew, or look for "
+                    + C.business_name
+                    + "'s other trucks.",
+                    color_scheme="gray",
+                    text_align="center",
+                ),
+                align="center",
+                spacing="3",
+                max_width="420px",
+                padding="0 20px",
+                id="truck-closed",
+            ),
+            min_height="60vh",
+        ),
+    )
+
+
 def menu_page() -> rx.Component:
     return rx.box(
         heartbeat(C.heartbeat, CUSTOMER_HEARTBEAT_MS),
         rx.cond(
-            C.found,
+            C.found & ~C.closed,
             rx.box(
                 truck_header(C.business_name, C.truck_name, C.logo_url),
                 rx.cond(
@@ -234,14 +271,7 @@ def menu_page() -> rx.Component:
                 checkout_sheet(),
                 cart_bar(),
             ),
-            rx.center(
-                rx.vstack(
-                    rx.heading("This truck isn't here"),
-                    rx.text("Check the QR code or ask the crew."),
-                    align="center",
-                ),
-                min_height="80vh",
-            ),
+            rx.cond(C.found, closed_notice(), not_found_notice()),
         ),
         class_name="customer-page",
     )

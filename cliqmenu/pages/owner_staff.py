@@ -7,8 +7,10 @@ import reflex as rx
 from cliqmenu.components.owner_nav import error_callout, owner_frame
 from cliqmenu.models import Role
 from cliqmenu.state.admin import AdminState, StaffRow
+from cliqmenu.state.staff_trucks import EVERY_TRUCK, SOME_TRUCKS, StaffTrucksState, TruckChoice
 
 S = AdminState
+T = StaffTrucksState
 
 STATUS_COLOR = ("active", "green"), ("invited", "amber"), "gray"
 
@@ -140,6 +142,12 @@ def actions(row: StaffRow) -> rx.Component:
                         on_click=S.change_role(row.id, Role.KITCHEN_STAFF.value),
                     ),
                 ),
+                rx.menu.item(
+                    rx.icon("truck", size=14),
+                    "Choose trucks",
+                    on_click=T.start(row.id),
+                    id="trucks-" + row.id.to_string(),
+                ),
                 rx.menu.separator(),
                 rx.cond(
                     row.status == "disabled",
@@ -159,6 +167,110 @@ def actions(row: StaffRow) -> rx.Component:
                 ),
             ),
         ),
+    )
+
+
+def trucks_text(row: StaffRow, where: str) -> rx.Component:
+    return rx.text(
+        rx.icon("truck", size=12, display="inline", vertical_align="-1px", margin_right="4px"),
+        row.trucks_label,
+        size="1",
+        color_scheme=rx.cond(row.no_truck, "red", "gray"),
+        id=f"staff-trucks-{where}-" + row.id.to_string(),
+    )
+
+
+def truck_check(choice: TruckChoice) -> rx.Component:
+    return rx.text(
+        rx.hstack(
+            rx.checkbox(
+                checked=choice.chosen,
+                on_change=lambda _value: T.toggle(choice.id),
+                id="truck-choice-" + choice.id.to_string(),
+            ),
+            rx.text(choice.name),
+            spacing="2",
+            align="center",
+        ),
+        as_="label",
+        size="2",
+    )
+
+
+def trucks_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Trucks for ", T.member_name),
+            rx.dialog.description(
+                "Where they may work. Saved changes hold from their next tap; a truck they "
+                "may no longer use leaves their truck picker.",
+                size="2",
+                color_scheme="gray",
+                margin_bottom="12px",
+            ),
+            rx.vstack(
+                rx.radio_group.root(
+                    rx.vstack(
+                        rx.text(
+                            rx.hstack(
+                                rx.radio_group.item(value=EVERY_TRUCK, id="trucks-every"),
+                                rx.vstack(
+                                    rx.text("All trucks", weight="medium"),
+                                    rx.text(
+                                        "Including trucks you add later.",
+                                        size="1",
+                                        color_scheme="gray",
+                                    ),
+                                    spacing="0",
+                                ),
+                                spacing="2",
+                            ),
+                            as_="label",
+                            size="2",
+                        ),
+                        rx.text(
+                            rx.hstack(
+                                rx.radio_group.item(value=SOME_TRUCKS, id="trucks-some"),
+                                rx.text("Only these trucks", weight="medium"),
+                                spacing="2",
+                            ),
+                            as_="label",
+                            size="2",
+                        ),
+                        spacing="3",
+                    ),
+                    value=T.scope,
+                    on_change=T.set_scope,
+                    aria_label="Trucks",
+                ),
+                rx.cond(
+                    T.scope == SOME_TRUCKS,
+                    rx.vstack(
+                        rx.foreach(T.choices, truck_check),
+                        spacing="2",
+                        padding_left="28px",
+                        id="truck-choices",
+                    ),
+                ),
+                error_callout(T.error, "trucks-error"),
+                rx.hstack(
+                    rx.dialog.close(
+                        rx.button(
+                            "Cancel", type="button", variant="soft", color_scheme="gray", size="3"
+                        )
+                    ),
+                    rx.button("Save trucks", size="3", on_click=T.save, id="save-trucks"),
+                    justify="end",
+                    width="100%",
+                    spacing="3",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            max_width="460px",
+        ),
+        open=T.dialog_open,
+        on_open_change=T.set_dialog_open,
     )
 
 
@@ -196,22 +308,21 @@ def staff_line(row: StaffRow) -> rx.Component:
             ),
             rx.vstack(
                 rx.text(row.role_label, size="2", weight="medium"),
+                trucks_text(row, "wide"),
                 rx.text(row.since, size="1", color_scheme="gray"),
                 spacing="0",
                 align="end",
                 display=["none", "flex"],
+                max_width="40%",
             ),
             actions(row),
             align="center",
             spacing="3",
             width="100%",
         ),
-        rx.text(
-            row.role_label,
-            " · ",
-            row.since,
-            size="1",
-            color_scheme="gray",
+        rx.box(
+            rx.text(row.role_label, " · ", row.since, size="1", color_scheme="gray"),
+            trucks_text(row, "narrow"),
             display=["block", "none"],
             padding_left="48px",
         ),
@@ -244,7 +355,7 @@ def staff_page() -> rx.Component:
         rx.text(
             "Staff sign in with the email you invite. Disabling someone signs them out at once, "
             "on every screen they have open; changing a role signs them out so they land on the "
-            "right view.",
+            "right view. Choose trucks limits a member to some of your trucks.",
             color_scheme="gray",
             size="2",
         ),
@@ -258,6 +369,7 @@ def staff_page() -> rx.Component:
             style={"padding": "0"},
         ),
         invite_dialog(),
+        trucks_dialog(),
         actions=[
             rx.button(
                 rx.icon("user-plus", size=16),

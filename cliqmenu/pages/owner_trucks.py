@@ -1,4 +1,5 @@
-"""/admin/trucks: each truck's menu address, QR code, payment methods, kitchen timer, busy pause."""
+"""/admin/trucks: each truck's menu address, QR code, payment methods, kitchen timer, busy pause,
+archive and restore."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import reflex as rx
 
 from cliqmenu.components.owner_nav import error_callout, owner_frame
 from cliqmenu.services.trucks import BUSY_CHOICES
-from cliqmenu.state.owner_trucks import TruckCard, TrucksState
+from cliqmenu.state.owner_trucks import ArchivedTruck, TruckCard, TrucksState
 
 S = TrucksState
 
@@ -154,7 +155,24 @@ def truck_card(card: TruckCard) -> rx.Component:
                 ),
                 fact("clock", card.zone),
                 rx.separator(size="4"),
-                busy_controls(card),
+                rx.flex(
+                    busy_controls(card),
+                    rx.button(
+                        rx.icon("archive", size=14),
+                        "Archive",
+                        size="2",
+                        variant="ghost",
+                        color_scheme="gray",
+                        on_click=S.ask_archive(card.id),
+                        aria_label="Archive " + card.name,
+                        id="archive-truck-" + card.slug,
+                    ),
+                    justify="between",
+                    align="center",
+                    gap="12px",
+                    wrap="wrap",
+                    width="100%",
+                ),
                 spacing="3",
                 flex="1",
                 min_width="0",
@@ -388,6 +406,120 @@ def empty_state() -> rx.Component:
     )
 
 
+def archive_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Archive ", S.archive_name, "?"),
+            rx.alert_dialog.description(
+                rx.vstack(
+                    rx.text(
+                        "Customers can no longer order there: its menu address and QR code say "
+                        "it is not taking orders, and the order API refuses it."
+                    ),
+                    rx.text(
+                        "It leaves the crew's truck pickers (manager board, kitchen display, "
+                        "stock). Its orders stay in reports and history."
+                    ),
+                    rx.text("You can restore it at any time."),
+                    spacing="2",
+                ),
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Keep trading", variant="soft", color_scheme="gray", size="3")
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        rx.icon("archive", size=16),
+                        "Archive truck",
+                        color_scheme="red",
+                        size="3",
+                        on_click=S.archive,
+                        id="confirm-archive",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+                wrap="wrap",
+            ),
+            max_width="480px",
+        ),
+        open=S.archive_open,
+        on_open_change=S.set_archive_open,
+    )
+
+
+def archived_line(truck: ArchivedTruck) -> rx.Component:
+    return rx.flex(
+        rx.hstack(
+            rx.icon("archive", size=18, color="var(--gray-9)", flex_shrink="0"),
+            rx.vstack(
+                rx.hstack(
+                    rx.text(truck.name, weight="bold"),
+                    rx.badge("Archived", color_scheme="gray"),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.text(
+                    truck.menu_url,
+                    " · not taking orders",
+                    size="1",
+                    color_scheme="gray",
+                    style={"word_break": "break-all"},
+                ),
+                spacing="1",
+                min_width="0",
+            ),
+            spacing="3",
+            align="center",
+            min_width="0",
+        ),
+        rx.button(
+            rx.icon("archive-restore", size=14),
+            "Restore",
+            size="2",
+            variant="soft",
+            on_click=S.restore(truck.id),
+            aria_label="Restore " + truck.name,
+            id="restore-truck-" + truck.id.to_string(),
+        ),
+        justify="between",
+        align="center",
+        gap="12px",
+        padding="12px 16px",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+    )
+
+
+def archived_section() -> rx.Component:
+    return rx.cond(
+        S.archived.length() > 0,
+        rx.vstack(
+            rx.heading("Archived trucks", size="4", as_="h2"),
+            rx.text(
+                "No orders and not in the crew's truck pickers; their orders stay in reports "
+                "and history. Restore one to trade with it again.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.card(
+                rx.vstack(rx.foreach(S.archived, archived_line), spacing="0", width="100%"),
+                size="1",
+                width="100%",
+                style={"padding": "0"},
+                id="archived-trucks",
+            ),
+            spacing="2",
+            width="100%",
+            margin_top="8px",
+        ),
+    )
+
+
 def trucks_page() -> rx.Component:
     return owner_frame(
         "trucks",
@@ -397,7 +529,9 @@ def trucks_page() -> rx.Component:
             rx.vstack(rx.foreach(S.cards, truck_card), spacing="4", width="100%"),
             empty_state(),
         ),
+        archived_section(),
         truck_dialog(),
+        archive_dialog(),
         actions=[
             rx.button(
                 rx.icon("plus", size=16),

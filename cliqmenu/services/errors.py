@@ -19,3 +19,9 @@ class Conflict(DomainError):
     """Someone else changed the thing first (a lost compare-and-set)."""
 
     status_code = 409
+
+
+class NotTakingOrders(DomainError):
+    """The truck exists but takes no orders (it was archived)."""
+
+    status_code = 409

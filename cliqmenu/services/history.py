@@ -25,7 +25,8 @@ def search_orders(
 ) -> list[Order]:
     """Newest first: by order number, customer name or email; by service date, stage, truck."""
     require_role(actor, Role.ORDER_MANAGER)
-    allowed = [t.id for t in trucks_for(session, actor)]
+    # An archived truck's orders stay findable.
+    allowed = [t.id for t in trucks_for(session, actor, including_archived=True)]
     query = select(Order).where(
         Order.business_id == actor.business_id, col(Order.truck_id).in_(allowed)
     )
@@ -56,7 +57,7 @@ def audit_trail(session: Session, *, actor: StaffMember, order_id: int) -> list[
     order = session.get(Order, order_id)
     if order is None or order.business_id != actor.business_id:
         raise NotFound("No such order.")
-    if order.truck_id not in {t.id for t in trucks_for(session, actor)}:
+    if order.truck_id not in {t.id for t in trucks_for(session, actor, including_archived=True)}:
         raise NotFound("No such order.")
     query = select(AuditEvent).where(AuditEvent.order_id == order_id).order_by(AuditEvent.id)
     return list(session.exec(query))

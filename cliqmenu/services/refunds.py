@@ -173,7 +173,8 @@ def _amount_for_lines(
 def _load_for_refund(session: Session, actor: StaffMember, order_id: int) -> Order:
     require_role(actor, Role.ORDER_MANAGER)
     order = get_order(session, order_id=order_id, business_id=actor.business_id, lock=True)
-    if order.truck_id not in {t.id for t in trucks_for(session, actor)}:
+    # A truck archived since still owes its customers their refunds.
+    if order.truck_id not in {t.id for t in trucks_for(session, actor, including_archived=True)}:
         raise DomainError("You do not work at this order's truck.")
     return order
 

@@ -399,15 +399,17 @@ def role_allows(role: Role, *roles: Role) -> bool:
     return not roles or role == Role.OWNER or role in roles
 
 
-def trucks_for(session: Session, member: StaffMember) -> list[Truck]:
-    """Trucks this member may work at: all of the business's, unless the owner limited them."""
-    trucks = list(
-        session.exec(
-            select(Truck)
-            .where(Truck.business_id == member.business_id, col(Truck.archived).is_(False))
-            .order_by(Truck.id)
-        )
-    )
+def trucks_for(
+    session: Session, member: StaffMember, *, including_archived: bool = False
+) -> list[Truck]:
+    """Trucks this member may work at: all of the business's, unless the owner limited them.
+
+    Archived trucks are left out (they take no orders), except for looking back at history.
+    """
+    query = select(Truck).where(Truck.business_id == member.business_id)
+    if not including_archived:
+        query = query.where(col(Truck.archived).is_(False))
+    trucks = list(session.exec(query.order_by(Truck.id)))
     allowed = set(session.exec(select(StaffTruck.truck_id).where(StaffTruck.staff_id == member.id)))
     if allowed and member.role != Role.OWNER:
         trucks = [t for t in trucks if t.id in allowed]
@@ -418,11 +420,81 @@ def truck_for(session: Session, member: StaffMember, truck_id: int | None) -> Tr
     """The truck a member asked for, if they may work there; else their first truck."""
     trucks = trucks_for(session, member)
     if not trucks:
+        if member.role != Role.OWNER and chosen_trucks(session, member):
+            raise NotFound("You are not set to work at any truck right now. Ask the owner.")
         raise NotFound("No truck is set up yet. The owner adds trucks on the owner pages.")
     for truck in trucks:
         if truck.id == truck_id:
             return truck
     return trucks[0]
+
+
+def chosen_trucks(session: Session, member: StaffMember) -> list[int]:
+    """The ids of the trucks the owner limited this member to; empty: every truck."""
+    query = select(StaffTruck.truck_id).where(StaffTruck.staff_id == member.id)
+    return sorted(session.exec(query))
+
+
+def truck_limits(session: Session, *, business_id: int) -> dict[int, list[Truck]]:
+    """Each limited member's trucks (archived ones too), by member id; absent: every truck."""
+    rows = session.exec(
+        select(StaffTruck.staff_id, Truck)
+        .join(Truck, col(Truck.id) == StaffTruck.truck_id)
+        .where(Truck.business_id == business_id)
+        .order_by(Truck.id)
+    )
+    limits: dict[int, list[Truck]] = {}
+    for staff_id, truck in rows:
+        limits.setdefault(staff_id, []).append(truck)
+    return limits
+
+
+def set_trucks(
+    session: Session, *, actor: StaffMember, staff_id: int, truck_ids: list[int] | None
+) -> StaffMember:
+    """Limit an Order Manager or Kitchen Staff member to some trucks (None: every truck).
+
+    Every handler re-reads the limit, so it holds from the member's next action on.
+    """
+    require_role(actor, Role.OWNER)
+    member = get_member(session, business_id=actor.business_id, staff_id=staff_id)
+    if member.role == Role.OWNER:
+        raise DomainError("The Owner works at every truck.")
+    wanted = None if truck_ids is None else sorted({int(i) for i in truck_ids})
+    if wanted is not None:
+        if not wanted:
+            raise DomainError("Choose at least one truck, or All trucks.")
+        found = session.exec(
+            select(Truck.id).where(
+                col(Truck.id).in_(wanted),
+                Truck.business_id == actor.business_id,
+                col(Truck.archived).is_(False),
+            )
+        ).all()
+        if len(found) != len(wanted):
+            raise NotFound("No such truck.")
+    before = chosen_trucks(session, member)
+    after = wanted or []
+    if before == after:
+        return member
+    for row in session.exec(select(StaffTruck).where(StaffTruck.staff_id == member.id)):
+        if row.truck_id not in after:
+            session.delete(row)
+    session.add_all(
+        StaffTruck(staff_id=member.id, truck_id=truck_id)
+        for truck_id in after
+        if truck_id not in before
+    )
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="staff.trucks_changed",
+        before={"email": member.email, "trucks": before or "all"},
+        after={"email": member.email, "trucks": after or "all"},
+    )
+    session.flush()
+    return member
 
 
 def change_role(session: Session, *, actor: StaffMember, staff_id: int, role: Role) -> StaffMember:

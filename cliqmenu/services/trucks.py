@@ -1,4 +1,5 @@
-"""Trucks: add and edit (URL slug, payment methods, prep time, kitchen timer), busy pause."""
+"""Trucks: add and edit (URL slug, payment methods, prep time, kitchen timer), busy pause,
+archive and restore."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cliqmenu.models import Business, Role, StaffMember, Truck, utcnow
+from cliqmenu.models import Business, Order, Role, StaffMember, Stage, Truck, utcnow
 from cliqmenu.payments.config import is_configured
 from cliqmenu.services import audit
 from cliqmenu.services.business import validate_timezone
-from cliqmenu.services.errors import Conflict, DomainError, NotFound
+from cliqmenu.services.errors import Conflict, DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.orders import MAX_PREP_MINUTES, MIN_PREP_MINUTES
 from cliqmenu.services.staff import require_role, trucks_for
 
@@ -26,6 +27,8 @@ AMBER_RANGE = (10, 200)
 RED_RANGE = (20, 300)
 BUSY_MINUTES = (5, 240)
 BUSY_CHOICES = (15, 30, 60)
+# Orders a truck still owes someone: it cannot be archived while it has any.
+OPEN_STAGES = (Stage.RECEIVED, Stage.IN_PROGRESS, Stage.COOKING_DONE, Stage.READY_FOR_PICKUP)
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,19 @@ def _business(session: Session, actor: StaffMember) -> Business:
     return business
 
 
-def list_trucks(session: Session, *, business_id: int) -> list[Truck]:
-    query = select(Truck).where(Truck.business_id == business_id, col(Truck.archived).is_(False))
+def list_trucks(
+    session: Session, *, business_id: int, including_archived: bool = False
+) -> list[Truck]:
+    """The business's trading trucks (and the archived ones too, for reports and history)."""
+    query = select(Truck).where(Truck.business_id == business_id)
+    if not including_archived:
+        query = query.where(col(Truck.archived).is_(False))
     return list(session.exec(query.order_by(Truck.id)))
+
+
+def archived_trucks(session: Session, *, business_id: int) -> list[Truck]:
+    query = select(Truck).where(Truck.business_id == business_id, col(Truck.archived).is_(True))
+    return list(session.exec(query.order_by(Truck.name, Truck.id)))
 
 
 def get_truck(session: Session, *, business_id: int, truck_id: int) -> Truck:
@@ -270,5 +283,103 @@ def resume_orders(session: Session, *, actor: StaffMember, truck_id: int) -> Tru
         before={"truck_id": truck.id, "busy_until": before.isoformat()},
         after={"truck_id": truck.id, "busy_until": None},
     )
+    session.flush()
+    return truck
+
+
+def truck_at(session: Session, slug: str) -> Truck:
+    """The truck whose menu address is /t/<slug>, trading or archived."""
+    truck = session.exec(select(Truck).where(Truck.slug == slug)).first()
+    if truck is None:
+        raise NotFound(f"No truck called '{slug}'.")
+    return truck
+
+
+def require_trading(truck: Truck) -> Truck:
+    """The truck, if it takes orders at all (an archived truck takes none, not even via the API)."""
+    if truck.archived:
+        raise NotTakingOrders(f"{truck.name} is not taking orders.")
+    return truck
+
+
+def truck_taking_orders(session: Session, slug: str) -> Truck:
+    return require_trading(truck_at(session, slug))
+
+
+def _owned_truck(session: Session, actor: StaffMember, truck_id: int) -> Truck:
+    """One of the Owner's trucks, trading or archived; their trucks are locked first, so two
+    archives at once cannot leave the business with no trading truck."""
+    require_role(actor, Role.OWNER)
+    session.exec(
+        select(Truck.id).where(Truck.business_id == actor.business_id).with_for_update()
+    ).all()
+    truck = session.get(Truck, truck_id)
+    if truck is None or truck.business_id != actor.business_id:
+        raise NotFound("No such truck.")
+    return truck
+
+
+def _count(session: Session, query) -> int:
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+def _check_can_archive(session: Session, truck: Truck) -> None:
+    others = select(Truck.id).where(
+        Truck.business_id == truck.business_id,
+        col(Truck.archived).is_(False),
+        Truck.id != truck.id,
+    )
+    if not _count(session, others):
+        raise DomainError(
+            f"{truck.name} is your only trading truck: add another truck before archiving it."
+        )
+    mine = select(Order.id).where(Order.truck_id == truck.id)
+    open_orders = _count(session, mine.where(col(Order.stage).in_(OPEN_STAGES)))
+    if open_orders:
+        raise DomainError(
+            f"{truck.name} still has {open_orders} open "
+            f"{'order' if open_orders == 1 else 'orders'}: deliver or cancel "
+            f"{'it' if open_orders == 1 else 'them'} first."
+        )
+    if _count(session, mine.where(Order.stage == Stage.AWAITING_PAYMENT)):
+        raise DomainError(
+            f"A customer of {truck.name} is paying online right now. Try again once the order "
+            "is paid and delivered, or has expired (within the hour)."
+        )
+
+
+def _record_archived(session: Session, actor: StaffMember, truck: Truck, archived: bool) -> None:
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="truck.archived" if archived else "truck.restored",
+        before={"truck_id": truck.id, "name": truck.name, "archived": not archived},
+        after={"truck_id": truck.id, "name": truck.name, "archived": archived},
+    )
+
+
+def archive_truck(session: Session, *, actor: StaffMember, truck_id: int) -> Truck:
+    """Stop a truck that no longer trades: no orders, gone from the crew's truck pickers; its
+    orders stay in reports and history. Refused for the last trading truck and while it has
+    open orders."""
+    truck = _owned_truck(session, actor, truck_id)
+    if truck.archived:
+        return truck
+    _check_can_archive(session, truck)
+    truck.archived = True
+    _record_archived(session, actor, truck, archived=True)
+    session.flush()
+    return truck
+
+
+def restore_truck(session: Session, *, actor: StaffMember, truck_id: int) -> Truck:
+    """Trade again: the truck takes orders at its old menu address and QR code."""
+    truck = _owned_truck(session, actor, truck_id)
+    if not truck.archived:
+        return truck
+    truck.archived = False
+    truck.busy_until = None
+    _record_archived(session, actor, truck, archived=False)
     session.flush()
     return truck

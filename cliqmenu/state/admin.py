@@ -14,7 +14,16 @@ from sqlmodel import col, select
 
 from cliqmenu import routes
 from cliqmenu.db import session_scope
-from cliqmenu.models import AuditEvent, Business, MenuItem, Order, Role, StaffMember, StaffStatus
+from cliqmenu.models import (
+    AuditEvent,
+    Business,
+    MenuItem,
+    Order,
+    Role,
+    StaffMember,
+    StaffStatus,
+    Truck,
+)
 from cliqmenu.services import reports, staff, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.pricing import format_cents
@@ -41,10 +50,18 @@ class StaffRow:
     status_label: str
     is_owner: bool
     since: str
+    trucks_label: str
+    no_truck: bool
 
 
-def staff_row(member: StaffMember) -> StaffRow:
+def staff_row(member: StaffMember, limited_to: list[Truck] | None = None) -> StaffRow:
     joined = member.accepted_at or member.created_at
+    limited = member.role != Role.OWNER and bool(limited_to)
+    trading = [t.name for t in limited_to or [] if not t.archived]
+    if not limited:
+        label = "All trucks"
+    else:
+        label = ", ".join(trading) if trading else "No truck: its trucks are archived"
     return StaffRow(
         id=member.id,
         name=member.name,
@@ -56,6 +73,8 @@ def staff_row(member: StaffMember) -> StaffRow:
         status_label=STATUS_LABELS[member.status],
         is_owner=member.role == Role.OWNER,
         since=("Joined " if member.accepted_at else "Invited ") + joined.strftime("%d %b %Y"),
+        trucks_label=label,
+        no_truck=limited and not trading,
     )
 
 
@@ -164,9 +183,10 @@ class AdminState(rx.State):
     def _refresh(self, business_id: int) -> None:
         with session_scope() as session:
             members = staff.list_staff(session, business_id=business_id)
+            limits = staff.truck_limits(session, business_id=business_id)
         order = {StaffStatus.ACTIVE: 0, StaffStatus.INVITED: 1, StaffStatus.DISABLED: 2}
         members.sort(key=lambda m: (m.role != Role.OWNER, order[m.status], m.name.lower()))
-        self.staff_rows = [staff_row(m) for m in members]
+        self.staff_rows = [staff_row(m, limits.get(m.id)) for m in members]
         self.counts = {
             label: sum(1 for m in members if m.status == status)
             for status, label in STATUS_LABELS.items()

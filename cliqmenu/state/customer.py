@@ -17,7 +17,7 @@ from cliqmenu.menu_view import CategoryView, ItemView, menu_view
 from cliqmenu.models import Business, Order, OrderSource, Stage, Truck, utcnow
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import register_view
-from cliqmenu.services import orders
+from cliqmenu.services import orders, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.board_actions import publish_truck
@@ -37,6 +37,7 @@ class TruckMenu:
     truck_id: int
     categories: list[CategoryView]
     paused: bool
+    closed: bool = False  # archived: no orders at all
 
 
 def truck_menu(session, truck_id: int) -> TruckMenu:
@@ -46,6 +47,7 @@ def truck_menu(session, truck_id: int) -> TruckMenu:
         truck_id=truck.id,
         categories=menu_view(effective_menu(session, truck), business.currency),
         paused=bool(truck.busy_until and truck.busy_until > utcnow()),
+        closed=truck.archived,
     )
 
 
@@ -61,6 +63,7 @@ class CustomerMenuState(CartMixin, rx.State):
     business_name: str = ""
     logo_url: str = ""
     paused: bool = False
+    closed: bool = False
     diet: str = ""
     diets: list[str] = []
     checkout_open: bool = False
@@ -80,7 +83,7 @@ class CustomerMenuState(CartMixin, rx.State):
         return sum(line.quantity for line in self.cart)
 
     def _show_menu(self, menu: TruckMenu) -> None:
-        self.categories, self.paused = menu.categories, menu.paused
+        self.categories, self.paused, self.closed = menu.categories, menu.paused, menu.closed
         self.diets = sorted({t for c in menu.categories for i in c.items for t in i.dietary_tags})
         if self.category_id not in {c.id for c in self.categories}:
             self.category_id = self.categories[0].id if self.categories else 0
@@ -91,7 +94,7 @@ class CustomerMenuState(CartMixin, rx.State):
         version = time.time_ns()
         with session_scope() as session:
             try:
-                truck = orders.truck_by_slug(session, slug)
+                truck = trucks.truck_at(session, slug)
             except DomainError:
                 self.found = False
                 return None
@@ -151,7 +154,7 @@ class CustomerMenuState(CartMixin, rx.State):
         request = self._order_request()
         try:
             with session_scope() as session:
-                truck = self._truck(session)
+                truck = trucks.require_trading(self._truck(session))
                 order, _created = orders.place_order(
                     session, truck=truck, request=request, source=OrderSource.CUSTOMER
                 )

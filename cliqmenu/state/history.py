@@ -91,11 +91,13 @@ class HistoryState(rx.State):
             return refuse(error)
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            trucks = staff.trucks_for(session, member)
+            trucks = staff.trucks_for(session, member, including_archived=True)
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
             if not self.day:
                 self.day = service_date(session, truck).isoformat()
-        self.trucks = [["all", "All trucks"]] + [[str(t.id), t.name] for t in trucks]
+        self.trucks = [["all", "All trucks"]] + [
+            [str(t.id), f"{t.name} (archived)" if t.archived else t.name] for t in trucks
+        ]
         return await self.search()
 
     @rx.event

@@ -117,8 +117,10 @@ class ReportsState(rx.State):
             return redirect
         with session_scope() as session:
             self.trucks = [["all", "All trucks"]] + [
-                [str(t.id), t.name]
-                for t in trucks.list_trucks(session, business_id=member.business_id)
+                [str(t.id), f"{t.name} (archived)" if t.archived else t.name]
+                for t in trucks.list_trucks(
+                    session, business_id=member.business_id, including_archived=True
+                )
             ]
             if not self.start or not self.end:
                 start, end = quick_range(self.quick, self._today(session, member))

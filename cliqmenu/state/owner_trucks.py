@@ -1,4 +1,4 @@
-"""/admin/trucks: add and edit trucks, busy pause, QR codes."""
+"""/admin/trucks: add and edit trucks, busy pause, QR codes, archive and restore."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from cliqmenu.api.qr import menu_url
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, Truck
 from cliqmenu.payments.config import is_configured
+from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import trucks
 from cliqmenu.services.business import TIMEZONES
 from cliqmenu.services.errors import DomainError, Forbidden
@@ -36,6 +37,13 @@ class TruckCard:
     busy: bool
     busy_until: str
     zone: str
+
+
+@dataclass
+class ArchivedTruck:
+    id: int
+    name: str
+    menu_url: str
 
 
 def truck_card(session, truck: Truck, business: Business) -> TruckCard:
@@ -72,6 +80,10 @@ def truck_card(session, truck: Truck, business: Business) -> TruckCard:
 
 class TrucksState(rx.State):
     cards: list[TruckCard] = []
+    archived: list[ArchivedTruck] = []
+    archive_open: bool = False
+    archive_name: str = ""
+    _archive_id: int | None = None
     editing: bool = False
     is_new: bool = True
     f_name: str = ""
@@ -96,6 +108,10 @@ class TrucksState(rx.State):
             self.cards = [
                 truck_card(session, t, business)
                 for t in trucks.list_trucks(session, business_id=business_id)
+            ]
+            self.archived = [
+                ArchivedTruck(id=t.id, name=t.name, menu_url=menu_url(t.slug))
+                for t in trucks.archived_trucks(session, business_id=business_id)
             ]
             self.timezone_choices = [
                 [SAME_AS_BUSINESS, f"Same as the business ({business.timezone})"]
@@ -253,3 +269,50 @@ class TrucksState(rx.State):
             return refuse(error if isinstance(error, DomainError) else DomainError(str(error)))
         self._refresh(actor.business_id)
         return rx.toast.success(f"{name} takes orders again.")
+
+    @rx.event
+    async def ask_archive(self, truck_id: int):
+        """Open the confirmation for archiving one of the Owner's trading trucks."""
+        try:
+            actor = await owner(self)
+            with session_scope() as session:
+                truck = trucks.get_truck(
+                    session, business_id=actor.business_id, truck_id=int(truck_id)
+                )
+        except (DomainError, ValueError) as error:
+            return refuse(error if isinstance(error, DomainError) else DomainError(str(error)))
+        self._archive_id, self.archive_name, self.archive_open = truck.id, truck.name, True
+        return None
+
+    @rx.event
+    def set_archive_open(self, value: bool):
+        self.archive_open = bool(value)
+
+    @rx.event
+    async def archive(self):
+        truck_id, self.archive_open = self._archive_id, False
+        try:
+            actor = await owner(self)
+            if truck_id is None:
+                return None
+            with session_scope() as session:
+                name = trucks.archive_truck(session, actor=actor, truck_id=truck_id).name
+        except DomainError as error:
+            return refuse(error)
+        self._archive_id = None
+        self._refresh(actor.business_id)
+        publish_soon(Audience("menu", truck_id))  # open customer menus say it takes no orders
+        return rx.toast.success(f"{name} is archived: it takes no orders until you restore it.")
+
+    @rx.event
+    async def restore(self, truck_id: int):
+        try:
+            actor = await owner(self)
+            with session_scope() as session:
+                truck = trucks.restore_truck(session, actor=actor, truck_id=int(truck_id))
+                name, restored_id = truck.name, truck.id
+        except (DomainError, ValueError) as error:
+            return refuse(error if isinstance(error, DomainError) else DomainError(str(error)))
+        self._refresh(actor.business_id)
+        publish_soon(Audience("menu", restored_id))
+        return rx.toast.success(f"{name} is back: it takes orders at its old menu address.")

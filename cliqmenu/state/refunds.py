@@ -87,7 +87,7 @@ def _new_request_id() -> str:
 
 def _check_access(session, member: StaffMember, order_id: int) -> Order:
     order = get_order(session, order_id=order_id, business_id=member.business_id)
-    if order.truck_id not in {t.id for t in trucks_for(session, member)}:
+    if order.truck_id not in {t.id for t in trucks_for(session, member, including_archived=True)}:
         raise DomainError("You do not work at this order's truck.")
     return order
 

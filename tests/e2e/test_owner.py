@@ -4,7 +4,7 @@ Needs an app whose database has no business yet: ``CLIQMENU_E2E_EMPTY_URL`` name
 module starts its own (``cliqmenu migrate`` on a fresh SQLite file, then ``reflex run``). It must
 run in a pytest process of its own (scripts/test.sh does so): a second ``reflex run`` rebuilds the
 frontend that the session's demo server serves. The tests run in order and share the owner's
-browser: set-up, business details, trucks, then an invited Order Manager who signs in and is
+browser: set-up, business details, trucks (and archiving one), then an invited Order Manager who signs in and is
 signed out when the owner disables them.
 """
 
@@ -152,6 +152,37 @@ def test_a_truck_needs_a_payment_method_and_its_own_address(owner: Page) -> None
     png = httpx.get(f"{BASE}/api/trucks/{TRUCK_SLUG}/qr.png?download=1", timeout=10)
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert "attachment" in png.headers["content-disposition"]
+
+
+def test_a_truck_that_no_longer_trades_is_archived_and_restored(
+    owner: Page, browser: Browser
+) -> None:
+    owner.goto(f"{BASE}/admin/trucks")
+    owner.click("#add-truck")
+    owner.fill("#truck-name-input", "E2E Markets")
+    owner.click("#truck-save")
+    expect(owner.locator("#truck-e2e-markets")).to_be_visible()
+    owner.click("#archive-truck-e2e-markets")
+    owner.click("#confirm-archive")
+    expect(owner.locator("#archived-trucks")).to_contain_text("E2E Markets")
+    expect(owner.locator("#truck-e2e-markets")).to_have_count(0)
+
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        phone = phone_context.new_page()
+        phone.goto(f"{BASE}/t/e2e-markets")
+        expect(phone.locator("#truck-closed")).to_contain_text("E2E Markets is not taking orders")
+
+        owner.click(f"#archive-truck-{TRUCK_SLUG}")
+        owner.click("#confirm-archive")
+        expect(owner.get_by_text("E2E Wharf is your only trading truck")).to_be_visible()
+
+        owner.get_by_role("button", name="Restore E2E Markets").click()
+        expect(owner.locator("#truck-e2e-markets")).to_be_visible()
+        # The phone that had it open follows live: the menu is back, no reload.
+        expect(phone.locator("#truck-closed")).to_have_count(0)
+    finally:
+        phone_context.close()
 
 
 def test_an_invited_manager_signs_in_and_is_signed_out_when_disabled(

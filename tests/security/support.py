@@ -31,6 +31,7 @@ from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.refunds import RefundState
+from cliqmenu.state.staff_trucks import StaffTrucksState
 from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
 
@@ -43,6 +44,7 @@ STAFF_STATES: list[type[rx.State]] = [
     AdminState,
     BusinessState,
     TrucksState,
+    StaffTrucksState,
     ReportsState,
     OutboxState,
     StockState,

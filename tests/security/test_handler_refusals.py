@@ -32,6 +32,7 @@ from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.refunds import RefundState
+from cliqmenu.state.staff_trucks import StaffTrucksState
 from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
 from tests.security.support import (
@@ -106,6 +107,10 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
     (BusinessState, "discard"): _UI,
     (TrucksState, "start_new"): _UI,
     (TrucksState, "set_editing"): _UI,
+    (TrucksState, "set_archive_open"): _UI,
+    (StaffTrucksState, "set_dialog_open"): _UI,
+    (StaffTrucksState, "set_scope"): _FIELD,
+    (StaffTrucksState, "toggle"): _LOADED,
     **{
         (TrucksState, name): _FIELD
         for name in (
