@@ -72,12 +72,14 @@ async def _push_round(audience: Audience) -> None:
         return
     state_cls, builder = _VIEWS[audience.kind]
     max_age = max_age_seconds(_HEARTBEATS.get(audience.kind))
-    tokens = await get_registry().tokens(str(audience), max_age)
+    registry = get_registry()
+    tokens = await registry.tokens(str(audience), max_age)
     if not tokens:
         return
-    # The version is taken before reading, so a view read later always wins on the screen.
-    version = time.time_ns()
-    view = await asyncio.to_thread(_build, builder, audience.key)
+    async with registry.reading(str(audience)):
+        # The version is taken before reading, so a view read later always wins on the screen.
+        version = time.time_ns()
+        view = await asyncio.to_thread(_build, builder, audience.key)
     import reflex as rx
 
     app = _app()

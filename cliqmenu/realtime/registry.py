@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 from cliqmenu.settings import get_settings
+
+log = logging.getLogger("cliqmenu.realtime")
 
 # A screen re-registers with every heartbeat; three missed heartbeats and it is dropped.
 MISSED_HEARTBEATS = 3
@@ -20,6 +25,7 @@ class Registry(Protocol):
     async def add(self, audience: str, token: str) -> None: ...
     async def remove(self, audience: str, token: str) -> None: ...
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]: ...
+    def reading(self, audience: str) -> contextlib.AbstractAsyncContextManager[None]: ...
 
 
 class MemoryRegistry:
@@ -38,6 +44,10 @@ class MemoryRegistry:
         for token in [t for t, at in seen.items() if at < oldest]:
             del seen[token]
         return list(seen)
+
+    def reading(self, audience: str) -> contextlib.AbstractAsyncContextManager[None]:
+        # One process: its push rounds of an audience already run one after another (hub).
+        return contextlib.nullcontext()
 
 
 class RedisRegistry:
@@ -62,6 +72,30 @@ class RedisRegistry:
         key = self._key(audience)
         await self._redis.zremrangebyscore(key, 0, time.time() - (max_age or max_age_seconds()))
         return [t.decode() for t in await self._redis.zrange(key, 0, -1)]
+
+    @contextlib.asynccontextmanager
+    async def reading(self, audience: str) -> AsyncIterator[None]:
+        """While held, no other worker reads a view of ``audience``: views are read in the order
+        of their versions, so a screen's newest version is always its newest data. Without it,
+        a worker slowed down between taking its version and reading could push older data
+        under a newer version, and an order would vanish from a screen (seen at 80 orders/s)."""
+        lock = self._redis.lock(
+            f"cliqmenu:{self._namespace}:reading:{audience}",
+            timeout=10,
+            sleep=0.002,
+            blocking_timeout=10,
+        )
+        try:
+            acquired = await lock.acquire()
+        except Exception:  # Redis away: pushes go on; the screens' reloads catch up
+            log.warning("no read lock for %s; pushing without it", audience)
+            acquired = False
+        try:
+            yield
+        finally:
+            if acquired:
+                with contextlib.suppress(Exception):  # expired meanwhile: nothing to release
+                    await lock.release()
 
 
 _registry: Registry | None = None
