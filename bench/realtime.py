@@ -141,7 +141,10 @@ async def orders_to_screens(
         (cpu - idle * elapsed) * 1000 / len(posted),
         rss_kb,
         chromium,
-        note=f"idle {idle:.2f} cores with the screens open; {_per_message(everyone, traffic_before)}",
+        note=(
+            f"idle {idle:.2f} cores with the screens open; {_per_message(everyone, traffic_before)}"
+            f"; {sum(s.drops for s in everyone)} disconnects"
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.realtime import disk_purge
+from cliqmenu.realtime.hub import listen_to_other_workers
 from cliqmenu.security_headers import security_headers
 from cliqmenu.services.mail_delivery import delivery_worker
 from cliqmenu.state.admin import AdminState
@@ -55,6 +56,7 @@ app = rx.App(
 )
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
+app.register_lifespan_task(listen_to_other_workers)  # scaled out: others' changes to my screens
 app.add_page(sign_in_page, route="/", title="CliqMenu", on_load=SignInState.load)
 app.add_page(
     sign_in_page, route=routes.SIGN_IN, title="Sign in · CliqMenu", on_load=SignInState.load

@@ -76,10 +76,15 @@ async def _push_round(audience: Audience) -> None:
     tokens = await registry.tokens(str(audience), max_age)
     if not tokens:
         return
-    async with registry.reading(str(audience)):
-        # The version is taken before reading, so a view read later always wins on the screen.
-        version = time.time_ns()
-        view = await asyncio.to_thread(_build, builder, audience.key)
+    # The version is taken before reading, so a view read later always wins on the screen.
+    version = time.time_ns()
+    view = await asyncio.to_thread(_build, builder, audience.key)
+    await _push_to(tokens, state_cls, audience, view, version)
+
+
+async def _push_to(
+    tokens: list[str], state_cls: type, audience: Audience, view: Any, version: int
+) -> None:
     import reflex as rx
 
     app = _app()
@@ -105,7 +110,20 @@ def _build(builder: Callable[[Any, Any], Any], key: Any) -> Any:
 
 
 async def publish(audience: Audience) -> None:
-    """Push the fresh view of ``audience`` to its screens; coalesces with a round in flight."""
+    """Push the fresh view of ``audience`` to its screens, on every worker."""
+    try:
+        await get_registry().announce(audience.kind, audience.key)
+    except Exception:  # Redis away: this worker's screens still get it; the others reload
+        log.exception("announcing a change of %s to the other workers failed", audience)
+    await _publish_here(audience)
+
+
+async def _publish_here(audience: Audience) -> None:
+    """Push to this worker's screens; coalesces with a round in flight here.
+
+    Rounds of one audience run one after another in a worker, and a screen only ever gets
+    pushes from the worker holding its socket, so its updates arrive in version order.
+    """
     name = str(audience)
     if name in _running:
         _again.add(name)
@@ -125,11 +143,23 @@ async def publish(audience: Audience) -> None:
 
 def publish_soon(*audiences: Audience) -> None:
     """Publish in the background: callers inside an event handler must not wait on their own lock."""
-    loop = asyncio.get_running_loop()
     for audience in audiences:
-        task = loop.create_task(publish(audience))
-        _pending.add(task)
-        task.add_done_callback(_pending.discard)
+        _start(publish(audience))
+
+
+def _start(work) -> None:
+    task = asyncio.get_running_loop().create_task(work)
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+
+
+def _changed_elsewhere(kind: str, key: int | str) -> None:
+    _start(_publish_here(Audience(kind, key)))
+
+
+async def listen_to_other_workers() -> None:
+    """The app's background task: push to this worker's screens what other workers changed."""
+    await get_registry().listen(_changed_elsewhere)
 
 
 async def drain() -> None:

@@ -1,12 +1,15 @@
-"""Which client tokens watch which audience: in memory on one worker, a Redis sorted set scaled out."""
+"""Which client tokens watch which audience: in memory on one worker, in Redis scaled out,
+where each worker pushes to the screens it holds and hears of changes made on the others."""
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import hashlib
+import json
 import logging
 import time
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import Callable
 from typing import Protocol
 
 from cliqmenu.settings import get_settings
@@ -25,10 +28,13 @@ class Registry(Protocol):
     async def add(self, audience: str, token: str) -> None: ...
     async def remove(self, audience: str, token: str) -> None: ...
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]: ...
-    def reading(self, audience: str) -> contextlib.AbstractAsyncContextManager[None]: ...
+    async def announce(self, kind: str, key: int | str) -> None: ...
+    async def listen(self, on_change: Callable[[str, int | str], None]) -> None: ...
 
 
 class MemoryRegistry:
+    """One process: it holds every screen's socket, so nothing is announced to anyone."""
+
     def __init__(self) -> None:
         self._seen: dict[str, dict[str, float]] = {}
 
@@ -45,57 +51,98 @@ class MemoryRegistry:
             del seen[token]
         return list(seen)
 
-    def reading(self, audience: str) -> contextlib.AbstractAsyncContextManager[None]:
-        # One process: its push rounds of an audience already run one after another (hub).
-        return contextlib.nullcontext()
+    async def announce(self, kind: str, key: int | str) -> None:
+        return None
+
+    async def listen(self, on_change: Callable[[str, int | str], None]) -> None:
+        return None
 
 
 class RedisRegistry:
+    """Scaled out: a sorted set per audience (token -> last seen) and, per token, the worker
+    that holds its socket (the one that ran its on_load or heartbeat).
+
+    Each worker pushes only to the screens whose sockets it holds, and a change is announced to
+    the other workers, which push to theirs. A worker pushing to another worker's screen would
+    have its update relayed through Redis to that worker, where it could reach the browser
+    after a newer update sent directly (seen at 80 orders/s: orders vanished from screens).
+    """
+
     def __init__(self, url: str, namespace: str) -> None:
         from redis.asyncio import Redis
 
+        self._url = url
         self._redis = Redis.from_url(url)
         self._namespace = namespace
+        self.worker = uuid.uuid4().hex
 
     def _key(self, audience: str) -> str:
         return f"cliqmenu:{self._namespace}:audience:{audience}"
 
+    def _owner_key(self, token: str) -> str:
+        return f"cliqmenu:{self._namespace}:socket-of:{token}"
+
+    @property
+    def _channel(self) -> str:
+        return f"cliqmenu:{self._namespace}:changed"
+
     async def add(self, audience: str, token: str) -> None:
         key = self._key(audience)
-        await self._redis.zadd(key, {token: time.time()})
-        await self._redis.expire(key, 3600)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(key, {token: time.time()})
+            pipe.expire(key, 3600)
+            pipe.set(self._owner_key(token), self.worker, ex=3600)
+            await pipe.execute()
 
     async def remove(self, audience: str, token: str) -> None:
         await self._redis.zrem(self._key(audience), token)
 
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]:
+        """The screens of ``audience`` whose sockets this worker holds."""
         key = self._key(audience)
-        await self._redis.zremrangebyscore(key, 0, time.time() - (max_age or max_age_seconds()))
-        return [t.decode() for t in await self._redis.zrange(key, 0, -1)]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zremrangebyscore(key, 0, time.time() - (max_age or max_age_seconds()))
+            pipe.zrange(key, 0, -1)
+            _dropped, found = await pipe.execute()
+        if not found:
+            return []
+        owners = await self._redis.mget([self._owner_key(t.decode()) for t in found])
+        mine = self.worker.encode()
+        return [t.decode() for t, owner in zip(found, owners, strict=True) if owner == mine]
 
-    @contextlib.asynccontextmanager
-    async def reading(self, audience: str) -> AsyncIterator[None]:
-        """While held, no other worker reads a view of ``audience``: views are read in the order
-        of their versions, so a screen's newest version is always its newest data. Without it,
-        a worker slowed down between taking its version and reading could push older data
-        under a newer version, and an order would vanish from a screen (seen at 80 orders/s)."""
-        lock = self._redis.lock(
-            f"cliqmenu:{self._namespace}:reading:{audience}",
-            timeout=10,
-            sleep=0.002,
-            blocking_timeout=10,
-        )
-        try:
-            acquired = await lock.acquire()
-        except Exception:  # Redis away: pushes go on; the screens' reloads catch up
-            log.warning("no read lock for %s; pushing without it", audience)
-            acquired = False
-        try:
-            yield
-        finally:
-            if acquired:
-                with contextlib.suppress(Exception):  # expired meanwhile: nothing to release
-                    await lock.release()
+    async def announce(self, kind: str, key: int | str) -> None:
+        message = json.dumps({"from": self.worker, "kind": kind, "key": key})
+        await self._redis.publish(self._channel, message)
+
+    async def listen(self, on_change: Callable[[str, int | str], None]) -> None:
+        """Forever: call ``on_change(kind, key)`` for each change another worker announces.
+
+        Resubscribes after Redis comes back; changes announced meanwhile are lost, like every
+        update while a screen is away, and screens rebuild their views when they reconnect.
+        """
+        from redis.asyncio import Redis
+
+        while True:
+            client = Redis.from_url(self._url)
+            try:
+                async with client.pubsub() as pubsub:
+                    await pubsub.subscribe(self._channel)
+                    async for message in pubsub.listen():
+                        self._take(message, on_change)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("lost the announcements of other workers; subscribing again")
+                await asyncio.sleep(1)
+            finally:
+                await client.aclose()
+
+    def _take(self, message: dict, on_change: Callable[[str, int | str], None]) -> None:
+        if message.get("type") != "message":
+            return
+        change = json.loads(message["data"])
+        if change["from"] != self.worker:
+            on_change(change["kind"], change["key"])
 
 
 _registry: Registry | None = None

@@ -210,34 +210,47 @@ async def test_remove_and_unknown_audiences(clock: Clock) -> None:
     assert await tokens.tokens("no-such-audience") == []
 
 
-async def test_two_workers_never_read_one_audience_at_once() -> None:
-    """Scaled out, views of an audience are read one at a time across workers, so the view
-    taken later (higher version) is never older data: no order vanishes from a screen."""
+def two_workers() -> tuple[RedisRegistry, RedisRegistry]:
+    """Two workers' registries on one Redis, as two app processes scaled out have."""
     namespace = f"test-{uuid.uuid4().hex[:8]}"
-    worker_a = RedisRegistry(REDIS_URL, namespace)
-    worker_b = RedisRegistry(REDIS_URL, namespace)
-    events: list[str] = []
-
-    async def read(worker: RedisRegistry, name: str, hold: float) -> None:
-        async with worker.reading("manager:7"):
-            events.append(f"{name} reads")
-            await asyncio.sleep(hold)
-            events.append(f"{name} done")
-
-    first = asyncio.create_task(read(worker_a, "A", 0.3))
-    await asyncio.sleep(0.05)
-    await asyncio.gather(read(worker_b, "B", 0), read(worker_a, "A2", 0), first)
-
-    assert events[:2] == ["A reads", "A done"]
-    assert sorted(events[2:]) == ["A2 done", "A2 reads", "B done", "B reads"]
-    assert events[2].split()[0] == events[3].split()[0]  # the next reader finished first
+    return RedisRegistry(REDIS_URL, namespace), RedisRegistry(REDIS_URL, namespace)
 
 
-async def test_another_audience_is_read_meanwhile() -> None:
-    namespace = f"test-{uuid.uuid4().hex[:8]}"
-    worker_a = RedisRegistry(REDIS_URL, namespace)
-    worker_b = RedisRegistry(REDIS_URL, namespace)
-    async with worker_a.reading("manager:7"):
-        async with asyncio.timeout(1):
-            async with worker_b.reading("manager:8"):
-                pass
+async def test_each_worker_pushes_only_to_the_screens_it_holds() -> None:
+    """A pushed update relayed through another worker could overtake a newer one sent directly
+    and make an order vanish from a screen: each worker pushes to its own sockets only."""
+    worker_a, worker_b = two_workers()
+    await worker_a.add("manager:7", "tab-on-a")
+    await worker_b.add("manager:7", "tab-on-b")
+
+    assert await worker_a.tokens("manager:7") == ["tab-on-a"]
+    assert await worker_b.tokens("manager:7") == ["tab-on-b"]
+
+    # The tab's socket dropped and came back on the other worker: its next beat moves it.
+    await worker_b.add("manager:7", "tab-on-a")
+    assert await worker_a.tokens("manager:7") == []
+    assert sorted(await worker_b.tokens("manager:7")) == ["tab-on-a", "tab-on-b"]
+
+
+async def test_a_change_is_announced_to_the_other_workers_only() -> None:
+    worker_a, worker_b = two_workers()
+    heard_by_a: list[tuple[str, int | str]] = []
+    heard_by_b: list[tuple[str, int | str]] = []
+    listeners = [
+        asyncio.create_task(worker_a.listen(lambda *change: heard_by_a.append(change))),
+        asyncio.create_task(worker_b.listen(lambda *change: heard_by_b.append(change))),
+    ]
+    try:
+        await asyncio.sleep(0.3)  # both subscribed
+        await worker_a.announce("manager", 7)
+        await worker_a.announce("tracker", "0123")  # a tracking id stays a string
+        async with asyncio.timeout(5):
+            while len(heard_by_b) < 2:
+                await asyncio.sleep(0.01)
+    finally:
+        for listener in listeners:
+            listener.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
+
+    assert heard_by_b == [("manager", 7), ("tracker", "0123")]
+    assert heard_by_a == []
