@@ -68,6 +68,23 @@ class OrderCard:
 
 
 @dataclass
+class OrderRow:
+    """An order as a row of the Order Manager's stage list: only what the row shows.
+
+    The detail (items, notes, contact, money) goes to a screen only for the order it opens.
+    """
+
+    id: int
+    number: int
+    stage: str
+    customer_name: str
+    dining_label: str
+    payment_label: str
+    placed_at_ms: int
+    total: str
+
+
+@dataclass
 class KitchenLine:
     """An order line as the kitchen sees it: what to cook, never what it costs."""
 
@@ -121,11 +138,13 @@ class AllDayCount:
 @dataclass
 class ManagerBoard:
     truck_id: int
-    received: list[OrderCard] = field(default_factory=list)
-    in_progress: list[OrderCard] = field(default_factory=list)
-    cooking_done: list[OrderCard] = field(default_factory=list)
-    ready_for_pickup: list[OrderCard] = field(default_factory=list)
-    delivered: list[OrderCard] = field(default_factory=list)
+    received: list[OrderRow] = field(default_factory=list)
+    in_progress: list[OrderRow] = field(default_factory=list)
+    cooking_done: list[OrderRow] = field(default_factory=list)
+    ready_for_pickup: list[OrderRow] = field(default_factory=list)
+    delivered: list[OrderRow] = field(default_factory=list)
+    # Every order on the board in full, by id: a screen shows the one it has open.
+    cards: dict[int, OrderCard] = field(default_factory=dict)
 
 
 @dataclass
@@ -203,6 +222,19 @@ def order_card(order: Order, lines: list[OrderLine], currency: str) -> OrderCard
     )
 
 
+def order_row(card: OrderCard) -> OrderRow:
+    return OrderRow(
+        id=card.id,
+        number=card.number,
+        stage=card.stage,
+        customer_name=card.customer_name,
+        dining_label=card.dining_label,
+        payment_label=card.payment_label,
+        placed_at_ms=card.placed_at_ms,
+        total=card.total,
+    )
+
+
 def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     """Active orders of a truck by stage, plus today's most recent Delivered ones."""
     truck = session.get(Truck, truck_id)
@@ -225,9 +257,9 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     lines = _lines(session, [o.id for o in active + delivered])
     board = ManagerBoard(truck_id=truck_id)
     for order in active + delivered:
-        getattr(board, order.stage.value).append(
-            order_card(order, lines.get(order.id, []), business.currency)
-        )
+        card = order_card(order, lines.get(order.id, []), business.currency)
+        getattr(board, order.stage.value).append(order_row(card))
+        board.cards[card.id] = card
     return board
 
 

@@ -16,7 +16,7 @@ from cliqmenu.components.refund_panel import (
 )
 from cliqmenu.routes import HISTORY, STOCK, WALK_IN
 from cliqmenu.state.manager import ManagerState
-from cliqmenu.views import OrderCard
+from cliqmenu.views import OrderCard, OrderRow
 
 S = ManagerState
 TAB_LABELS = [
@@ -60,7 +60,7 @@ def stage_tabs() -> rx.Component:
     )
 
 
-def next_action_button(card: OrderCard) -> rx.Component:
+def next_action_button(card: OrderRow | OrderCard) -> rx.Component:
     return rx.match(
         card.stage,
         ("received", rx.button("Open", on_click=S.open_order(card.id), size="3", variant="soft")),
@@ -82,7 +82,7 @@ def next_action_button(card: OrderCard) -> rx.Component:
     )
 
 
-def order_card(card: OrderCard) -> rx.Component:
+def order_card(card: OrderRow) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
@@ -255,16 +255,29 @@ def new_order_alert() -> rx.Component:
     )
 
 
+def stage_list(rows: rx.Var[list[OrderRow]]) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.vstack(rx.foreach(rows, order_card), spacing="3", width="100%"),
+        rx.cond(S.loaded, empty_tab()),
+    )
+
+
+def open_tab() -> rx.Component:
+    """The open tab's list, straight from its stage list: no copy of it is sent."""
+    return rx.match(
+        S.tab,
+        *[(key, stage_list(getattr(S, key))) for key, _label in TAB_LABELS],
+        rx.cond(S.loaded, empty_tab()),
+    )
+
+
 def board() -> rx.Component:
     return rx.box(
         rx.cond(
             S.selected.length() > 0,
             rx.foreach(S.selected, order_detail),
-            rx.cond(
-                S.tab_orders.length() > 0,
-                rx.vstack(rx.foreach(S.tab_orders, order_card), spacing="3", width="100%"),
-                rx.cond(S.loaded, empty_tab()),
-            ),
+            open_tab(),
         ),
         reconnect_cover(),
         class_name="board",

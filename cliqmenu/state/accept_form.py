@@ -171,5 +171,5 @@ class AcceptFormState(rx.State):
             from cliqmenu.state.manager import ManagerState
 
             manager = await self.get_state(ManagerState)
-            manager.selected_id = 0
+            manager._close_detail()
         return result

@@ -12,6 +12,7 @@ from cliqmenu.services import lifecycle
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import KITCHEN, authorize, refuse
 from cliqmenu.state.board_actions import run_order_action
+from cliqmenu.state.changes import assign_changed
 from cliqmenu.state.live import LiveScreen
 from cliqmenu.views import AllDayCount, KitchenBoard, KitchenCard, kitchen_board
 
@@ -45,16 +46,18 @@ class KitchenState(LiveScreen, rx.State):
         return kitchen_board(session, truck_id)
 
     def _show(self, view: KitchenBoard) -> None:
-        self.cards = view.cards
-        self.all_day = view.all_day
-        self.recallable = view.recallable
-        self.recallable_numbers = view.recallable_numbers
+        """Take a pushed view; only the parts that changed go to the browser."""
+        assign_changed(self, "cards", view.cards)
+        assign_changed(self, "all_day", view.all_day)
+        assign_changed(self, "recallable", view.recallable)
+        assign_changed(self, "recallable_numbers", view.recallable_numbers)
         self._compare_with_seen()
 
     def _compare_with_seen(self) -> None:
         """The chime state: every card whose key this screen has not acknowledged."""
         seen = set(self._seen)
-        self.unseen = [card.id for card in self.cards if _seen_key(card) not in seen]
+        cards = self.get_value("cards")
+        assign_changed(self, "unseen", [card.id for card in cards if _seen_key(card) not in seen])
 
     @rx.var
     def open_count(self) -> int:

@@ -12,8 +12,9 @@ from cliqmenu.services import lifecycle
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.auth import MANAGERS
 from cliqmenu.state.board_actions import run_order_action
+from cliqmenu.state.changes import assign_changed
 from cliqmenu.state.live import LiveScreen
-from cliqmenu.views import ManagerBoard, OrderCard, manager_board
+from cliqmenu.views import ManagerBoard, OrderCard, OrderRow, manager_board
 
 TABS = [
     stage.value
@@ -33,63 +34,49 @@ class ManagerState(LiveScreen, rx.State):
     audience_kind: ClassVar[str] = "manager"
     roles: ClassVar[tuple[Role, ...]] = MANAGERS
 
-    received: list[OrderCard] = []
-    in_progress: list[OrderCard] = []
-    cooking_done: list[OrderCard] = []
-    ready_for_pickup: list[OrderCard] = []
-    delivered: list[OrderCard] = []
+    received: list[OrderRow] = []
+    in_progress: list[OrderRow] = []
+    cooking_done: list[OrderRow] = []
+    ready_for_pickup: list[OrderRow] = []
+    delivered: list[OrderRow] = []
+    counts: dict[str, int] = dict.fromkeys(TABS, 0)
     tab: str = Stage.RECEIVED.value
     selected_id: int = 0
+    # The open order in full, as a list of zero or one so the page can render it safely.
+    selected: list[OrderCard] = []
     reason: str = ""
     # Received orders this screen has not opened yet: they chime until opened.
     unseen: list[int] = []
     _seen: list[int] = []
+    # Every order on the board in full, as last pushed: where an opened order's detail comes from.
+    _cards: dict[int, OrderCard] = {}
 
     def _build_view(self, session, truck_id: int) -> ManagerBoard:
         return manager_board(session, truck_id)
 
     def _show(self, view: ManagerBoard) -> None:
-        self.received = view.received
-        self.in_progress = view.in_progress
-        self.cooking_done = view.cooking_done
-        self.ready_for_pickup = view.ready_for_pickup
-        self.delivered = view.delivered
-        waiting = {card.id for card in view.received}
+        """Take a pushed board; only the lists that changed go to the browser."""
+        for tab in TABS:
+            assign_changed(self, tab, getattr(view, tab))
+        assign_changed(self, "counts", {tab: len(getattr(view, tab)) for tab in TABS})
+        self._cards = view.cards
+        self._show_detail()
+        waiting = {row.id for row in view.received}
         self._seen = [order_id for order_id in self._seen if order_id in waiting]
-        self.unseen = [card.id for card in view.received if card.id not in self._seen]
-
-    @rx.var
-    def counts(self) -> dict[str, int]:
-        return {
-            "received": len(self.received),
-            "in_progress": len(self.in_progress),
-            "cooking_done": len(self.cooking_done),
-            "ready_for_pickup": len(self.ready_for_pickup),
-            "delivered": len(self.delivered),
-        }
-
-    @rx.var
-    def tab_orders(self) -> list[OrderCard]:
-        lists = {
-            "received": self.received,
-            "in_progress": self.in_progress,
-            "cooking_done": self.cooking_done,
-            "ready_for_pickup": self.ready_for_pickup,
-            "delivered": self.delivered,
-        }
-        return lists.get(self.tab, [])
-
-    @rx.var
-    def selected(self) -> list[OrderCard]:
-        """The open order, as a list of zero or one so the page can render it safely."""
-        everything = (
-            self.received
-            + self.in_progress
-            + self.cooking_done
-            + self.ready_for_pickup
-            + self.delivered
+        assign_changed(
+            self, "unseen", [row.id for row in view.received if row.id not in self._seen]
         )
-        return [card for card in everything if card.id == self.selected_id][:1]
+
+    def _show_detail(self) -> None:
+        card = self._cards.get(self.selected_id)
+        assign_changed(self, "selected", [card] if card else [])
+
+    def _open_detail(self, order_id: int) -> None:
+        self.selected_id = order_id
+        self._show_detail()
+
+    def _close_detail(self) -> None:
+        self._open_detail(0)
 
     @rx.event
     async def load(self):
@@ -103,11 +90,11 @@ class ManagerState(LiveScreen, rx.State):
     def select_tab(self, tab: str):
         if tab in TABS:
             self.tab = tab
-            self.selected_id = 0
+            self._close_detail()
 
     @rx.event
     def open_order(self, order_id: int):
-        self.selected_id = int(order_id)
+        self._open_detail(int(order_id))
         self.reason = ""
         if self.selected_id not in self._seen:
             self._seen = [*self._seen, self.selected_id]
@@ -116,7 +103,7 @@ class ManagerState(LiveScreen, rx.State):
 
     @rx.event
     def close_order(self):
-        self.selected_id = 0
+        self._close_detail()
 
     @rx.event
     def set_reason(self, value: str):
@@ -149,7 +136,7 @@ class ManagerState(LiveScreen, rx.State):
             lambda s, m: lifecycle.reject(s, actor=m, order_id=int(order_id), reason=reason),
         )
         if result is None:
-            self.selected_id = 0
+            self._close_detail()
         return result
 
     @rx.event
@@ -163,7 +150,7 @@ class ManagerState(LiveScreen, rx.State):
             ),
         )
         if result is None:
-            self.selected_id = 0
+            self._close_detail()
         return result
 
 

@@ -388,7 +388,7 @@ class RefundState(rx.State):
             self._close_request_id = ""
             self.refund_on_close = True
             manager = await self.get_state(ManagerState)
-            manager.selected_id = 0
+            manager._close_detail()
             manager.reason = ""
         if refund is not None and refund.status == RefundStatus.FAILED:
             return rx.toast.error(

@@ -1,19 +1,24 @@
-"""The push side of a live screen: the version guard, and the registry's pruning by age."""
+"""The push side of a live screen: the version guard, what a push sends to the browser, and
+the registry's pruning by age."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import uuid
+from typing import Any
 
 import pytest
 import reflex as rx
+from reflex_base.constants.state import FIELD_MARKER
+from reflex_base.utils import format
 
 from cliqmenu.realtime import Audience, registry
 from cliqmenu.realtime.registry import MemoryRegistry, RedisRegistry, max_age_seconds
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
-from cliqmenu.views import KitchenBoard, KitchenCard, ManagerBoard, OrderCard
+from cliqmenu.views import KitchenBoard, KitchenCard, ManagerBoard, OrderCard, order_row
 from tests.state.support import substate
 
 # The machine's (and CI's) Redis; the registry's scaled-out half is tested against it.
@@ -22,12 +27,12 @@ REDIS_URL = os.environ.get("REFLEX_REDIS_URL") or "redis://127.0.0.1:6379"
 TRUCK = 7
 
 
-def card(number: int) -> OrderCard:
+def card(number: int, stage: str = "received", kitchen_note: str = "") -> OrderCard:
     return OrderCard(
         id=number,
         number=number,
-        stage="received",
-        stage_label="Received",
+        stage=stage,
+        stage_label=stage.replace("_", " ").title(),
         customer_name=f"Customer {number}",
         customer_email="",
         customer_phone="",
@@ -47,15 +52,24 @@ def card(number: int) -> OrderCard:
         total="$12.00",
         gst="$1.09",
         subtotal_cents=1200,
-        kitchen_note="",
+        kitchen_note=kitchen_note,
         internal_note="",
         close_reason="",
         refund_needed=False,
     )
 
 
+def board_of(*cards: OrderCard, truck: int = TRUCK) -> ManagerBoard:
+    """A pushed board, built as ``views.manager_board`` builds it: rows by stage, cards by id."""
+    board = ManagerBoard(truck_id=truck)
+    for full in cards:
+        getattr(board, full.stage).append(order_row(full))
+        board.cards[full.id] = full
+    return board
+
+
 def view(*numbers: int, truck: int = TRUCK) -> ManagerBoard:
-    return ManagerBoard(truck_id=truck, received=[card(n) for n in numbers])
+    return board_of(*(card(n) for n in numbers), truck=truck)
 
 
 @pytest.fixture
@@ -65,7 +79,7 @@ def board() -> ManagerState:
     state = substate(root, ManagerState)
     state._truck_id = TRUCK
     state._version = 1000
-    state.received = [card(1)]
+    state._show(view(1))
     state.last_sync_ms = 0
     return state
 
@@ -146,6 +160,115 @@ async def test_the_kitchen_display_has_the_same_guard() -> None:
     await kitchen._receive_view(Audience("kitchen", TRUCK), pushed, 60)
     assert [c.number for c in kitchen.cards] == [9] and kitchen.recallable == [3]
     assert kitchen.open_count == 1
+
+
+def sent(state: rx.State) -> dict[str, Any]:
+    """What the next delta carries of ``state`` to the browser, as the browser reads it, by var;
+    the state is clean after."""
+    delta = json.loads(format.json_dumps(state.get_delta())).get(state.get_full_name(), {})
+    state._clean()
+    return {key.removesuffix(FIELD_MARKER): value for key, value in delta.items()}
+
+
+@pytest.fixture
+def busy_board() -> ManagerState:
+    """A board shown and sent: #1 Received, #2 In Progress, #3 Delivered."""
+    root = rx.State(_reflex_internal_init=True)
+    state = substate(root, ManagerState)
+    state._truck_id, state._version = TRUCK, 1000
+    state._show(busy(card(2, "in_progress")))
+    sent(state)
+    return state
+
+
+def busy(*changed: OrderCard) -> ManagerBoard:
+    """The busy board, with ``changed`` cards in place of (or beside) its own."""
+    cards = {c.id: c for c in (card(1), card(2, "in_progress"), card(3, "delivered"), *changed)}
+    return board_of(*cards.values())
+
+
+async def test_a_push_sends_only_the_stage_list_that_changed(busy_board: ManagerState) -> None:
+    """Issue 8: a new order resent all five lists (and a copy of the open tab) to every screen."""
+    await busy_board._receive_view(Audience("manager", TRUCK), busy(card(4)), 1001)
+
+    delta = sent(busy_board)
+    assert set(delta) == {"received", "counts", "unseen", "last_sync_ms"}
+    assert [row["number"] for row in delta["received"]] == [1, 4]
+    assert delta["counts"]["received"] == 2 and delta["unseen"] == [1, 4]
+
+
+async def test_an_unchanged_board_sends_nothing_but_the_live_time(
+    busy_board: ManagerState,
+) -> None:
+    await busy_board._receive_view(Audience("manager", TRUCK), busy(), 1001)
+
+    assert set(sent(busy_board)) == {"last_sync_ms"}
+
+
+async def test_list_rows_carry_no_detail_the_open_order_has_it(busy_board: ManagerState) -> None:
+    await busy_board._receive_view(Audience("manager", TRUCK), busy(card(4)), 1001)
+    [row, _] = sent(busy_board)["received"]
+    assert "lines" not in row and "customer_email" not in row and "kitchen_note" not in row
+
+    busy_board._open_detail(2)
+    [detail] = sent(busy_board)["selected"]
+    assert detail["number"] == 2 and detail["lines"] == [] and "customer_email" in detail
+
+
+async def test_the_open_order_is_resent_only_when_it_changes(busy_board: ManagerState) -> None:
+    busy_board._open_detail(2)
+    sent(busy_board)
+
+    await busy_board._receive_view(Audience("manager", TRUCK), busy(card(4)), 1001)
+    assert "selected" not in sent(busy_board)
+
+    noted = card(2, "in_progress", kitchen_note="No onions")
+    await busy_board._receive_view(Audience("manager", TRUCK), busy(card(4), noted), 1002)
+    delta = sent(busy_board)
+    assert [d["kitchen_note"] for d in delta["selected"]] == ["No onions"]
+    assert "in_progress" not in delta  # the row shows no note: the list is not resent
+
+
+async def test_the_open_order_closes_when_it_leaves_the_board(busy_board: ManagerState) -> None:
+    busy_board._open_detail(1)
+    sent(busy_board)
+
+    without_1 = board_of(card(2, "in_progress"), card(3, "delivered"))
+    await busy_board._receive_view(Audience("manager", TRUCK), without_1, 1001)
+
+    assert busy_board.selected == []
+    assert busy_board.counts["received"] == 0
+
+
+async def test_the_kitchen_display_sends_only_what_changed() -> None:
+    root = rx.State(_reflex_internal_init=True)
+    kitchen = substate(root, KitchenState)
+    kitchen._truck_id, kitchen._version = TRUCK, 50
+    cooking = KitchenCard(
+        id=9,
+        number=9,
+        stage="in_progress",
+        customer_first_name="Kai",
+        dining_label="Takeaway",
+        accepted_at_ms=0,
+        prep_minutes=10,
+        warn_ms=0,
+        late_ms=0,
+        kitchen_note="",
+        cancelled=False,
+    )
+    await kitchen._receive_view(Audience("kitchen", TRUCK), KitchenBoard(TRUCK, [cooking]), 60)
+    assert {"cards", "unseen", "open_count"} <= set(sent(kitchen))
+
+    # Another order bumped: only the recall button's vars change, the queue is not resent.
+    bumped = KitchenBoard(TRUCK, [cooking], recallable=[8], recallable_numbers=[8])
+    await kitchen._receive_view(Audience("kitchen", TRUCK), bumped, 70)
+    assert set(sent(kitchen)) == {
+        "recallable",
+        "recallable_numbers",
+        "recall_label",
+        "last_sync_ms",
+    }
 
 
 class Clock:
