@@ -68,7 +68,8 @@ class ManagerState(LiveScreen, rx.State):
         )
 
     def _show_detail(self) -> None:
-        card = self._cards.get(self.selected_id)
+        # The plain dict, not Reflex's change-tracking proxy of it: the card is stored as is.
+        card = self.get_value("_cards").get(self.selected_id)
         assign_changed(self, "selected", [card] if card else [])
 
     def _open_detail(self, order_id: int) -> None:
