@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import SessionHandoff, StaffMember, StaffStatus, utcnow
@@ -26,13 +26,16 @@ def _hash(code: str) -> str:
 
 
 def offer(session: Session, *, member: StaffMember) -> str:
-    """A fresh code that signs ``member`` in once, within a minute."""
+    """A fresh code that signs ``member`` in once, within a minute. Codes past their minute are
+    deleted here, so the table holds only the last minute's sign-ins."""
+    now = utcnow()
+    session.exec(delete(SessionHandoff).where(col(SessionHandoff.expires_at) <= now))
     code = secrets.token_urlsafe(32)
     session.add(
         SessionHandoff(
             staff_id=member.id,
             code_hash=_hash(code),
-            expires_at=utcnow() + dt.timedelta(seconds=HANDOFF_SECONDS),
+            expires_at=now + dt.timedelta(seconds=HANDOFF_SECONDS),
         )
     )
     return code

@@ -7,13 +7,15 @@ The sign-in handlers are called as the browser calls them; what they send the pa
 
 from __future__ import annotations
 
+import datetime as dt
+
 import reflex as rx
 from reflex_base.utils import format
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from cliqmenu.models import Role, StaffSession
+from cliqmenu.models import Role, SessionHandoff, StaffSession, utcnow
 from cliqmenu.services import staff
 from cliqmenu.state.auth import SessionState
 from cliqmenu.state.signin import InviteState, SignInState
@@ -65,6 +67,22 @@ async def test_a_sign_in_code_works_once(
         assert len(session.exec(select(StaffSession)).all()) == 1
     guessed = cookie_route.get("/api/session/not-a-code")
     assert guessed.headers["location"] == "/signin" and "set-cookie" not in guessed.headers
+
+
+async def test_a_code_past_its_minute_opens_nothing_and_is_cleared_away(
+    root: rx.State, app_engine: Engine, world: factories.World, cookie_route: TestClient
+) -> None:
+    code = await password_sign_in(root, world.manager)
+    with Session(app_engine) as session:
+        row = session.exec(select(SessionHandoff)).one()
+        row.expires_at = utcnow() - dt.timedelta(seconds=1)
+        session.add(row)
+        session.commit()
+
+    assert cookie_route.get(f"/api/session/{code}").headers["location"] == "/signin"
+    await password_sign_in(root, world.kitchen)
+    with Session(app_engine) as session:
+        assert len(session.exec(select(SessionHandoff)).all()) == 1  # only the new one
 
 
 async def test_a_member_disabled_before_the_code_is_used_is_not_signed_in(
