@@ -38,7 +38,17 @@ async def open_watching(
 ) -> Page:
     """A signed-in page at ``path`` noting when each ``#<prefix><number>`` appears."""
     context = await browser.new_context(viewport={"width": 1920, "height": 1080})
-    await context.add_cookies([{"name": "cliq_session", "value": session_token, "url": base_url}])
+    await context.add_cookies(
+        [
+            {
+                "name": "cliq_session",
+                "value": session_token,
+                "url": base_url,
+                "httpOnly": True,
+                "sameSite": "Strict",
+            }
+        ]
+    )
     await context.add_init_script(WATCH % {"prefix": prefix, "length": len(prefix)})
     page = await context.new_page()
     await page.goto(f"{base_url}{path}")

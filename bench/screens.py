@@ -2,8 +2,9 @@
 
 A screen connects to ``/_event/?token=<uuid>`` (namespace ``/_event``, websocket transport) with
 the browser's boot event in the socket.io CONNECT auth packet: ``hydrate_and_load`` carrying the
-page's route and the browser storage a real page sends (the ``cliq_session`` cookie, the chosen
-truck), exactly as ``.web/utils/state.js`` (``bootAuth``) does. The server hydrates, runs the
+page's route and the browser storage a real page sends (the chosen truck), exactly as
+``.web/utils/state.js`` (``bootAuth``) does; the HttpOnly ``cliq_session`` cookie goes, as the
+browser sends it, in the Cookie header of the websocket upgrade. The server hydrates, runs the
 page's ``on_load`` (which authorizes and subscribes the screen) and then pushes deltas
 ``{"delta": {<state>: {<var>_rx_state_: value}}}``; a screen keeps the last value of every var
 and notes when an order number (or a menu item's stock) first showed.
@@ -118,7 +119,7 @@ class Screen:
         return {"pathname": self.page.path, "asPath": self.page.path, "query": {}}
 
     def _boot(self) -> dict[str, Any]:
-        storage = {f"{SESSION}.session_token{SUFFIX}": self.session_token}
+        storage = {}
         if self.truck_id is not None:
             storage[f"{SESSION}.truck_choice{SUFFIX}"] = str(self.truck_id)
         event = {
@@ -135,6 +136,8 @@ class Screen:
             namespaces=["/_event"],
             transports=["websocket"],
             auth=self._boot(),
+            # The browser sends the HttpOnly session cookie with the websocket upgrade.
+            headers={"Cookie": f"cliq_session={self.session_token}"} if self.session_token else {},
             wait_timeout=timeout,
         )
 

@@ -238,6 +238,20 @@ class StaffSession(SQLModel, table=True):
     revoked_at: dt.datetime | None = _when(default=None)
 
 
+class SessionHandoff(SQLModel, table=True):
+    """A one-minute, single-use code that turns into a session cookie (GET /api/session/<code>).
+
+    A sign-in that happens over the websocket cannot set an HttpOnly cookie; the page takes
+    this code to an HTTP route that can.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staffmember.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    expires_at: dt.datetime = _when()
+    used_at: dt.datetime | None = _when(default=None)
+
+
 class SignInFailure(SQLModel, table=True):
     """One failed sign-in, counted against a limit key (a hashed email or client address)."""
 

@@ -3,7 +3,7 @@
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from cliqmenu.api import qr, sso
+from cliqmenu.api import qr, session, sso
 from cliqmenu.api.orders import create_order
 from cliqmenu.api.payments import stripe_webhook
 
@@ -14,6 +14,7 @@ def build_api() -> Starlette:
             Route("/api/trucks/{slug}/orders", create_order, methods=["POST"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
             *qr.routes,
+            *session.routes,
             *sso.routes(),
         ]
     )

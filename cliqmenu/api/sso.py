@@ -2,8 +2,8 @@
 
 ``start`` sends the browser to the provider with a fresh state, nonce and PKCE challenge, kept
 in a signed, ten-minute, HttpOnly cookie that only these routes receive. ``callback`` checks
-the provider's answer (cliqmenu.sso.flow), then opens a session exactly as the password
-sign-in does (the ``cliq_session`` cookie) and sends the member to their role's page; a
+the provider's answer (cliqmenu.sso.flow), then opens a session and sets the same HttpOnly
+``cliq_session`` cookie as the password sign-in (cliqmenu.api.session) and sends the member to their role's page; a
 refusal goes back to /signin, whose page says why. The pending cookie is spent either way.
 """
 
@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from cliqmenu.api.session import set_session_cookie
 from cliqmenu.db import session_scope
 from cliqmenu.models import Role
 from cliqmenu.routes import SIGN_IN
@@ -24,7 +25,7 @@ from cliqmenu.services import staff
 from cliqmenu.settings import get_settings
 from cliqmenu.sso import flow, providers
 from cliqmenu.sso.refusals import SignInRefused
-from cliqmenu.state.auth import SESSION_COOKIE, SESSION_MAX_AGE, home_for
+from cliqmenu.state.auth import home_for
 
 log = logging.getLogger("cliqmenu.sso")
 
@@ -90,14 +91,7 @@ async def callback(request: Request) -> Response:
         response = _refused(provider, refusal)
     else:
         response = _redirect(home_for(role))
-        response.set_cookie(
-            SESSION_COOKIE,
-            token,
-            max_age=SESSION_MAX_AGE,
-            path="/",
-            samesite="strict",
-            secure=_secure(),
-        )
+        set_session_cookie(response, token)
     response.delete_cookie(flow.PENDING_COOKIE, path=flow.ROUTES, httponly=True, samesite="lax")
     return response
 

@@ -244,6 +244,12 @@ class SignedIn:
 
 def sign_in(session: Session, *, email: str, password: str, device: str = "") -> SignedIn:
     """Check the password and open a database session; one generic message on any failure."""
+    member = check_password(session, email=email, password=password)
+    return open_session(session, member=member, device=device)
+
+
+def check_password(session: Session, *, email: str, password: str) -> StaffMember:
+    """The active member with this email and password; one generic message on any failure."""
     try:
         email = normalize_email(email)
     except DomainError:
@@ -259,7 +265,7 @@ def sign_in(session: Session, *, email: str, password: str, device: str = "") ->
         raise DomainError(SIGN_IN_FAILED)
     if member.status != StaffStatus.ACTIVE:
         raise DomainError("Your access has been turned off. Ask the owner.")
-    return open_session(session, member=member, device=device)
+    return member
 
 
 def sign_in_with_provider(session: Session, *, email: str, device: str = "") -> SignedIn:

@@ -1,7 +1,15 @@
-"""Who is calling: the signed-in member behind this browser's session cookie, checked every call."""
+"""Who is calling: the signed-in member behind this browser's session cookie, checked every call.
+
+The cookie is HttpOnly: no script on the page can read it, so the page never sends it in an
+event. The server reads it from the Cookie header of the request that opened the websocket
+(``router.headers.cookie``, never sent to the browser); a reconnect is a new request with the
+cookie as it is then. Signing in ends with the browser fetching the cookie from an HTTP route
+(cliqmenu.api.session), which is also what signs out.
+"""
 
 from __future__ import annotations
 
+import json
 import time
 
 import reflex as rx
@@ -14,6 +22,8 @@ from cliqmenu.services.errors import DomainError, Forbidden
 
 SESSION_COOKIE = "cliq_session"
 SESSION_MAX_AGE = 30 * 24 * 3600
+SESSION_ROUTE = "/api/session"
+SIGN_OUT_ROUTE = f"{SESSION_ROUTE}/sign-out"
 # A heartbeat trusts the session it last read for this long unless sessions changed meanwhile.
 RECHECK_SECONDS = 60
 
@@ -26,9 +36,6 @@ OWNER_ONLY = (Role.OWNER,)
 class SessionState(rx.State):
     """The browser's session and chosen truck; the member is looked up again on every call."""
 
-    session_token: str = rx.Cookie(
-        "", name=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="strict"
-    )
     truck_choice: str = rx.LocalStorage("", name="cliq_truck", sync=True)
     member_name: str = ""
     role: str = ""
@@ -40,10 +47,14 @@ class SessionState(rx.State):
     _checked_mark: str = ""
     _session_ends_at: float = 0.0
 
+    def _session_token(self) -> str:
+        """The session cookie the browser sent when it opened this websocket."""
+        return token_in(self.router.headers.cookie)
+
     def _member(self, *roles: Role) -> StaffMember:
         """The signed-in member with one of ``roles`` (Owner always passes), else Forbidden."""
         with read_scope() as session:
-            found = staff.session_for_token(session, self.session_token)
+            found = staff.session_for_token(session, self._session_token())
         member = found[0] if found else None
         self._remember(member, found[1].timestamp() if found else 0.0)
         return staff.require_role(member, *roles)
@@ -82,13 +93,17 @@ class SessionState(rx.State):
 
     @rx.event
     def sign_out(self):
-        if self.session_token:
+        """End the session here (every open screen of it falls back to sign-in), then let the
+        HTTP route clear the cookie and load the sign-in page afresh, on a new websocket."""
+        if token := self._session_token():
             with session_scope() as session:
-                staff.sign_out(session, token=self.session_token)
-        self.session_token = ""
+                staff.sign_out(session, token=token)
         self.member_name = self.role = self.role_label = ""
         self.is_owner = False
-        return rx.redirect(SIGN_IN)
+        return rx.call_script(
+            f"fetch({json.dumps(SIGN_OUT_ROUTE)}, {{method: 'POST'}})"
+            f".finally(() => window.location.replace({json.dumps(SIGN_IN)}))"
+        )
 
     @rx.event
     def choose_truck(self, truck_id: str):
@@ -100,6 +115,22 @@ async def authorize(state: rx.State, roles: tuple[Role, ...]) -> StaffMember:
     """The caller of ``state``'s handler, if signed in with one of ``roles``; else Forbidden."""
     session_state = await state.get_state(SessionState)
     return session_state._member(*roles)
+
+
+def token_in(cookie_header: str) -> str:
+    """The session token in a Cookie header ("" when there is none)."""
+    for pair in cookie_header.split(";"):
+        name, _, value = pair.strip().partition("=")
+        if name == SESSION_COOKIE:
+            return value.strip('"')
+    return ""
+
+
+def complete_sign_in(code: str):
+    """What a handler returns once a member proved who they are (``code`` from
+    ``session_handoff.offer``): the page fetches the HttpOnly cookie from
+    GET /api/session/<code>, which sends it on to the role's view."""
+    return rx.call_script(f"window.location.replace({json.dumps(f'{SESSION_ROUTE}/{code}')})")
 
 
 def refuse(error: DomainError):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.routes import ADMIN, SIGN_IN
-from cliqmenu.services import first_run, staff
+from cliqmenu.routes import SIGN_IN
+from cliqmenu.services import first_run, session_handoff
 from cliqmenu.services.business import CURRENCIES, TIMEZONES
 from cliqmenu.services.errors import DomainError
-from cliqmenu.state.auth import SessionState
+from cliqmenu.state.auth import complete_sign_in
 
 
 class SetupState(rx.State):
@@ -56,14 +56,9 @@ class SetupState(rx.State):
         try:
             with session_scope() as session:
                 owner = first_run.set_up(session, request=request)
-                signed_in = staff.open_session(
-                    session, member=owner, device=self.router.headers.user_agent or ""
-                )
+                code = session_handoff.offer(session, member=owner)
         except DomainError as error:
             self.error = str(error)
             return None
         self.error = ""
-        session_state = await self.get_state(SessionState)
-        session_state.session_token = signed_in.token
-        session_state._member()
-        return rx.redirect(ADMIN)
+        return complete_sign_in(code)

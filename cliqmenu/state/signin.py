@@ -6,10 +6,10 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.routes import SETUP, SIGN_IN
-from cliqmenu.services import first_run, sign_in_limits, staff
+from cliqmenu.services import first_run, session_handoff, sign_in_limits, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.sso import flow, providers, refusals
-from cliqmenu.state.auth import SessionState, home_for
+from cliqmenu.state.auth import SessionState, complete_sign_in, home_for
 
 
 class SignInState(rx.State):
@@ -48,7 +48,6 @@ class SignInState(rx.State):
     @rx.event
     async def sign_in(self, form: dict):
         """Sign in, unless this email or this client address failed too often lately."""
-        device = self.router.headers.user_agent or ""
         email = str(form.get("email", ""))[:254]
         # Reflex resolves the address, honouring X-Forwarded-For only from trusted proxies
         # (REFLEX_TRUSTED_PROXY_HOPS).
@@ -56,11 +55,11 @@ class SignInState(rx.State):
         try:
             with session_scope() as session:
                 sign_in_limits.check(session, email=email, address=address)
-                result = staff.sign_in(
-                    session, email=email, password=str(form.get("password", "")), device=device
+                member = staff.check_password(
+                    session, email=email, password=str(form.get("password", ""))
                 )
                 sign_in_limits.forget_email(session, email=email)
-                role = result.member.role
+                code = session_handoff.offer(session, member=member)
         except sign_in_limits.TooManyAttempts as error:
             self.error = str(error)
             return None
@@ -70,10 +69,7 @@ class SignInState(rx.State):
             self.error = str(error)
             return None
         self.error = ""
-        session_state = await self.get_state(SessionState)
-        session_state.session_token = result.token
-        session_state._member()
-        return rx.redirect(home_for(role))
+        return complete_sign_in(code)
 
 
 class InviteState(rx.State):
@@ -107,17 +103,11 @@ class InviteState(rx.State):
         try:
             with session_scope() as session:
                 member = staff.accept_invitation(session, token=self._token(), password=password)
-                signed_in = staff.open_session(
-                    session, member=member, device=self.router.headers.user_agent or ""
-                )
-                role = member.role
+                code = session_handoff.offer(session, member=member)
         except DomainError as error:
             self.error = str(error)
             return None
-        session_state = await self.get_state(SessionState)
-        session_state.session_token = signed_in.token
-        session_state._member()
-        return rx.redirect(home_for(role))
+        return complete_sign_in(code)
 
 
 __all__ = ["SIGN_IN", "InviteState", "SignInState"]

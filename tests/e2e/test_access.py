@@ -41,3 +41,30 @@ def test_the_sign_in_page_offers_no_identity_provider_when_none_is_configured(sc
     visit(visitor, "/signin")
     expect(visitor.locator("#sign-in")).to_be_visible()
     expect(visitor.locator(".sso-button")).to_have_count(0)
+
+
+def session_cookie(page) -> dict | None:
+    return next((c for c in page.context.cookies() if c["name"] == "cliq_session"), None)
+
+
+def test_no_script_can_read_the_session_cookie_and_sign_out_clears_it(screen):
+    manager = screen(390, 844, name="manager")
+    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+
+    cookie = session_cookie(manager)
+    assert (
+        cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    )
+    assert "cliq_session" not in manager.evaluate("document.cookie")
+    assert cookie["value"] not in manager.content()
+    # A reload opens a new websocket: the browser sends the cookie again and the board stays.
+    manager.reload()
+    expect(manager.locator("#tab-received")).to_be_visible()
+
+    manager.get_by_role("button", name="Account").click()
+    manager.locator("#sign-out").click()
+    expect(manager).to_have_url(at("/signin"))
+    expect(manager.locator("#email")).to_be_visible()
+    assert session_cookie(manager) is None
+    manager.goto("/manage")
+    expect(manager).to_have_url(at("/signin"))

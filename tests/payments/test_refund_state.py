@@ -17,12 +17,12 @@ import cliqmenu.state.manager  # noqa: F401  (the manager board is part of the t
 from cliqmenu.models import PaymentMethod, PaymentStatus, RefundStatus, StaffMember, Stage
 from cliqmenu.realtime import drain
 from cliqmenu.services import staff
-from cliqmenu.state.auth import SessionState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.refunds import RefundState
 from tests import factories
 from tests.payments.conftest import LocalStripe, Webhooks, wait_for
 from tests.payments.support import actions, fresh, online_order, refund_rows
+from tests.state.support import carry_token
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def substate(root: rx.State, cls):
 def signed_in(session: Session, root: rx.State, member: StaffMember) -> RefundState:
     token = staff.open_session(session, member=member, device="pytest").token
     session.commit()
-    substate(root, SessionState).session_token = token
+    carry_token(root, token)
     return substate(root, RefundState)
 
 

@@ -18,7 +18,7 @@ from tests.state.test_websocket import (  # noqa: F401
     Backend,
     backend,
     no_backend_errors,
-    refusal,
+    signed_in,
     tabs,
 )
 
@@ -33,8 +33,8 @@ async def attempt(tabs, email: str, password: str, *, claimed: str) -> str:
     mark = await tab.send(f"{SIGN_IN}.sign_in", form={"email": email, "password": password})
 
     def answer(update: dict[str, Any]) -> str | None:
-        if found := refusal(update):  # a redirect: signed in, sent to the role's view
-            return f"signed in, sent to {found[1]}"
+        if found := signed_in(update):  # sent to fetch the session cookie
+            return f"signed in, sent to {found}"
         return (update.get("delta") or {}).get(SIGN_IN, {}).get("error_rx_state_")
 
     message = await tab.wait_for(answer, since=mark)

@@ -22,11 +22,10 @@ from sqlmodel import Session, select
 
 from cliqmenu.models import Role, StaffSession
 from cliqmenu.services import staff
-from cliqmenu.state.auth import SessionState
 from cliqmenu.state.signin import InviteState, SignInState
 from tests import factories
 from tests.security.support import database_rows
-from tests.state.support import substate
+from tests.state.support import sign_in_code, substate
 
 NEW_PASSWORD = "a-new-strong-password"
 NOT_VALID = "This invitation link is not valid."
@@ -100,8 +99,7 @@ async def test_a_tampered_link_is_refused_and_sets_no_password(
     assert page.invitee_email == ""  # who was invited stays unknown
     await page.set_password({"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert page.error == NOT_VALID
-    assert database_rows(app_engine) == before
-    assert substate(root, SessionState).session_token == ""
+    assert database_rows(app_engine) == before  # no session, no sign-in code
 
 
 async def test_a_used_link_is_refused_the_second_time(
@@ -137,16 +135,17 @@ async def test_an_expired_link_is_refused(
 
 
 async def test_the_database_holds_only_a_hash_of_the_session_token(
-    root: rx.State, app_engine: Engine, world: factories.World
+    root: rx.State, app_engine: Engine, world: factories.World, cookie_route
 ) -> None:
-    await substate(root, SignInState).sign_in(
+    signed_in = await substate(root, SignInState).sign_in(
         {"email": world.manager.email, "password": factories.DEFAULT_PASSWORD}
     )
-    token = substate(root, SessionState).session_token
+    code = sign_in_code(signed_in)
+    token = cookie_route.get(f"/api/session/{code}").cookies["cliq_session"]
     assert len(token) >= 32
 
     stored = json.dumps(database_rows(app_engine), default=str)
-    assert token not in stored
+    assert token not in stored and code not in stored
     with Session(app_engine) as session:
         row = session.exec(select(StaffSession)).one()
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()

@@ -47,3 +47,10 @@ async def test_a_refusal_carries_them_too(app_engine: Engine, world: factories.W
     answer = await api_answer("/api/trucks/no-such-truck/qr.svg")
     assert answer.status_code == 404
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_the_session_cookie_route_carries_them(app_engine: Engine) -> None:
+    answer = await api_answer("/api/session/not-a-code")
+    assert answer.status_code == 302 and answer.headers["location"] == "/signin"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert answer.headers["cache-control"] == "no-store"

@@ -14,7 +14,7 @@ from reflex.istate.data import SessionData
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from cliqmenu.models import SignInFailure, StaffSession
+from cliqmenu.models import SessionHandoff, SignInFailure
 from cliqmenu.services import sign_in_limits
 from cliqmenu.services.staff import SIGN_IN_FAILED
 from cliqmenu.state.signin import SignInState
@@ -45,8 +45,9 @@ async def attempt(root: rx.State, email: str, password: str, *, address: str) ->
 
 
 def sessions_opened(engine: Engine) -> int:
+    """Sign-ins let through: each hands the browser a code for its session cookie."""
     with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(StaffSession)).one()
+        return session.exec(select(func.count()).select_from(SessionHandoff)).one()
 
 
 async def test_an_email_is_locked_after_too_many_wrong_passwords(

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import reflex as rx
+from reflex.istate.data import HeaderData
 from reflex_base.event import EventSpec
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from cliqmenu.models import AuditEvent, Order, StaffMember
 from cliqmenu.services import lifecycle, staff
-from cliqmenu.state.auth import SessionState
+from cliqmenu.state.auth import SESSION_COOKIE, SessionState
 from tests import factories
 
 S = TypeVar("S", bound=rx.State)
@@ -43,10 +45,11 @@ def sign_in(session: Session, member: StaffMember, *, check_password: bool = Fal
 
 
 def carry_token(root: rx.State, token: str) -> SessionState:
-    """Make ``root``'s browser tab send ``token`` as its session cookie."""
-    session_state = substate(root, SessionState)
-    session_state.session_token = token
-    return session_state
+    """Make ``root``'s browser tab send ``token`` as its session cookie: in the Cookie header of
+    the request that opened its websocket, the only place the server reads it from."""
+    cookie = f"{SESSION_COOKIE}={token}" if token else ""
+    root.rx_router_headers = HeaderData.from_router_data({"headers": {"cookie": cookie}})
+    return substate(root, SessionState)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,15 @@ def outcome(result: Any) -> tuple[str, str]:
     if name == "_call_function" and "__toast" in str(args["function"]):
         return "toast", str(args["function"])
     raise AssertionError(f"unexpected outcome {name}: {args}")
+
+
+def sign_in_code(result: Any) -> str:
+    """The code a successful sign-in handler sends the page to GET /api/session/<code> with."""
+    kind, script = outcome(result)
+    assert kind == "script", (kind, script)
+    found = re.search(r"/api/session/([\w-]+)", script)
+    assert found, script
+    return found.group(1)
 
 
 def assert_refused(result: Any, *, by: str) -> None:

@@ -4,7 +4,8 @@ One ``reflex run --env prod --backend-only`` serves this module on a free port, 
 SQLite database migrated and seeded by the ``cliqmenu`` commands, with its own state directory
 (``reflex run`` wipes the states folder it uses). The tabs are python-socketio clients speaking
 Reflex's protocol as ``.web/utils/state.js`` does: the hydrate event rides in the CONNECT auth
-packet with the session cookie among its client-storage ``vars``; handler calls are ``event``
+packet, and the HttpOnly session cookie in the Cookie header of the websocket upgrade (the page
+cannot read it; the browser sends it); handler calls are ``event``
 messages ``{"name", "payload", "router_data"}``; answers come back as ``event`` messages with a
 ``delta`` and/or ``events`` (a redirect, a toast) to run in the browser.
 """
@@ -45,7 +46,7 @@ ROOT = "reflex___state____state"
 SESSION_STATE = f"{ROOT}.cliqmenu___state___auth____session_state"
 MANAGER_STATE = f"{ROOT}.cliqmenu___state___manager____manager_state"
 ACCEPT_FORM_STATE = f"{ROOT}.cliqmenu___state___accept_form____accept_form_state"
-SESSION_COOKIE_VAR = f"{SESSION_STATE}.session_token_rx_state_"
+SESSION_COOKIE = "cliq_session"
 ROLE_REFUSED = "Your role cannot do that."
 START_TIMEOUT = 90
 ANSWER_TIMEOUT = 10
@@ -192,19 +193,31 @@ class Tab:
             self._arrived.notify_all()
 
     async def open(
-        self, path: str, *, session_token: str = "", headers: dict[str, str] | None = None
+        self,
+        path: str,
+        *,
+        session_token: str = "",
+        headers: dict[str, str] | None = None,
+        payload: dict[str, Any] | None = None,
+        boot_router_data: dict[str, Any] | None = None,
     ) -> None:
-        """Connect with the boot event, as the page does on load (``headers`` on the upgrade)."""
+        """Connect with the boot event, as the page does on load: the browser sends the HttpOnly
+        session cookie with the websocket upgrade (``headers`` too); ``payload`` and
+        ``boot_router_data`` are what a hostile page could put in the boot event."""
         self.path = path
-        payload = {"vars": {SESSION_COOKIE_VAR: session_token}} if session_token else {}
-        boot = {"name": f"{ROOT}.hydrate_and_load", "payload": payload}
+        upgrade = dict(headers or {})
+        if session_token:
+            upgrade["Cookie"] = f"{SESSION_COOKIE}={session_token}"
+        boot = {"name": f"{ROOT}.hydrate_and_load", "payload": payload or {}}
         await self.sio.connect(
             f"{self.url}?token={self.token}",
             socketio_path=NAMESPACE,
             namespaces=[NAMESPACE],
             transports=["websocket"],
-            auth={"event": {**boot, "router_data": router_data(path)}},
-            headers=headers or {},
+            auth={
+                "event": {**boot, "router_data": {**router_data(path), **(boot_router_data or {})}}
+            },
+            headers=upgrade,
             wait_timeout=ANSWER_TIMEOUT,
         )
 
@@ -249,6 +262,14 @@ def refusal(update: dict[str, Any]) -> tuple[str, str] | None:
             return "redirect", event["payload"]["path"]
         if event["name"] == "_call_function" and '"error"]' in str(event["payload"]):
             return "toast", str(event["payload"])
+    return None
+
+
+def signed_in(update: dict[str, Any]) -> str | None:
+    """Where a successful sign-in sent the page for its session cookie, if it did."""
+    for event in update.get("events") or []:
+        if event["name"] == "_call_script" and "/api/session/" in str(event["payload"]):
+            return "/api/session/<code>"
     return None
 
 
@@ -349,6 +370,30 @@ async def test_an_anonymous_tab_cannot_accept_an_order(
     # The empty form fails its own checks before the caller is asked who they are.
     assert accept[0] == "redirect" or "is not a valid" in accept[1], accept
     assert order_trace(backend.engine, demo_rows.received_id) == before
+
+
+async def test_a_session_token_in_the_boot_event_is_ignored(
+    backend: Backend, demo_rows: Demo, tabs
+) -> None:
+    """A script on the page (an XSS) cannot sign a tab in with a token it got elsewhere: only
+    the cookie the browser sent with the websocket upgrade counts, not the event's storage
+    vars nor the headers the event claims."""
+    token = session_token(backend.engine, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD)
+    tab = tabs()
+    await tab.open(
+        "/manage",
+        payload={"vars": {f"{SESSION_STATE}.session_token_rx_state_": token}},
+        boot_router_data={"headers": {"cookie": f"{SESSION_COOKIE}={token}"}},
+    )
+    assert await tab.wait_for(refusal) == ("redirect", "/signin")
+    mark = await tab.send(f"{ACCEPT_FORM_STATE}.start", order_id=demo_rows.received_id)
+    assert await tab.wait_for(refusal, since=mark) == ("redirect", "/signin")
+    assert not any(received_names(update) for update in tab.updates)
+
+    # The same token as the cookie of the upgrade is a manager's board.
+    signed = tabs()
+    await signed.open("/manage", session_token=token)
+    assert "Alex" in await signed.wait_for(received_names)
 
 
 async def test_a_kitchen_staff_tab_cannot_accept_an_order(
