@@ -23,6 +23,8 @@ os.environ["CLIQMENU_SECRET_KEY"] = "cliqmenu-test-secret-key-0123456789abcdefgh
 
 import cliqmenu.models  # noqa: E402,F401  (fills SQLModel.metadata)
 from cliqmenu.db import make_engine  # noqa: E402
+from cliqmenu.realtime import registry  # noqa: E402
+from cliqmenu.services import order_api_limits, session_generation  # noqa: E402
 from cliqmenu.settings import get_settings  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -39,6 +41,15 @@ def _fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app keeps one Redis client per process for each of these; an asyncio client belongs to
+    the event loop it first ran in, and every test has its own loop."""
+    monkeypatch.setattr(registry, "_registry", None)
+    monkeypatch.setattr(session_generation, "_mark", None)
+    monkeypatch.setattr(order_api_limits, "_counter", None)
 
 
 @pytest.fixture
