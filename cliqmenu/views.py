@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import (
@@ -161,16 +163,27 @@ def _ms(value: dt.datetime | None) -> int:
     return int(value.timestamp() * 1000) if value else 0
 
 
-def _lines(session: Session, order_ids: list[int]) -> dict[int, list[OrderLine]]:
-    grouped: dict[int, list[OrderLine]] = {}
+def _rows(session: Session, query: sa.Select) -> list[Row]:
+    """Plain rows, not ORM objects: boards are rebuilt on every change and only read, and
+    their cards read the same attribute names from a row as from an object."""
+    return list(session.connection().execute(query))
+
+
+def _order_rows(session: Session, where: sa.ColumnElement, order_by, limit: int | None = None):
+    query = sa.select(Order.__table__).where(where).order_by(*order_by).limit(limit)
+    return _rows(session, query)
+
+
+def _lines(session: Session, order_ids: list[int]) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = {}
     if not order_ids:
         return grouped
     query = (
-        select(OrderLine)
+        sa.select(OrderLine.__table__)
         .where(col(OrderLine.order_id).in_(order_ids))
         .order_by(OrderLine.order_id, OrderLine.position)
     )
-    for line in session.exec(query):
+    for line in _rows(session, query):
         grouped.setdefault(line.order_id, []).append(line)
     return grouped
 
@@ -239,20 +252,16 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     """Active orders of a truck by stage, plus today's most recent Delivered ones."""
     truck = session.get(Truck, truck_id)
     business = session.get(Business, truck.business_id)
-    active = list(
-        session.exec(
-            select(Order)
-            .where(Order.truck_id == truck_id, col(Order.stage).in_(BOARD_STAGES[:-1]))
-            .order_by(Order.placed_at, Order.id)
-        )
+    active = _order_rows(
+        session,
+        (Order.truck_id == truck_id) & col(Order.stage).in_(BOARD_STAGES[:-1]),
+        order_by=(Order.placed_at, Order.id),
     )
-    delivered = list(
-        session.exec(
-            select(Order)
-            .where(Order.truck_id == truck_id, Order.stage == Stage.DELIVERED)
-            .order_by(col(Order.delivered_at).desc())
-            .limit(DELIVERED_SHOWN)
-        )
+    delivered = _order_rows(
+        session,
+        (Order.truck_id == truck_id) & (Order.stage == Stage.DELIVERED),
+        order_by=(col(Order.delivered_at).desc(),),
+        limit=DELIVERED_SHOWN,
     )
     lines = _lines(session, [o.id for o in active + delivered])
     board = ManagerBoard(truck_id=truck_id)
@@ -316,16 +325,14 @@ def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
     """Accepted orders in acceptance order, cancelled ones until acknowledged, all-day counts
     and the recallable (Cooking Done) orders, most recently bumped first."""
     truck = session.get(Truck, truck_id)
-    orders = list(
-        session.exec(
-            select(Order)
-            .where(
-                Order.truck_id == truck_id,
-                (Order.stage == Stage.IN_PROGRESS)
-                | ((Order.stage == Stage.CANCELLED) & col(Order.cancel_acknowledged).is_(False)),
-            )
-            .order_by(Order.accepted_at, Order.id)
-        )
+    orders = _order_rows(
+        session,
+        (Order.truck_id == truck_id)
+        & (
+            (Order.stage == Stage.IN_PROGRESS)
+            | ((Order.stage == Stage.CANCELLED) & col(Order.cancel_acknowledged).is_(False))
+        ),
+        order_by=(Order.accepted_at, Order.id),
     )
     recallable = list(
         session.exec(
