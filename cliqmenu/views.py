@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
@@ -166,7 +171,7 @@ def _ms(value: dt.datetime | None) -> int:
 def _rows(session: Session, query: sa.Select) -> list[Row]:
     """Plain rows, not ORM objects: boards are rebuilt on every change and only read, and
     their cards read the same attribute names from a row as from an object."""
-    return list(session.connection().execute(query))
+    return list(session.connection().execute(query).all())
 
 
 def _order_rows(session: Session, where: sa.ColumnElement, order_by, limit: int | None = None):
@@ -174,21 +179,60 @@ def _order_rows(session: Session, where: sa.ColumnElement, order_by, limit: int 
     return _rows(session, query)
 
 
-def _lines(session: Session, order_ids: list[int]) -> dict[int, list[Row]]:
-    grouped: dict[int, list[Row]] = {}
+class BoardLine(NamedTuple):
+    """An order line as the boards read it: what the cards show, nothing else."""
+
+    id: int
+    order_id: int
+    quantity: int
+    name: str
+    options: tuple[Mapping[str, Any], ...]
+    note: str
+    allergens: tuple[str, ...]
+    done: bool
+    line_total_cents: int
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> tuple:
+    """A line's options or allergens, decoded once per distinct text and read-only.
+
+    Lines snapshot the same few choices again and again, and boards re-read every line of
+    every open order on each change: decoding was a quarter of a board build.
+    """
+    return tuple(MappingProxyType(v) if isinstance(v, dict) else v for v in json.loads(text))
+
+
+def _lines(session: Session, order_ids: list[int]) -> dict[int, list[BoardLine]]:
+    grouped: dict[int, list[BoardLine]] = {}
     if not order_ids:
         return grouped
+    table = OrderLine.__table__.c
     query = (
-        sa.select(OrderLine.__table__)
+        sa.select(
+            table.id,
+            table.order_id,
+            table.quantity,
+            table.name,
+            sa.cast(table.options, sa.Text),
+            table.note,
+            sa.cast(table.allergens, sa.Text),
+            table.done,
+            table.line_total_cents,
+        )
         .where(col(OrderLine.order_id).in_(order_ids))
         .order_by(OrderLine.order_id, OrderLine.position)
     )
-    for line in _rows(session, query):
-        grouped.setdefault(line.order_id, []).append(line)
+    for row in _rows(session, query):
+        id_, order_id, quantity, name, options, note, allergens, done, total = row
+        line = BoardLine(
+            id_, order_id, quantity, name, _decoded(options), note, _decoded(allergens), done, total
+        )
+        grouped.setdefault(order_id, []).append(line)
     return grouped
 
 
-def _line_view(line: OrderLine, currency: str | None) -> LineView:
+def _line_view(line: OrderLine | BoardLine, currency: str | None) -> LineView:
     return LineView(
         id=line.id,
         quantity=line.quantity,
@@ -201,7 +245,9 @@ def _line_view(line: OrderLine, currency: str | None) -> LineView:
     )
 
 
-def order_card(order: Order, lines: list[OrderLine], currency: str) -> OrderCard:
+def order_card(
+    order: Order | Row, lines: list[OrderLine] | list[BoardLine], currency: str
+) -> OrderCard:
     money = lambda cents: format_cents(cents, currency)  # noqa: E731
     return OrderCard(
         id=order.id,
@@ -276,7 +322,7 @@ RECALLABLE_SHOWN = 5
 PLAIN = "no options"
 
 
-def kitchen_line(line: OrderLine) -> KitchenLine:
+def kitchen_line(line: OrderLine | BoardLine) -> KitchenLine:
     return KitchenLine(
         id=line.id,
         quantity=line.quantity,
