@@ -8,6 +8,7 @@ screen's board shows every order of its truck.
 
     python -m bench.ingest --mode embedded --trucks 1 10 --screens 10
     python -m bench.ingest --mode redis2 --trucks 10 50 --screens 10
+    python -m bench.ingest --trucks 1 --profile /tmp/prof    # py-spy: where the server's time goes
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import itertools
 import time
+from pathlib import Path
 
 import httpx
 
@@ -49,13 +51,16 @@ async def run(server: BenchServer, trucks: int, screens: int, args: argparse.Nam
     posted: list[Posted] = []
     limits = httpx.Limits(max_connections=args.concurrency)
     cpu_before, started = server.cpu_seconds(), time.perf_counter()
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30, limits=limits) as http:
-        order = itertools.cycle(used)
-        until = started + args.seconds
-        senders = [send_for(http, order, until, posted) for _ in range(args.concurrency)]
-        failed = sum(await asyncio.gather(*senders))
-    elapsed = time.perf_counter() - started
-    cpu = server.cpu_seconds() - cpu_before
+    client_before = time.process_time()
+    with server.profiled(f"ingest-{trucks}trucks"):
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30, limits=limits) as http:
+            order = itertools.cycle(used)
+            until = started + args.seconds
+            senders = [send_for(http, order, until, posted) for _ in range(args.concurrency)]
+            failed = sum(await asyncio.gather(*senders))
+        elapsed = time.perf_counter() - started
+        cpu = server.cpu_seconds() - cpu_before
+        client = time.process_time() - client_before
     expected = [(p.number, s) for p in posted for s in boards[p.truck.id]]
     await wait_for(lambda: all(n in s.seen for n, s in expected), 30, step=0.05)
     missed = sum(1 for n, s in expected if n not in s.seen)
@@ -70,6 +75,7 @@ async def run(server: BenchServer, trucks: int, screens: int, args: argparse.Nam
         spread(answers),
         f"{cpu * 1000 / max(1, len(posted)):.1f}",
         f"{cpu / elapsed:.2f}",
+        f"{client / elapsed:.2f}",
         f"{missed} / {len(expected)}",
         failed,
     )
@@ -88,12 +94,15 @@ async def main_async(args: argparse.Namespace) -> None:
             "answer p50/p95/p99/max ms",
             "CPU ms per order",
             "server cores busy",
+            "load client cores busy",
             "missed on screens",
             "failed POSTs",
         )
     )
-    print(row(*["---"] * 10))
-    with BenchServer(mode, trucks=max(args.trucks), nice=args.nice) as server:
+    print(row(*["---"] * 11))
+    with BenchServer(
+        mode, trucks=max(args.trucks), profile_dir=args.profile, nice=args.nice
+    ) as server:
         for trucks in args.trucks:
             print(await run(server, trucks, args.screens, args), flush=True)
         if errors := server.errors_logged():
@@ -111,6 +120,7 @@ def main() -> None:
     parser.add_argument("--screens", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--profile", type=Path, help="py-spy the server's sending phases into here")
     asyncio.run(main_async(parser.parse_args()))
 
 

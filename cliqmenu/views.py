@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import (
@@ -161,21 +168,71 @@ def _ms(value: dt.datetime | None) -> int:
     return int(value.timestamp() * 1000) if value else 0
 
 
-def _lines(session: Session, order_ids: list[int]) -> dict[int, list[OrderLine]]:
-    grouped: dict[int, list[OrderLine]] = {}
+def _rows(session: Session, query: sa.Select) -> list[Row]:
+    """Plain rows, not ORM objects: boards are rebuilt on every change and only read, and
+    their cards read the same attribute names from a row as from an object."""
+    return list(session.connection().execute(query).all())
+
+
+def _order_rows(session: Session, where: sa.ColumnElement, order_by, limit: int | None = None):
+    query = sa.select(Order.__table__).where(where).order_by(*order_by).limit(limit)
+    return _rows(session, query)
+
+
+class BoardLine(NamedTuple):
+    """An order line as the boards read it: what the cards show, nothing else."""
+
+    id: int
+    order_id: int
+    quantity: int
+    name: str
+    options: tuple[Mapping[str, Any], ...]
+    note: str
+    allergens: tuple[str, ...]
+    done: bool
+    line_total_cents: int
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> tuple:
+    """A line's options or allergens, decoded once per distinct text and read-only.
+
+    Lines snapshot the same few choices again and again, and boards re-read every line of
+    every open order on each change: decoding was a quarter of a board build.
+    """
+    return tuple(MappingProxyType(v) if isinstance(v, dict) else v for v in json.loads(text))
+
+
+def _lines(session: Session, order_ids: list[int]) -> dict[int, list[BoardLine]]:
+    grouped: dict[int, list[BoardLine]] = {}
     if not order_ids:
         return grouped
+    table = OrderLine.__table__.c
     query = (
-        select(OrderLine)
+        sa.select(
+            table.id,
+            table.order_id,
+            table.quantity,
+            table.name,
+            sa.cast(table.options, sa.Text),
+            table.note,
+            sa.cast(table.allergens, sa.Text),
+            table.done,
+            table.line_total_cents,
+        )
         .where(col(OrderLine.order_id).in_(order_ids))
         .order_by(OrderLine.order_id, OrderLine.position)
     )
-    for line in session.exec(query):
-        grouped.setdefault(line.order_id, []).append(line)
+    for row in _rows(session, query):
+        id_, order_id, quantity, name, options, note, allergens, done, total = row
+        line = BoardLine(
+            id_, order_id, quantity, name, _decoded(options), note, _decoded(allergens), done, total
+        )
+        grouped.setdefault(order_id, []).append(line)
     return grouped
 
 
-def _line_view(line: OrderLine, currency: str | None) -> LineView:
+def _line_view(line: OrderLine | BoardLine, currency: str | None) -> LineView:
     return LineView(
         id=line.id,
         quantity=line.quantity,
@@ -188,7 +245,9 @@ def _line_view(line: OrderLine, currency: str | None) -> LineView:
     )
 
 
-def order_card(order: Order, lines: list[OrderLine], currency: str) -> OrderCard:
+def order_card(
+    order: Order | Row, lines: list[OrderLine] | list[BoardLine], currency: str
+) -> OrderCard:
     money = lambda cents: format_cents(cents, currency)  # noqa: E731
     return OrderCard(
         id=order.id,
@@ -239,20 +298,16 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     """Active orders of a truck by stage, plus today's most recent Delivered ones."""
     truck = session.get(Truck, truck_id)
     business = session.get(Business, truck.business_id)
-    active = list(
-        session.exec(
-            select(Order)
-            .where(Order.truck_id == truck_id, col(Order.stage).in_(BOARD_STAGES[:-1]))
-            .order_by(Order.placed_at, Order.id)
-        )
+    active = _order_rows(
+        session,
+        (Order.truck_id == truck_id) & col(Order.stage).in_(BOARD_STAGES[:-1]),
+        order_by=(Order.placed_at, Order.id),
     )
-    delivered = list(
-        session.exec(
-            select(Order)
-            .where(Order.truck_id == truck_id, Order.stage == Stage.DELIVERED)
-            .order_by(col(Order.delivered_at).desc())
-            .limit(DELIVERED_SHOWN)
-        )
+    delivered = _order_rows(
+        session,
+        (Order.truck_id == truck_id) & (Order.stage == Stage.DELIVERED),
+        order_by=(col(Order.delivered_at).desc(),),
+        limit=DELIVERED_SHOWN,
     )
     lines = _lines(session, [o.id for o in active + delivered])
     board = ManagerBoard(truck_id=truck_id)
@@ -267,7 +322,7 @@ RECALLABLE_SHOWN = 5
 PLAIN = "no options"
 
 
-def kitchen_line(line: OrderLine) -> KitchenLine:
+def kitchen_line(line: OrderLine | BoardLine) -> KitchenLine:
     return KitchenLine(
         id=line.id,
         quantity=line.quantity,
@@ -316,16 +371,14 @@ def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
     """Accepted orders in acceptance order, cancelled ones until acknowledged, all-day counts
     and the recallable (Cooking Done) orders, most recently bumped first."""
     truck = session.get(Truck, truck_id)
-    orders = list(
-        session.exec(
-            select(Order)
-            .where(
-                Order.truck_id == truck_id,
-                (Order.stage == Stage.IN_PROGRESS)
-                | ((Order.stage == Stage.CANCELLED) & col(Order.cancel_acknowledged).is_(False)),
-            )
-            .order_by(Order.accepted_at, Order.id)
-        )
+    orders = _order_rows(
+        session,
+        (Order.truck_id == truck_id)
+        & (
+            (Order.stage == Stage.IN_PROGRESS)
+            | ((Order.stage == Stage.CANCELLED) & col(Order.cancel_acknowledged).is_(False))
+        ),
+        order_by=(Order.accepted_at, Order.id),
     )
     recallable = list(
         session.exec(

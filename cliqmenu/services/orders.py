@@ -25,7 +25,7 @@ from cliqmenu.models import (
 )
 from cliqmenu.services import audit, outbox, pricing
 from cliqmenu.services.errors import DomainError, NotFound
-from cliqmenu.services.menu import EffectiveMenu, effective_menu, service_date
+from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
 from cliqmenu.services.staff import normalize_email, require_role, trucks_for
 from cliqmenu.services.text import clean_text, has_control_characters
 from cliqmenu.settings import get_settings
@@ -83,11 +83,21 @@ def accepted_methods(truck: Truck, business: Business) -> list[PaymentMethod]:
     return methods
 
 
-def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[OrderLine]:
+def _menu_for(session: Session, truck: Truck, requests: list[LineRequest]) -> EffectiveMenu:
+    """Only what these lines order, not the whole menu: checking an order stays cheap."""
     if not requests:
         raise DomainError("An order needs at least one item.")
     if len(requests) > MAX_LINES:
         raise DomainError(f"An order can have at most {MAX_LINES} lines.")
+    return order_menu(
+        session,
+        truck,
+        item_ids=[r.item_id for r in requests],
+        option_ids=[o for r in requests for o in r.option_ids],
+    )
+
+
+def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[OrderLine]:
     lines = []
     for position, request in enumerate(requests):
         item = menu.items.get(request.item_id)
@@ -192,7 +202,7 @@ def place_order(
         raise DomainError(f"{request.payment_method.label} is not offered at {truck.name}.")
     if source != OrderSource.WALK_IN and truck.busy_until and truck.busy_until > utcnow():
         raise DomainError(f"{truck.name} is not taking new orders right now. Try again soon.")
-    lines = _priced_lines(effective_menu(session, truck), request.lines)
+    lines = _priced_lines(_menu_for(session, truck, request.lines), request.lines)
     totals = pricing.price_for(
         business,
         subtotal_cents=pricing.subtotal([line.line_total_cents for line in lines]),
