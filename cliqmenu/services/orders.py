@@ -24,7 +24,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.services import audit, outbox, pricing
-from cliqmenu.services.errors import DomainError, NotFound
+from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
 from cliqmenu.services.staff import normalize_email, require_role, trucks_for
 from cliqmenu.services.text import clean_text, has_control_characters
@@ -164,8 +164,13 @@ def _validate_customer(request: OrderRequest) -> tuple[str, str | None, str | No
 
 
 def _next_number(session: Session, truck: Truck, day: dt.date) -> int:
-    # The truck row is locked first (PostgreSQL), so numbers are handed out one at a time.
-    session.exec(select(Truck.id).where(Truck.id == truck.id).with_for_update()).first()
+    # The truck row is locked first (PostgreSQL), so numbers are handed out one at a time, and
+    # an Owner archiving the truck meanwhile (they lock it too) is seen here.
+    archived = session.exec(
+        select(Truck.archived).where(Truck.id == truck.id).with_for_update()
+    ).one()
+    if archived:
+        raise NotTakingOrders(f"{truck.name} is not taking orders.")
     current = session.exec(
         select(func.max(Order.number)).where(Order.truck_id == truck.id, Order.service_date == day)
     ).one()

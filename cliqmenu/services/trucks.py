@@ -366,6 +366,9 @@ def archive_truck(session: Session, *, actor: StaffMember, truck_id: int) -> Tru
     truck = _owned_truck(session, actor, truck_id)
     if truck.archived:
         return truck
+    # Locked before the open orders are counted: an order being placed holds this lock until
+    # it commits, so it is counted, or it sees the truck archived and is refused.
+    session.exec(select(Truck.id).where(Truck.id == truck.id).with_for_update()).one()
     _check_can_archive(session, truck)
     truck.archived = True
     _record_archived(session, actor, truck, archived=True)

@@ -241,3 +241,20 @@ async def test_the_order_api_refuses_an_archived_truck(
     with Session(app_engine) as fresh:
         placed = fresh.exec(select(Order.truck_id)).all()
     assert placed == [world.truck.id]
+
+
+def test_an_order_placed_as_the_truck_is_archived_is_refused(
+    session: Session, engine: Engine, world: factories.World, beach: Truck
+):
+    """The order was checked against the truck as it was read; the Owner archived it before the
+    order took its number: the number is taken under the truck's lock, which sees the archive."""
+    read_before = session.get(Truck, beach.id)
+    with Session(engine) as owner_session:
+        trucks.archive_truck(owner_session, actor=world.owner, truck_id=beach.id)
+        owner_session.commit()
+    assert read_before.archived is False  # what the order's own unit of work still holds
+
+    with pytest.raises(NotTakingOrders, match="Beach Truck is not taking orders"):
+        factories.place(session, world=world, truck=read_before)
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Order)).one() == 0
