@@ -2,8 +2,10 @@
 
 Starts the app in the given mode with ``--trucks`` trucks, opens ``--screens`` simulated Order
 Manager screens spread over them, then ``--concurrency`` senders post orders back to back (each
-waits for its answer: the API answers after the order is stored and its board published) for
-``--seconds``. Prints orders/s, answer times, server CPU per order, and checks that every
+waits for its answer: the API answers once the order is stored; the truck's board is pushed in
+the background, one round for every order that arrived while the last round ran) for
+``--seconds``. Each row's trucks keep the orders of the rows before (boards grow: put the row
+with the most orders per truck last). Prints orders/s, answer times, server CPU per order, and checks that every
 screen's board shows every order of its truck.
 
     python -m bench.ingest --mode embedded --trucks 1 10 --screens 10

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 
 from cliqmenu.db import database_unavailable, session_scope
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
-from cliqmenu.realtime import Audience, publish
+from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import order_api_limits, orders, trucks
 from cliqmenu.services.errors import DomainError
 
@@ -106,7 +106,7 @@ async def create_order(request: Request) -> JSONResponse:
         answer.headers["Retry-After"] = "1"
         return answer
     if created:
-        await publish(Audience("manager", order.truck_id))
+        publish_soon(Audience("manager", order.truck_id))
     return _answer(order, created)
 
 
