@@ -129,27 +129,30 @@ async def test_versions_are_kept_per_screen_after_a_taken_push(board: ManagerSta
     assert shown(board) == [1, 2, 3]
 
 
+def kai_cooking() -> KitchenCard:
+    """Order #9 on the kitchen display, In Progress."""
+    return KitchenCard(
+        id=9,
+        number=9,
+        stage="in_progress",
+        customer_first_name="Kai",
+        dining_label="Takeaway",
+        accepted_at_ms=0,
+        prep_minutes=10,
+        warn_ms=0,
+        late_ms=0,
+        kitchen_note="",
+        cancelled=False,
+    )
+
+
 async def test_the_kitchen_display_has_the_same_guard() -> None:
     root = rx.State(_reflex_internal_init=True)
     kitchen = substate(root, KitchenState)
     kitchen._truck_id, kitchen._version = TRUCK, 50
     pushed = KitchenBoard(
         truck_id=TRUCK,
-        cards=[
-            KitchenCard(
-                id=9,
-                number=9,
-                stage="in_progress",
-                customer_first_name="Kai",
-                dining_label="Takeaway",
-                accepted_at_ms=0,
-                prep_minutes=10,
-                warn_ms=0,
-                late_ms=0,
-                kitchen_note="",
-                cancelled=False,
-            )
-        ],
+        cards=[kai_cooking()],
         recallable=[3],
     )
 
@@ -244,19 +247,7 @@ async def test_the_kitchen_display_sends_only_what_changed() -> None:
     root = rx.State(_reflex_internal_init=True)
     kitchen = substate(root, KitchenState)
     kitchen._truck_id, kitchen._version = TRUCK, 50
-    cooking = KitchenCard(
-        id=9,
-        number=9,
-        stage="in_progress",
-        customer_first_name="Kai",
-        dining_label="Takeaway",
-        accepted_at_ms=0,
-        prep_minutes=10,
-        warn_ms=0,
-        late_ms=0,
-        kitchen_note="",
-        cancelled=False,
-    )
+    cooking = kai_cooking()
     await kitchen._receive_view(Audience("kitchen", TRUCK), KitchenBoard(TRUCK, [cooking]), 60)
     assert {"cards", "unseen", "open_count"} <= set(sent(kitchen))
 
