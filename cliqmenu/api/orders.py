@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from cliqmenu.db import database_unavailable, session_scope
+from cliqmenu.db import database_unavailable, read_scope, session_scope
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import order_api_limits, orders, trucks
@@ -118,7 +118,7 @@ async def _over_limit(request: Request, slug: str, key: str) -> JSONResponse | N
     wait = await order_api_limits.seconds_to_wait(slug, address)
     if not wait:
         return None
-    with session_scope() as session:
+    with read_scope() as session:
         try:
             truck = trucks.truck_taking_orders(session, slug)
         except DomainError as error:

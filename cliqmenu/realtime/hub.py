@@ -35,7 +35,7 @@ _VIEWS: dict[str, tuple[type, Callable[[Any, Any], Any]]] = {}
 # kind -> how often its screens send a heartbeat (seconds); staff screens use the default.
 _HEARTBEATS: dict[str, float] = {}
 # Screens of one round pushed at the same time: with Redis each push is several round trips
-# (lock, read, write, maybe a relay), which a screen no longer waits out for those before it.
+# (lock, read, write), which a screen no longer waits out for those before it.
 PUSHES_AT_ONCE = 16
 _running: dict[str, asyncio.Task] = {}
 _again: set[str] = set()
@@ -72,8 +72,7 @@ async def _push_round(audience: Audience) -> None:
         return
     state_cls, builder = _VIEWS[audience.kind]
     max_age = max_age_seconds(_HEARTBEATS.get(audience.kind))
-    registry = get_registry()
-    tokens = await registry.tokens(str(audience), max_age)
+    tokens = await get_registry().tokens(str(audience), max_age)
     if not tokens:
         return
     # The version is taken before reading, so a view read later always wins on the screen.

@@ -81,7 +81,7 @@ class LiveScreen(rx.State, mixin=True):
 
         An answered beat changes no var of the screen (a changed var is sent and written to the
         state store: the whole board, every 5 s per screen); the page learns it is live from the
-        script call, and the state is written only every ``KEEP_ALIVE_SECONDS``.
+        script call, and the state is written only every ``keep_alive_seconds()``.
         """
         session_state = await self.get_state(SessionState)
         try:

@@ -38,6 +38,7 @@ from cliqmenu.db import make_engine
 from cliqmenu.models import AuditEvent, MenuItem, Order, StaffMember, Stage, Truck
 from cliqmenu.services import staff
 from cliqmenu.settings import get_settings
+from cliqmenu.state.auth import SESSION_COOKIE
 
 PROJECT = Path(__file__).resolve().parents[2]
 BUN_BIN = PROJECT / ".tools" / "node_modules" / "@oven" / "bun-linux-x64" / "bin"
@@ -46,7 +47,6 @@ ROOT = "reflex___state____state"
 SESSION_STATE = f"{ROOT}.cliqmenu___state___auth____session_state"
 MANAGER_STATE = f"{ROOT}.cliqmenu___state___manager____manager_state"
 ACCEPT_FORM_STATE = f"{ROOT}.cliqmenu___state___accept_form____accept_form_state"
-SESSION_COOKIE = "cliq_session"
 ROLE_REFUSED = "Your role cannot do that."
 START_TIMEOUT = 90
 ANSWER_TIMEOUT = 10
