@@ -1,7 +1,10 @@
 // Client-side clocks for live screens, so time passing never needs a server round trip.
 //  [data-since]  elapsed time since a server timestamp (ms), with data-warn/data-late thresholds
 //  [data-age]    "3 min ago" style age of an order
-//  [data-sync]   connection truth: marks the screen stale when no update arrived for too long
+//  [data-sync]   connection truth: marks the screen stale when no update arrived for too long,
+//                and "Catching up…" from the moment the tab is back in front (or its timers
+//                were held back) until the server confirms it holds the latest view
+//  #live-beat     the heartbeat: pressed every data-interval ms, and at once when the tab is back
 //  [data-alert="on"]  chimes every 3 s (once a gesture unlocked audio) while it is shown
 // On the kitchen display (#kds-page) also: Start service (sound, fullscreen, wake lock), the
 // keyboard / bump bar keys, and "any touch or key silences the new-order chime".
@@ -10,8 +13,15 @@
   window.__cliqLive = true;
   const STALE_MS = 16000;
   let lastSync = { value: null, at: Date.now() };
-  // Called when the server answers a heartbeat (an answered beat changes no var, by design).
-  window.cliqSynced = function () { lastSync = { value: lastSync.value, at: Date.now() }; };
+  // Set while the screen may show an old view: back in front, or its timers were held back.
+  let catchingUp = false;
+  // Called when the server confirms, answering a heartbeat, that the screen holds the latest
+  // view (an answered beat changes no var, by design).
+  window.cliqSynced = function () {
+    lastSync = { value: lastSync.value, at: Date.now() };
+    catchingUp = false;
+    showSync(Date.now());
+  };
 
   function pad(n) { return n < 10 ? "0" + n : "" + n; }
   function elapsed(ms) {
@@ -43,19 +53,54 @@
       const text = at ? age(now - at) : "";
       if (at && el.textContent !== text) el.textContent = text;
     });
+    showSync(now);
+  }
+  function showSync(now) {
     document.querySelectorAll("[data-sync]").forEach((el) => {
-      if (el.dataset.sync !== lastSync.value) lastSync = { value: el.dataset.sync, at: now };
+      if (el.dataset.sync !== lastSync.value) {
+        // A pushed view arrived: it is the latest the server had.
+        lastSync = { value: el.dataset.sync, at: now };
+        catchingUp = false;
+      }
       const stale = now - lastSync.at > STALE_MS;
-      document.body.dataset.stale = stale ? "true" : "false";
+      const freshness = catchingUp ? "catching-up" : stale ? "stale" : "live";
+      if (el.dataset.freshness !== freshness) el.dataset.freshness = freshness;
+      document.body.dataset.stale = freshness === "live" ? "false" : "true";
       const label = el.querySelector("[data-sync-label]");
       if (label) {
         const t = new Date(lastSync.at);
-        const text = (stale ? "No update since " : "Live · ") +
-          pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds());
+        const time = pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds());
+        const text = catchingUp ? "Catching up…" : (stale ? "No update since " : "Live · ") + time;
         if (label.textContent !== text) label.textContent = text;
       }
     });
   }
+  // The heartbeat. A hidden tab's timers are held back by the browser (once a minute after five
+  // minutes hidden), so its screen may have dropped out of its audience: when it is back in
+  // front, or a tick comes much later than due, it shows "Catching up…" and beats at once; the
+  // server brings the view up to date before it confirms the beat.
+  let beatAt = Date.now(), tickAt = Date.now();
+  function beat(now) {
+    const button = document.getElementById("live-beat");
+    if (!button) return;
+    beatAt = now;
+    button.click();
+  }
+  function beatIfDue(now) {
+    const button = document.getElementById("live-beat");
+    if (!button) return;
+    const late = now - tickAt > 3000;
+    tickAt = now;
+    if (late) { catchingUp = true; showSync(now); beat(now); return; }
+    if (now - beatAt >= Number(button.dataset.interval || 5000)) beat(now);
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible" || !document.getElementById("live-beat")) return;
+    const now = Date.now();
+    catchingUp = true;
+    showSync(now);
+    beat(now);
+  });
   // Chime: browsers allow sound only after a gesture, so the first tap or key unlocks it.
   let audio = null;
   function unlock() {
@@ -236,13 +281,14 @@
   }).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("scroll", () => requestAnimationFrame(refresh), { capture: true, passive: true });
 
-  let beat = 0;
+  let second = 0;
   setInterval(() => {
+    beatIfDue(Date.now());
     refresh();
-    beat += 1;
+    second += 1;
     const alerting = document.querySelector('[data-alert="on"]');
     document.body.dataset.alerting = alerting ? "true" : "false";
-    if (alerting && beat % 3 === 0) chime();
+    if (alerting && second % 3 === 0) chime();
   }, 1000);
   document.addEventListener("DOMContentLoaded", refresh);
 })();

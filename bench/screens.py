@@ -9,8 +9,8 @@ page's ``on_load`` (which authorizes and subscribes the screen) and then pushes 
 ``{"delta": {<state>: {<var>_rx_state_: value}}}``; a screen keeps the last value of every var
 and notes when an order number (or a menu item's stock) first showed.
 
-A screen beats like the page's ``rx.moment`` heartbeat, or the registry drops it after three
-missed beats.
+A screen beats like the page's heartbeat (live.js presses its hidden button), or the registry
+drops it after three missed beats.
 """
 
 from __future__ import annotations

@@ -11,8 +11,18 @@ CUSTOMER_HEARTBEAT_MS = 20000
 
 
 def heartbeat(on_beat, interval_ms: int = HEARTBEAT_MS) -> rx.Component:
-    """Sends ``on_beat`` every few seconds: keeps the screen's state alive and registered."""
-    return rx.moment(interval=interval_ms, on_change=on_beat, display="none")
+    """Sends ``on_beat`` every few seconds, and at once when the tab is back in front: keeps the
+    screen registered and up to date. live.js presses this hidden button (a timer of our own
+    can tell when the browser held it back)."""
+    return rx.el.button(
+        on_click=on_beat(""),
+        id="live-beat",
+        type="button",
+        data_interval=str(interval_ms),
+        tab_index=-1,
+        aria_hidden="true",
+        hidden=True,
+    )
 
 
 def live_badge(last_sync_ms: rx.Var) -> rx.Component:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS, heartbeat
+from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS, heartbeat, live_script
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
@@ -227,6 +227,7 @@ def closed_notice() -> rx.Component:
 
 def menu_page() -> rx.Component:
     return rx.box(
+        live_script(),
         heartbeat(C.heartbeat, CUSTOMER_HEARTBEAT_MS),
         rx.cond(
             C.found & ~C.closed,
@@ -314,6 +315,7 @@ def tracker_line(line: TrackerLine) -> rx.Component:
 def tracker_page() -> rx.Component:
     v = T.view
     return rx.box(
+        live_script(),
         heartbeat(T.heartbeat, CUSTOMER_HEARTBEAT_MS),
         rx.cond(
             v.found,

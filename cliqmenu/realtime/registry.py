@@ -1,15 +1,22 @@
 """Which client tokens watch which audience: in memory on one worker, in Redis scaled out,
-where each worker pushes to the screens it holds and hears of changes made on the others."""
+where each worker pushes to the screens it holds and hears of changes made on the others.
+
+Each audience also has a *change mark*: a number set anew by every announced change. A screen
+records the mark of the view it shows; a heartbeat that finds another mark, or finds the screen
+gone from its audience (its beats lapsed, the registry was lost), brings the screen up to date.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import json
 import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from cliqmenu.settings import get_settings
@@ -24,12 +31,29 @@ def max_age_seconds(heartbeat_seconds: float | None = None) -> float:
     return (heartbeat_seconds or get_settings().heartbeat_seconds) * MISSED_HEARTBEATS + 2
 
 
+# How often the registry forgets whole audiences nobody watches any more (seconds).
+SWEEP_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Membership:
+    """What registering a screen found."""
+
+    was_member: bool  # registered, and its last beat within the age limit
+    change: int  # the audience's change mark now (0: no change announced lately)
+
+
 class Registry(Protocol):
-    async def add(self, audience: str, token: str) -> None: ...
+    async def add(self, audience: str, token: str, max_age: float | None = None) -> Membership: ...
     async def remove(self, audience: str, token: str) -> None: ...
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]: ...
+    async def change(self, audience: str) -> int: ...
     async def announce(self, kind: str, key: int | str) -> None: ...
     async def listen(self, on_change: Callable[[str, int | str], None]) -> None: ...
+
+
+def audience_name(kind: str, key: int | str) -> str:
+    return f"{kind}:{key}"
 
 
 class MemoryRegistry:
@@ -37,9 +61,19 @@ class MemoryRegistry:
 
     def __init__(self) -> None:
         self._seen: dict[str, dict[str, float]] = {}
+        self._changes: dict[str, int] = {}
+        # Marks are never reused, so a mark forgotten and set again never looks unchanged.
+        self._marks = itertools.count(1)
+        self._swept_at = time.monotonic()
 
-    async def add(self, audience: str, token: str) -> None:
-        self._seen.setdefault(audience, {})[token] = time.monotonic()
+    async def add(self, audience: str, token: str, max_age: float | None = None) -> Membership:
+        now = time.monotonic()
+        seen = self._seen.setdefault(audience, {})
+        last = seen.get(token)
+        seen[token] = now
+        self._sweep(now)
+        fresh = last is not None and last >= now - (max_age or max_age_seconds())
+        return Membership(fresh, self._changes.get(audience, 0))
 
     async def remove(self, audience: str, token: str) -> None:
         self._seen.get(audience, {}).pop(token, None)
@@ -51,8 +85,28 @@ class MemoryRegistry:
             del seen[token]
         return list(seen)
 
+    async def change(self, audience: str) -> int:
+        return self._changes.get(audience, 0)
+
     async def announce(self, kind: str, key: int | str) -> None:
-        return None
+        self._changes[audience_name(kind, key)] = next(self._marks)
+
+    def _sweep(self, now: float) -> None:
+        """Forget audiences whose screens all left long ago (closed tracking pages, old trucks):
+        nothing here grows with the orders a worker has seen."""
+        if now - self._swept_at < SWEEP_SECONDS:
+            return
+        self._swept_at = now
+        # Longer than any screen's age limit (customers beat every 20 s: 62 s).
+        oldest = now - 2 * SWEEP_SECONDS
+        for audience in list(self._seen):
+            seen = self._seen[audience]
+            for token in [t for t, at in seen.items() if at < oldest]:
+                del seen[token]
+            if not seen:
+                del self._seen[audience]
+        for audience in [a for a in self._changes if a not in self._seen]:
+            del self._changes[audience]
 
     async def listen(self, on_change: Callable[[str, int | str], None]) -> None:
         return None
@@ -82,17 +136,24 @@ class RedisRegistry:
     def _owner_key(self, token: str) -> str:
         return f"cliqmenu:{self._namespace}:socket-of:{token}"
 
+    def _change_key(self, audience: str) -> str:
+        return f"cliqmenu:{self._namespace}:change-of:{audience}"
+
     @property
     def _channel(self) -> str:
         return f"cliqmenu:{self._namespace}:changed"
 
-    async def add(self, audience: str, token: str) -> None:
+    async def add(self, audience: str, token: str, max_age: float | None = None) -> Membership:
         key = self._key(audience)
         async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zscore(key, token)  # read before the write below, in the same round trip
             pipe.zadd(key, {token: time.time()})
             pipe.expire(key, 3600)
             pipe.set(self._owner_key(token), self.worker, ex=3600)
-            await pipe.execute()
+            pipe.get(self._change_key(audience))
+            last, *_written, change = await pipe.execute()
+        fresh = last is not None and last >= time.time() - (max_age or max_age_seconds())
+        return Membership(fresh, int(change or 0))
 
     async def remove(self, audience: str, token: str) -> None:
         await self._redis.zrem(self._key(audience), token)
@@ -110,9 +171,17 @@ class RedisRegistry:
         mine = self.worker.encode()
         return [t.decode() for t, owner in zip(found, owners, strict=True) if owner == mine]
 
+    async def change(self, audience: str) -> int:
+        return int(await self._redis.get(self._change_key(audience)) or 0)
+
     async def announce(self, kind: str, key: int | str) -> None:
+        """Set the audience's change mark (a nanosecond time: unique across workers and a Redis
+        flush) and tell the other workers, in one round trip."""
         message = json.dumps({"from": self.worker, "kind": kind, "key": key})
-        await self._redis.publish(self._channel, message)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.set(self._change_key(audience_name(kind, key)), time.time_ns(), ex=3600)
+            pipe.publish(self._channel, message)
+            await pipe.execute()
 
     async def listen(self, on_change: Callable[[str, int | str], None]) -> None:
         """Forever: call ``on_change(kind, key)`` for each change another worker announces.
@@ -151,7 +220,11 @@ _registry: Registry | None = None
 def redis_namespace() -> str:
     """Deployments sharing one Redis (or CI runs side by side) each have their own truck 1:
     keys are namespaced by the database the deployment uses."""
-    return hashlib.sha256(get_settings().database_url.encode()).hexdigest()[:12]
+    return namespace_for(get_settings().database_url)
+
+
+def namespace_for(database_url: str) -> str:
+    return hashlib.sha256(database_url.encode()).hexdigest()[:12]
 
 
 def get_registry() -> Registry:

@@ -16,12 +16,13 @@ from cliqmenu.db import database_unavailable, session_scope
 from cliqmenu.menu_view import CategoryView, ItemView, menu_view
 from cliqmenu.models import Business, Order, OrderSource, Stage, Truck, utcnow
 from cliqmenu.realtime import Audience, subscribe
-from cliqmenu.realtime.hub import register_view
+from cliqmenu.realtime.hub import current_change, register_view
 from cliqmenu.services import orders, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.board_actions import publish_truck
 from cliqmenu.state.cart import CartMixin
+from cliqmenu.state.live import Watching
 from cliqmenu.tracker_view import TrackerView, tracker_view
 
 ORDER_NOT_SENT = (
@@ -56,7 +57,7 @@ def _path_tail(path: str, prefix: str) -> str:
     return path[len(prefix) :] if path.startswith(prefix) else ""
 
 
-class CustomerMenuState(CartMixin, rx.State):
+class CustomerMenuState(Watching, CartMixin, rx.State):
     """One phone's view of a truck's menu; the menu part is pushed live to every open phone."""
 
     found: bool = True
@@ -68,7 +69,6 @@ class CustomerMenuState(CartMixin, rx.State):
     diets: list[str] = []
     checkout_open: bool = False
     placing: bool = False
-    _version: int = 0
     _paying_public_id: str = ""
 
     @rx.var
@@ -91,7 +91,6 @@ class CustomerMenuState(CartMixin, rx.State):
     @rx.event
     async def load(self):
         slug = _path_tail(self.router.url.path, "/t/")
-        version = time.time_ns()
         with session_scope() as session:
             try:
                 truck = trucks.truck_at(session, slug)
@@ -99,15 +98,13 @@ class CustomerMenuState(CartMixin, rx.State):
                 self.found = False
                 return None
             business = session.get(Business, truck.business_id)
-            menu = truck_menu(session, truck.id)
             self.payment_choices = [
                 [m.value, m.label] for m in orders.accepted_methods(truck, business)
             ]
         self.found = True
         self._open_truck(truck, business)
         self.business_name, self.logo_url = business.name, business.logo_url or ""
-        self._version = version
-        self._show_menu(menu)
+        await self._rebuild(await current_change(Audience("menu", truck.id)))
         if self.payment not in {c[0] for c in self.payment_choices} and self.payment_choices:
             self.payment = self.payment_choices[0][0]
         self._retotal()
@@ -120,12 +117,25 @@ class CustomerMenuState(CartMixin, rx.State):
     @rx.event
     async def heartbeat(self, _value: str = ""):
         if self._truck_id:
-            await subscribe(Audience("menu", self._truck_id), self.router.session.client_token)
+            await self._check_in()
 
-    async def _receive_view(self, audience: Audience, view: TruckMenu, version: int) -> None:
-        if audience != Audience("menu", self._truck_id) or version <= self._version:
-            return
-        self._version = version
+    def _watched(self) -> Audience:
+        return Audience("menu", self._truck_id)
+
+    async def _rebuild(self, mark: int) -> None:
+        version = time.time_ns()
+        with session_scope() as session:
+            menu = truck_menu(session, self._truck_id)
+        self._take_menu(menu, version, mark)
+
+    async def _receive_view(
+        self, audience: Audience, view: TruckMenu, version: int, mark: int = 0
+    ) -> None:
+        if self._is_newer(audience, version):
+            self._take_menu(view, version, mark)
+
+    def _take_menu(self, view: TruckMenu, version: int, mark: int) -> None:
+        self._stamp(version, mark)
         self._show_menu(view)
         if self.picking:
             fresh = self._item(self.picking[0].id)
@@ -211,20 +221,17 @@ def _checkout_url(public_id: str, origin: str, slug: str) -> str:
         )
 
 
-class TrackerState(rx.State):
+class TrackerState(Watching, rx.State):
     """The customer's live view of one order; it survives a reload (the link is the key)."""
 
     view: TrackerView = TrackerView(found=True)
     _public_id: str = ""
-    _version: int = 0
 
     @rx.event
     async def load(self):
-        public_id = _path_tail(self.router.url.path, "/o/")[:64]
-        version = time.time_ns()
-        with session_scope() as session:
-            view = tracker_view(session, public_id)
-        self._public_id, self._version, self.view = public_id, version, view
+        self._public_id = _path_tail(self.router.url.path, "/o/")[:64]
+        await self._rebuild(await current_change(self._watched()))
+        view, public_id = self.view, self._public_id
         if view.found:
             await subscribe(Audience("tracker", public_id), self.router.session.client_token)
         if view.awaiting_payment and self.router.url.query_parameters.get("paid"):
@@ -243,13 +250,25 @@ class TrackerState(rx.State):
 
     @rx.event
     async def heartbeat(self, _value: str = ""):
-        if self._public_id:
-            await subscribe(Audience("tracker", self._public_id), self.router.session.client_token)
+        if self._public_id and self.view.found:
+            await self._check_in()
 
-    async def _receive_view(self, audience: Audience, view: TrackerView, version: int) -> None:
-        if audience != Audience("tracker", self._public_id) or version <= self._version:
-            return
-        self._version, self.view = version, view
+    def _watched(self) -> Audience:
+        return Audience("tracker", self._public_id)
+
+    async def _rebuild(self, mark: int) -> None:
+        version = time.time_ns()
+        with session_scope() as session:
+            view = tracker_view(session, self._public_id)
+        self._stamp(version, mark)
+        self.view = view
+
+    async def _receive_view(
+        self, audience: Audience, view: TrackerView, version: int, mark: int = 0
+    ) -> None:
+        if self._is_newer(audience, version):
+            self._stamp(version, mark)
+            self.view = view
 
 
 register_view("menu", CustomerMenuState, truck_menu, heartbeat_seconds=CUSTOMER_HEARTBEAT_MS / 1000)

@@ -1,4 +1,6 @@
-"""A screen that shows a live view of one truck: subscribe on load, heartbeat, take pushes."""
+"""Screens that show a live view: join the audience on load, check in with every heartbeat,
+take pushes. ``Watching`` is any such screen (customer pages too); ``LiveScreen`` a staff screen
+of one truck."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from reflex.config import get_config
 from cliqmenu.db import read_scope
 from cliqmenu.models import Role, StaffMember
 from cliqmenu.realtime import Audience, subscribe
+from cliqmenu.realtime.hub import check_in, current_change
 from cliqmenu.routes import SIGN_IN
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError
@@ -25,7 +28,44 @@ def keep_alive_seconds() -> float:
     return min(300.0, get_config().redis_token_expiration / 4)
 
 
-class LiveScreen(rx.State, mixin=True):
+class Watching(rx.State, mixin=True):
+    """A screen in a live audience that is never shown out of date for longer than a beat.
+
+    Subclasses implement ``_watched`` (the audience) and ``_rebuild(mark)`` (read the view
+    now and show it with ``_stamp``).
+    """
+
+    _version: int = 0  # when the view shown was read (orders pushes from concurrent rounds)
+    _mark: int = 0  # the audience's change mark when the view shown was read
+    _waited: bool = False  # a beat found a change missing, and no push came since
+
+    def _watched(self) -> Audience:
+        raise NotImplementedError
+
+    async def _rebuild(self, mark: int) -> None:
+        raise NotImplementedError
+
+    def _stamp(self, version: int, mark: int) -> None:
+        self._version, self._mark, self._waited = version, mark, False
+
+    def _is_newer(self, audience: Audience, version: int) -> bool:
+        """A pushed view is taken only if it is for the audience shown and read later."""
+        return audience == self._watched() and version > self._version
+
+    async def _check_in(self) -> bool:
+        """Re-register with the audience; True when the screen now holds its latest view (it
+        is rebuilt here if it lapsed or missed a push)."""
+        token = self.router.session.client_token
+        found = await check_in(self._watched(), token, shown=self._mark, waited=self._waited)
+        if found.action == "wait":
+            self._waited = True
+            return False
+        if found.action == "rebuild":
+            await self._rebuild(found.change)
+        return True
+
+
+class LiveScreen(Watching, mixin=True):
     """Shared by the manager board and the kitchen display.
 
     Subclasses set ``audience_kind`` and ``roles`` and implement ``_build_view`` and ``_show``.
@@ -38,7 +78,6 @@ class LiveScreen(rx.State, mixin=True):
     last_sync_ms: int = 0
     loaded: bool = False
     _truck_id: int = 0
-    _version: int = 0
     _kept_alive_at: float = 0.0
 
     audience_kind: ClassVar[str] = ""
@@ -47,6 +86,9 @@ class LiveScreen(rx.State, mixin=True):
     def _audience(self) -> Audience:
         return Audience(self.audience_kind, self._truck_id)
 
+    def _watched(self) -> Audience:
+        return self._audience()
+
     async def _enter(self) -> StaffMember | None:
         """Authorize, pick the truck, and rebuild the whole view from the database."""
         session_state = await self.get_state(SessionState)
@@ -54,19 +96,27 @@ class LiveScreen(rx.State, mixin=True):
             member = session_state._member(*self.roles)
         except DomainError:
             return None
-        version = time.time_ns()
         with read_scope() as session:
             trucks = staff.trucks_for(session, member)
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
-            view = self._build_view(session, truck.id)
         self.trucks = [{"id": str(t.id), "name": t.name} for t in trucks]
         self._truck_id, self.truck_name, self.truck_id_text = truck.id, truck.name, str(truck.id)
-        self._version = version
-        self._show(view)
-        self.last_sync_ms = int(time.time() * 1000)
+        await self._rebuild(await current_change(self._audience()))
         self.loaded = True
         await subscribe(self._audience(), self.router.session.client_token)
         return member
+
+    async def _rebuild(self, mark: int) -> None:
+        """Show the truck's view read now; ``mark`` is the audience's change mark read before."""
+        version = time.time_ns()
+        with read_scope() as session:
+            view = self._build_view(session, self._truck_id)
+        self._take(view, version, mark)
+
+    def _take(self, view: Any, version: int, mark: int) -> None:
+        self._stamp(version, mark)
+        self._show(view)
+        self.last_sync_ms = int(time.time() * 1000)
 
     async def _load(self):
         session_state = await self.get_state(SessionState)
@@ -77,11 +127,13 @@ class LiveScreen(rx.State, mixin=True):
         return None
 
     async def _heartbeat(self):
-        """Re-checks the session, re-registers the screen, keeps its state from expiring.
+        """Re-checks the session, re-registers the screen, brings it up to date if it lapsed or
+        missed a change, keeps its state from expiring.
 
-        An answered beat changes no var of the screen (a changed var is sent and written to the
-        state store: the whole board, every 5 s per screen); the page learns it is live from the
-        script call, and the state is written only every ``keep_alive_seconds()``.
+        An answered beat of a screen that is up to date changes no var (a changed var is sent
+        and written to the state store: the whole board, every 5 s per screen); the page learns
+        it is live from the script call, which is sent only when the screen holds the latest
+        view, and the state is written only every ``keep_alive_seconds()``.
         """
         session_state = await self.get_state(SessionState)
         try:
@@ -91,18 +143,17 @@ class LiveScreen(rx.State, mixin=True):
             return rx.redirect(SIGN_IN)
         if not self._truck_id:
             return await self._load()
-        await subscribe(self._audience(), self.router.session.client_token)
+        if not await self._check_in():
+            return None  # not confirmed live: a push is on its way, or the next beat rebuilds
         if time.time() - self._kept_alive_at > keep_alive_seconds():
             self._kept_alive_at = time.time()
         return rx.call_script(BEAT_ANSWERED)
 
-    async def _receive_view(self, audience: Audience, view: Any, version: int) -> None:
-        """A pushed view, taken only if it is for the truck shown and newer than the one shown."""
-        if audience != self._audience() or version <= self._version:
-            return
-        self._version = version
-        self._show(view)
-        self.last_sync_ms = int(time.time() * 1000)
+    async def _receive_view(
+        self, audience: Audience, view: Any, version: int, mark: int = 0
+    ) -> None:
+        if self._is_newer(audience, version):
+            self._take(view, version, mark)
 
     def _build_view(self, session, truck_id: int) -> Any:
         raise NotImplementedError

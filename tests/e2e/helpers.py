@@ -7,6 +7,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+import httpx
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import create_engine, func
 from sqlmodel import Session, select
@@ -208,3 +209,24 @@ def stored_orders(database_url: str, key_prefix: str) -> tuple[int, int, int]:
     finally:
         engine.dispose()
     return orders, keys, lineless
+
+
+def order_body(app_server, customer: str, key: str | None = None) -> dict:
+    """An order API body: one Loaded Fries, takeaway, Cash at Counter."""
+    item = demo_menu_ids(app_server.db_url).items["Loaded Fries"]
+    return {
+        "lines": [{"item_id": item, "quantity": 1}],
+        "customer_name": customer,
+        "dining_method": "takeaway",
+        "payment_method": "cash_at_counter",
+        "idempotency_key": key or unique("e2e-order"),
+    }
+
+
+def place(app_server, customer: str) -> int:
+    """Place ``order_body`` through the order API; the order's number."""
+    answer = httpx.post(
+        app_server.url(ORDERS_API), json=order_body(app_server, customer), timeout=30
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()["order_number"]

@@ -30,7 +30,15 @@ from cliqmenu import demo
 from cliqmenu.models import Order, OrderLine
 from cliqmenu.state.customer import ORDER_NOT_SENT
 from tests.e2e import conftest as e2e
-from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, stored_orders, unique, visit
+from tests.e2e.helpers import (
+    ORDERS_API,
+    order_body,
+    place,
+    sign_in,
+    stored_orders,
+    unique,
+    visit,
+)
 from tests.e2e.proxy import NginxProxy
 from tests.e2e.test_kitchen_display import accept_in_database, accept_on_manager
 
@@ -109,25 +117,6 @@ def app_server(
         e2e.stop_app_server(server)
         e2e.ARTIFACTS.mkdir(exist_ok=True)
         shutil.copyfile(log_path, e2e.ARTIFACTS / "e2e-server-faults-scaled-out.log")
-
-
-def order_body(app_server: e2e.AppServer, customer: str, key: str | None = None) -> dict:
-    item = demo_menu_ids(app_server.db_url).items["Loaded Fries"]
-    return {
-        "lines": [{"item_id": item, "quantity": 1}],
-        "customer_name": customer,
-        "dining_method": "takeaway",
-        "payment_method": "cash_at_counter",
-        "idempotency_key": key or unique("fault-scaled"),
-    }
-
-
-def place(app_server: e2e.AppServer, customer: str) -> int:
-    answer = httpx.post(
-        app_server.url(ORDERS_API), json=order_body(app_server, customer), timeout=30
-    )
-    assert answer.status_code == 201, answer.text
-    return answer.json()["order_number"]
 
 
 def expect_live(page: Page) -> None:

@@ -23,6 +23,7 @@ from cliqmenu import db
 from cliqmenu.realtime import drain, hub, registry
 from cliqmenu.services import session_generation
 from cliqmenu.settings import get_settings
+from tests.state.support import Screens
 
 
 @pytest.fixture
@@ -57,4 +58,13 @@ async def root(app_engine: Engine) -> AsyncIterator[rx.State]:
     )
     yield state
     # Handlers that succeeded scheduled publish rounds; they finish inside this test.
+    await drain()
+
+
+@pytest.fixture
+async def screens(app_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Screens]:
+    """Open tabs that the hub's real publish rounds push to (``tests.state.support.Screens``)."""
+    opened = Screens()
+    monkeypatch.setattr(hub, "_app", lambda: opened)
+    yield opened
     await drain()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import reflex as rx
-from reflex.istate.data import HeaderData
+from reflex.istate.data import HeaderData, SessionData, URLData, _url_from_router_data
 from reflex_base.event import EventSpec
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -117,3 +120,35 @@ def accept_now(session: Session, *, world: factories.World, order: Order) -> Ord
     )
     session.commit()
     return order
+
+
+class Screens:
+    """The open tabs by client token: what the hub's pushes reach (it stands in for the app's
+    state manager, handing the hub the tab's own state tree as ``app.modify_state`` would)."""
+
+    def __init__(self) -> None:
+        self.roots: dict[str, rx.State] = {}
+
+    def open(self, session: Session | None = None, member: StaffMember | None = None) -> rx.State:
+        """A new tab; signed in as ``member`` if given."""
+        root = rx.State(_reflex_internal_init=True)
+        token = str(uuid.uuid4())
+        root.rx_router_session = SessionData(
+            client_token=token, client_ip="127.0.0.1", session_id=f"sid-{token}"
+        )
+        if session is not None and member is not None:
+            carry_token(root, sign_in(session, member))
+        self.roots[token] = root
+        return root
+
+    @asynccontextmanager
+    async def modify_state(self, token_key) -> AsyncIterator[rx.State]:
+        yield self.roots[token_key.ident]
+
+
+def at_path(root: rx.State, path: str) -> rx.State:
+    """The tab has loaded ``path`` (what a page's on_load reads from the router)."""
+    root.rx_router_url = URLData.from_url(
+        _url_from_router_data({"pathname": path, "asPath": path, "query": {}})
+    )
+    return root

@@ -7,53 +7,16 @@ a token, as ``app.modify_state`` would.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-import pytest
-import reflex as rx
-from reflex.istate.data import SessionData
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cliqmenu.models import StaffMember
-from cliqmenu.realtime import drain, hub, registry
+from cliqmenu.realtime import drain, registry
 from cliqmenu.services import stock
 from cliqmenu.state.cart import CartLine
 from cliqmenu.state.stock import StockLine, StockState
 from cliqmenu.state.walk_in import WalkInState
 from tests import factories
-from tests.state.support import carry_token, outcome, sign_in, substate
-
-
-class Screens:
-    """The open tabs by client token: what the hub's pushes reach."""
-
-    def __init__(self) -> None:
-        self.roots: dict[str, rx.State] = {}
-
-    def open(self, session: Session, member: StaffMember) -> rx.State:
-        root = rx.State(_reflex_internal_init=True)
-        token = str(uuid.uuid4())
-        root.rx_router_session = SessionData(
-            client_token=token, client_ip="127.0.0.1", session_id=f"sid-{token}"
-        )
-        carry_token(root, sign_in(session, member))
-        self.roots[token] = root
-        return root
-
-    @asynccontextmanager
-    async def modify_state(self, token_key) -> AsyncIterator[rx.State]:
-        yield self.roots[token_key.ident]
-
-
-@pytest.fixture
-async def screens(app_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Screens]:
-    opened = Screens()
-    monkeypatch.setattr(hub, "_app", lambda: opened)
-    yield opened
-    await drain()
+from tests.state.support import Screens, outcome, substate
 
 
 async def stock_screen(screens: Screens, session: Session, member: StaffMember) -> StockState:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 import reflex as rx
-from reflex.istate.data import URLData, _url_from_router_data
 from sqlmodel import Session, select
 
 from cliqmenu.models import Order, StaffTruck, Truck
@@ -17,6 +16,7 @@ from tests import factories
 from tests.state.support import (
     ROLE_REFUSED,
     assert_refused,
+    at_path,
     carry_token,
     outcome,
     sign_in,
@@ -89,11 +89,7 @@ async def test_staff_and_other_owners_cannot_archive(root, session, world, beach
 
 
 def open_menu(root: rx.State, slug: str) -> CustomerMenuState:
-    path = f"/t/{slug}"
-    root.rx_router_url = URLData.from_url(
-        _url_from_router_data({"pathname": path, "asPath": path, "query": {}})
-    )
-    return substate(root, CustomerMenuState)
+    return substate(at_path(root, f"/t/{slug}"), CustomerMenuState)
 
 
 async def test_a_customer_page_of_an_archived_truck_says_it_takes_no_orders(

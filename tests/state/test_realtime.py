@@ -369,3 +369,49 @@ async def test_a_change_is_announced_to_the_other_workers_only() -> None:
 
     assert set(heard_by_b) == {("manager", 7), ("tracker", "0123")}
     assert heard_by_a == []
+
+
+async def test_registering_tells_whether_the_screen_was_in_its_audience(clock: Clock) -> None:
+    tokens = MemoryRegistry()
+    assert not (await tokens.add("manager:7", "tab")).was_member  # a new screen
+    clock.now += max_age_seconds() - 1
+    assert (await tokens.add("manager:7", "tab")).was_member  # beating on time
+    clock.now += max_age_seconds() + 1
+    assert not (await tokens.add("manager:7", "tab")).was_member  # its beats lapsed
+
+
+async def test_every_announced_change_sets_a_new_mark() -> None:
+    tokens = MemoryRegistry()
+    assert await tokens.change("manager:7") == 0
+    await tokens.announce("manager", 7)
+    first = await tokens.change("manager:7")
+    await tokens.announce("manager", 7)
+    assert 0 < first < await tokens.change("manager:7")
+    assert (await tokens.add("manager:7", "tab")).change == await tokens.change("manager:7")
+    assert await tokens.change("kitchen:7") == 0
+
+
+async def test_audiences_nobody_watches_are_forgotten(clock: Clock) -> None:
+    """Tracking pages come and go with every order: the registry must not grow with them."""
+    tokens = MemoryRegistry()
+    for number in range(100):
+        await tokens.add(f"tracker:{number}", f"phone-{number}")
+        await tokens.announce("tracker", number)
+    clock.now += registry.SWEEP_SECONDS * 3
+    await tokens.add("manager:7", "tab")
+
+    assert list(tokens._seen) == ["manager:7"] and tokens._changes == {}
+    await tokens.announce("tracker", 5)  # a mark set again is never one a screen saw before
+    assert await tokens.change("tracker:5") > 100
+
+
+async def test_scaled_out_registering_and_change_marks_are_shared() -> None:
+    worker_a, worker_b = two_workers()
+    assert not (await worker_a.add("manager:7", "tab")).was_member
+    assert (await worker_b.add("manager:7", "tab")).was_member  # the socket moved to B
+
+    await worker_a.announce("manager", 7)
+    mark = await worker_b.change("manager:7")
+    assert mark > 0 and (await worker_b.add("manager:7", "tab")).change == mark
+    await worker_b.remove("manager:7", "tab")  # what a Redis flush does to it
+    assert not (await worker_b.add("manager:7", "tab")).was_member
