@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import Session, SQLModel, delete  # noqa: E402
 
 from cliqmenu.db import make_engine  # noqa: E402
+from cliqmenu.infra.mail_delivery import deliver_due  # noqa: E402
+from cliqmenu.infra.smtp import SmtpServer  # noqa: E402
 from cliqmenu.models import OutboxEmail  # noqa: E402
 from cliqmenu.services import outbox  # noqa: E402
-from cliqmenu.services.mail_delivery import deliver_due  # noqa: E402
-from cliqmenu.services.smtp import SmtpServer  # noqa: E402
 from cliqmenu.settings import Settings, get_settings  # noqa: E402
 from tests.smtp_server import MailServer  # noqa: E402
 

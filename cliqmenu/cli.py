@@ -18,12 +18,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from cliqmenu import backup, demo, order_expiry
+from cliqmenu import backup, demo_data, order_expiry
 from cliqmenu.db import get_engine, make_engine, session_scope
+from cliqmenu.infra import mail_delivery
+from cliqmenu.infra.smtp import SmtpServer
 from cliqmenu.models import Business, Role, StaffMember
-from cliqmenu.services import mail_delivery, staff
+from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.smtp import SmtpServer
 from cliqmenu.settings import get_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -117,15 +118,15 @@ def _cmd_seed_demo(_args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CliError(str(error)) from None
     with session_scope() as session:
-        created = demo.seed_demo(session)
+        created = demo_data.seed_demo(session)
     if not created:
-        print(f"The demo business '{demo.BUSINESS_NAME}' already exists; nothing to do.")
+        print(f"The demo business '{demo_data.BUSINESS_NAME}' already exists; nothing to do.")
         return 0
     print(
-        f"Created the demo business '{demo.BUSINESS_NAME}' with trucks "
-        f"{demo.CBD_TRUCK_SLUG} and {demo.BEACH_TRUCK_SLUG}. Demo logins:"
+        f"Created the demo business '{demo_data.BUSINESS_NAME}' with trucks "
+        f"{demo_data.CBD_TRUCK_SLUG} and {demo_data.BEACH_TRUCK_SLUG}. Demo logins:"
     )
-    for login in demo.DEMO_LOGINS:
+    for login in demo_data.DEMO_LOGINS:
         print(f"  {login.role.label:<14} {login.email:<28} {login.password}")
     return 0
 
@@ -256,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate_parser.set_defaults(handler=_cmd_migrate)
 
     seed = commands.add_parser(
-        "seed-demo", help=f"create the demo business '{demo.BUSINESS_NAME}' (once)"
+        "seed-demo", help=f"create the demo business '{demo_data.BUSINESS_NAME}' (once)"
     )
     seed.set_defaults(handler=_cmd_seed_demo)
 

@@ -5,8 +5,8 @@ import reflex as rx
 from cliqmenu import routes
 from cliqmenu.api import build_api
 from cliqmenu.components.installable import installable_head
+from cliqmenu.infra.mail_delivery import delivery_worker
 from cliqmenu.order_expiry import expiry_worker
-from cliqmenu.pages.admin import admin_page
 from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
 from cliqmenu.pages.kds import kds_page
@@ -14,6 +14,7 @@ from cliqmenu.pages.manage import manage_page
 from cliqmenu.pages.menu_editor import menu_editor_page
 from cliqmenu.pages.owner_business import business_page
 from cliqmenu.pages.owner_outbox import outbox_page
+from cliqmenu.pages.owner_overview import overview_page
 from cliqmenu.pages.owner_reports import reports_page
 from cliqmenu.pages.owner_setup import setup_page
 from cliqmenu.pages.owner_staff import staff_page
@@ -24,14 +25,13 @@ from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.realtime import disk_purge
 from cliqmenu.realtime.hub import listen_to_other_workers
 from cliqmenu.security_headers import security_headers
-from cliqmenu.services.mail_delivery import delivery_worker
-from cliqmenu.state.admin import AdminState
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
 from cliqmenu.state.owner_business import BusinessState
+from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
@@ -66,7 +66,9 @@ app.add_page(
 )
 app.add_page(manage_page, route=routes.MANAGE, title="Orders · CliqMenu", on_load=ManagerState.load)
 app.add_page(kds_page, route=routes.KDS, title="Kitchen · CliqMenu", on_load=KitchenState.load)
-app.add_page(admin_page, route=routes.ADMIN, title="Owner · CliqMenu", on_load=AdminState.load)
+app.add_page(
+    overview_page, route=routes.ADMIN, title="Owner · CliqMenu", on_load=OwnerHomeState.load
+)
 app.add_page(
     walk_in_page, route=routes.WALK_IN, title="Walk-in · CliqMenu", on_load=WalkInState.load
 )
@@ -95,7 +97,7 @@ app.add_page(
     trucks_page, route=routes.ADMIN_TRUCKS, title="Trucks · CliqMenu", on_load=TrucksState.load
 )
 app.add_page(
-    staff_page, route=routes.ADMIN_STAFF, title="Staff · CliqMenu", on_load=AdminState.load
+    staff_page, route=routes.ADMIN_STAFF, title="Staff · CliqMenu", on_load=OwnerHomeState.load
 )
 app.add_page(
     reports_page, route=routes.ADMIN_REPORTS, title="Reports · CliqMenu", on_load=ReportsState.load

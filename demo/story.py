@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from demo.recorder import Recorder
 from tests.e2e.helpers import sign_in, track_page_loads, visit
 from tests.e2e.test_customer_ordering import current_step, menu_item, open_menu
@@ -98,20 +98,22 @@ class Story:
     # Staff get ready before the first order arrives.
     def kds_on(self) -> None:
         self.kitchen = self.screens.open("kitchen", TV, video={"width": 1280, "height": 720})
-        sign_in(self.kitchen, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+        sign_in(self.kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
         expect(self.kitchen.locator("#kds-queue, #kds-empty")).to_be_visible()
         self.kitchen.locator("#kds-start-service-strip").click()
         expect(self.kitchen.locator("#kds-alert")).to_have_count(0)
 
     def manager_on(self) -> None:
         self.manager = self.screens.open("manager", PHONE)
-        sign_in(self.manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+        sign_in(
+            self.manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage"
+        )
         expect(self.manager.locator("#live-badge[data-state='live']")).to_be_visible()
 
     # The customer orders from a phone.
     def menu(self) -> None:
         self.customer = self.screens.open("customer", PHONE)
-        open_menu(self.customer, f"/t/{demo.CBD_TRUCK_SLUG}", "Burgers")
+        open_menu(self.customer, f"/t/{demo_data.CBD_TRUCK_SLUG}", "Burgers")
         expect(menu_item(self.customer, "Classic Smash Burger")).to_be_visible()
 
     def burger(self) -> None:
@@ -240,7 +242,7 @@ class Story:
     # The owner looks at the day.
     def report(self) -> None:
         self.owner = self.screens.open("owner", LAPTOP)
-        sign_in(self.owner, demo.OWNER_EMAIL, demo.OWNER_PASSWORD, lands_on="/admin")
+        sign_in(self.owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
         visit(self.owner, "/admin/reports")
         self.owner.locator("#range-today").click()
         expect(self.owner.locator("#range-today")).to_have_attribute("data-accent-color", "orange")

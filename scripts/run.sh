@@ -19,19 +19,19 @@ URL="http://localhost:${PORT}"
 python - "${URL}" <<'PY'
 import sys
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 
 url = sys.argv[1]
 print(f"""
 CliqMenu OMS is starting (about 5 s; the first start builds the frontend and takes longer).
 
-  Customer menu  {url}/t/{demo.CBD_TRUCK_SLUG}   and   {url}/t/{demo.BEACH_TRUCK_SLUG}
+  Customer menu  {url}/t/{demo_data.CBD_TRUCK_SLUG}   and   {url}/t/{demo_data.BEACH_TRUCK_SLUG}
   Manager view   {url}/manage
   Kitchen        {url}/kds
   Owner pages    {url}/admin
 
 Demo logins:""")
-for login in demo.DEMO_LOGINS:
+for login in demo_data.DEMO_LOGINS:
     print(f"  {login.role.label:<14} {login.email:<28} {login.password}")
 print()
 PY

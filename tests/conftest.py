@@ -23,8 +23,8 @@ os.environ["CLIQMENU_SECRET_KEY"] = "cliqmenu-test-secret-key-0123456789abcdefgh
 
 import cliqmenu.models  # noqa: E402,F401  (fills SQLModel.metadata)
 from cliqmenu.db import make_engine  # noqa: E402
+from cliqmenu.infra import order_api_limits, session_generation  # noqa: E402
 from cliqmenu.realtime import registry  # noqa: E402
-from cliqmenu.services import order_api_limits, session_generation  # noqa: E402
 from cliqmenu.settings import get_settings  # noqa: E402
 from tests import factories  # noqa: E402
 

@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from cliqmenu.db import database_unavailable, read_scope, session_scope
+from cliqmenu.infra import order_api_limits
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.services import order_api_limits, orders, trucks
+from cliqmenu.services import orders, trucks
 from cliqmenu.services.errors import DomainError
 
 MAX_BODY = 64 * 1024

@@ -1,4 +1,4 @@
-"""Stripe's webhook (POST /api/stripe/webhook) and the return page's payment check.
+"""Stripe's webhook (POST /api/stripe/webhook).
 
 The webhook is the only thing that may confirm a payment on its own, and only with a verified
 signature. Every event is safe to receive twice and in any order: its effects are
@@ -16,20 +16,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, Order, PaymentMethod, PaymentStatus
+from cliqmenu.models import Business, Order
 from cliqmenu.order_expiry import expire_round, tracking_audiences
+from cliqmenu.payment_check import publish_each
 from cliqmenu.payments import (
-    GatewayError,
     WebhookEvent,
     WebhookSignatureError,
-    gateway_for,
     verify_webhook,
     webhook_secrets,
 )
 from cliqmenu.payments.gateway import checkout_session_info, refund_info
-from cliqmenu.realtime import Audience, publish
+from cliqmenu.realtime import Audience
 from cliqmenu.services import payments, refunds
-from cliqmenu.services.errors import NotFound
 
 log = logging.getLogger("cliqmenu.payments")
 
@@ -37,15 +35,6 @@ MAX_BODY = 512 * 1024
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 UNPAID_EVENTS = ("checkout.session.expired", "checkout.session.async_payment_failed")
 REFUND_EVENTS = ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated")
-
-
-async def _publish(audiences: set[Audience]) -> None:
-    """Push fresh views (managers' boards, customers' trackers); a failed push never fails the caller."""
-    for audience in audiences:
-        try:
-            await publish(audience)
-        except Exception:
-            log.exception("publishing %s after a payment failed", audience)
 
 
 def _order_audiences(order: Order) -> set[Audience]:
@@ -115,48 +104,5 @@ async def stripe_webhook(request: Request) -> JSONResponse:
         return JSONResponse({"error": "Invalid signature."}, status_code=400)
     # A database error answers 500, so Stripe delivers the event again later.
     touched = await asyncio.to_thread(handle_event, event)
-    await _publish(touched)
+    await publish_each(touched)
     return JSONResponse({"received": True, "type": event.type})
-
-
-def _confirm(public_id: str) -> tuple[bool, int | None, bool]:
-    """Whether paid, the order's truck, and whether this call marked it paid."""
-    with session_scope() as session:
-        try:
-            order, business = payments.order_for_checkout(session, public_id)
-        except NotFound:
-            return False, None, False
-        if order.payment_status != PaymentStatus.UNPAID:
-            return True, order.truck_id, False
-        checkout_id = order.stripe_checkout_session_id
-        if order.payment_method != PaymentMethod.ONLINE or not checkout_id:
-            return False, order.truck_id, False
-        gateway = gateway_for(business)
-        business_id, truck_id = business.id, order.truck_id
-    if gateway is None:
-        return False, truck_id, False
-    try:
-        checkout = gateway.retrieve_checkout_session(checkout_id)
-    except GatewayError as error:
-        log.warning("checking checkout %s failed: %s", checkout_id, error)
-        return False, truck_id, False
-    if not checkout.paid:
-        return False, truck_id, False
-    with session_scope() as session:
-        order, changed = payments.confirm_from_session(
-            session, checkout=checkout, business_id=business_id
-        )
-    return order is not None, truck_id, changed
-
-
-async def confirm_checkout(public_id: str) -> bool:
-    """Whether the order with this public id is paid, asking Stripe when we have not heard yet.
-
-    For the customer's return page: when the webhook is late, this retrieves the order's
-    Checkout Session from Stripe and, if Stripe says paid, marks the order paid exactly as the
-    webhook would (the redirect itself is never trusted). Safe to call any number of times.
-    """
-    paid, truck_id, changed = await asyncio.to_thread(_confirm, public_id)
-    if changed and truck_id is not None:
-        await _publish({Audience("manager", truck_id), Audience("tracker", public_id)})
-    return paid

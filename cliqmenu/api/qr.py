@@ -14,16 +14,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cliqmenu.db import session_scope
+from cliqmenu.routes import menu_url
 from cliqmenu.services import orders
 from cliqmenu.services.errors import DomainError
-from cliqmenu.settings import get_settings
 
 KINDS = {"svg": "image/svg+xml", "png": "image/png"}
-
-
-def menu_url(slug: str) -> str:
-    """The public address a truck's QR code points to."""
-    return f"{get_settings().public_url.rstrip('/')}/t/{slug}"
 
 
 def qr_bytes(url: str, kind: str) -> bytes:

@@ -17,16 +17,16 @@ from starlette.routing import Route
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Role
-from cliqmenu.routes import SIGN_IN
-from cliqmenu.services import session_handoff, staff
-from cliqmenu.settings import get_settings
-from cliqmenu.state.auth import (
+from cliqmenu.routes import (
     SESSION_COOKIE,
     SESSION_MAX_AGE,
     SESSION_ROUTE,
+    SIGN_IN,
     SIGN_OUT_ROUTE,
     home_for,
 )
+from cliqmenu.services import session_handoff, staff
+from cliqmenu.settings import get_settings
 
 
 def _secure() -> bool:

@@ -20,12 +20,11 @@ from starlette.routing import Route
 from cliqmenu.api.session import set_session_cookie
 from cliqmenu.db import session_scope
 from cliqmenu.models import Role
-from cliqmenu.routes import SIGN_IN
+from cliqmenu.routes import SIGN_IN, home_for
 from cliqmenu.services import staff
+from cliqmenu.services.sign_in_refusals import SignInRefused
 from cliqmenu.settings import get_settings
 from cliqmenu.sso import flow, providers
-from cliqmenu.sso.refusals import SignInRefused
-from cliqmenu.state.auth import home_for
 
 log = logging.getLogger("cliqmenu.sso")
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventSpec
 
-from cliqmenu.views import KitchenCard, KitchenLine
+from cliqmenu.views.boards import KitchenCard, KitchenLine
 
 Handler = Callable[..., EventSpec]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventHandler
 
-from cliqmenu.views import AllDayCount, AllDayVariant
+from cliqmenu.views.boards import AllDayCount, AllDayVariant
 
 # (keys, what they do): the help overlay and docs/kitchen-display.md list the same.
 KEYS = [

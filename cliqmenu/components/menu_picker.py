@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.menu_view import CategoryView, GroupView, ItemView, OptionView
-from cliqmenu.state.cart import CartLine
+from cliqmenu.views.menu import CartLine, CategoryView, GroupView, ItemView, OptionView
 
 
 def category_pills(categories, selected, on_choose) -> rx.Component:

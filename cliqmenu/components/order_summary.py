@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.views import LineView, OrderCard
+from cliqmenu.views.boards import LineView, OrderCard
 
 
 def line_row(line: LineView) -> rx.Component:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.state.refunds import (
-    COUNTER_WAYS,
-    RefundDetail,
-    RefundLineChoice,
-    RefundState,
-    RefundView,
-)
-from cliqmenu.views import OrderCard
+from cliqmenu.state.refunds import COUNTER_WAYS, RefundState
+from cliqmenu.views.boards import OrderCard
+from cliqmenu.views.refunds import RefundDetail, RefundLineChoice, RefundView
 
 R = RefundState
 STATUS_COLORS = {"pending": "amber", "succeeded": "green", "failed": "red"}

@@ -8,7 +8,7 @@ from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS, heartbeat, live_scri
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
-from cliqmenu.tracker_view import StageStep, TrackerLine
+from cliqmenu.views.tracker import StageStep, TrackerLine
 
 C = CustomerMenuState
 T = TrackerState

@@ -7,8 +7,9 @@ import reflex as rx
 from cliqmenu.components.layout import staff_header
 from cliqmenu.components.order_summary import order_summary
 from cliqmenu.routes import MANAGE
-from cliqmenu.state.history import STAGE_FILTERS, AuditRow, HistoryRow, HistoryState
-from cliqmenu.views import OrderCard
+from cliqmenu.state.history import STAGE_FILTERS, HistoryState
+from cliqmenu.views.boards import OrderCard
+from cliqmenu.views.history import AuditRow, HistoryRow
 
 H = HistoryState
 

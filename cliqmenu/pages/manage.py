@@ -16,7 +16,7 @@ from cliqmenu.components.refund_panel import (
 )
 from cliqmenu.routes import HISTORY, STOCK, WALK_IN
 from cliqmenu.state.manager import ManagerState
-from cliqmenu.views import OrderCard, OrderRow
+from cliqmenu.views.boards import OrderCard, OrderRow
 
 S = ManagerState
 TAB_LABELS = [

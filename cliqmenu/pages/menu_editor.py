@@ -6,7 +6,8 @@ import reflex as rx
 
 from cliqmenu.components.layout import staff_header
 from cliqmenu.components.owner_nav import owner_nav
-from cliqmenu.state.menu_editor import CategoryRow, GroupRow, ItemRow, MenuEditorState, OptionRow
+from cliqmenu.state.menu_editor import MenuEditorState
+from cliqmenu.views.menu_editor import CategoryRow, GroupRow, ItemRow, OptionRow
 
 S = MenuEditorState
 PHOTO_UPLOAD_ID = "item-photo"

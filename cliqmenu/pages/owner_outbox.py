@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.owner_nav import owner_frame
-from cliqmenu.state.owner_outbox import EmailRow, OutboxState
+from cliqmenu.state.owner_outbox import OutboxState
+from cliqmenu.views.outbox import EmailRow
 
 S = OutboxState
 

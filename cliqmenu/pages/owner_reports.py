@@ -5,14 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.owner_nav import error_callout, owner_frame
-from cliqmenu.state.owner_reports import (
-    QUICK_RANGES,
-    HourBar,
-    ReportsState,
-    RowView,
-    Tile,
-    TopItemView,
-)
+from cliqmenu.state.owner_reports import QUICK_RANGES, ReportsState
+from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView
 
 S = ReportsState
 COLUMNS = [

@@ -6,10 +6,11 @@ import reflex as rx
 
 from cliqmenu.components.owner_nav import error_callout, owner_frame
 from cliqmenu.models import Role
-from cliqmenu.state.admin import AdminState, StaffRow
-from cliqmenu.state.staff_trucks import EVERY_TRUCK, SOME_TRUCKS, StaffTrucksState, TruckChoice
+from cliqmenu.state.owner_home import OwnerHomeState
+from cliqmenu.state.staff_trucks import EVERY_TRUCK, SOME_TRUCKS, StaffTrucksState
+from cliqmenu.views.staff import StaffRow, TruckChoice
 
-S = AdminState
+S = OwnerHomeState
 T = StaffTrucksState
 
 STATUS_COLOR = ("active", "green"), ("invited", "amber"), "gray"

@@ -7,7 +7,8 @@ import reflex as rx
 
 from cliqmenu.components.owner_nav import error_callout, owner_frame
 from cliqmenu.services.trucks import BUSY_CHOICES
-from cliqmenu.state.owner_trucks import ArchivedTruck, TruckCard, TrucksState
+from cliqmenu.state.owner_trucks import TrucksState
+from cliqmenu.views.trucks import ArchivedTruck, TruckCard
 
 S = TrucksState
 

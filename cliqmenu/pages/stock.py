@@ -7,14 +7,8 @@ import reflex as rx
 from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script
 from cliqmenu.routes import MANAGE
-from cliqmenu.state.stock import (
-    STATUS_IN,
-    STATUS_OUT,
-    STATUS_TODAY,
-    OptionLine,
-    StockLine,
-    StockState,
-)
+from cliqmenu.state.stock import StockState
+from cliqmenu.views.stock import STATUS_IN, STATUS_OUT, STATUS_TODAY, OptionLine, StockLine
 
 S = StockState
 STATUS_ITEMS = [

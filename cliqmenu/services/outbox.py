@@ -1,6 +1,6 @@
 """Outgoing email: stored in the outbox in the same transaction as the change that sends it.
 
-With SMTP settings an email waits as pending for the delivery worker (services/mail_delivery.py);
+With SMTP settings an email waits as pending for the delivery worker (infra/mail_delivery.py);
 without them (the embedded default) it is printed to the log and marked printed.
 """
 

@@ -15,6 +15,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from sqlmodel import Session, col, func, select
 
+from cliqmenu.infra import session_generation
 from cliqmenu.models import (
     Business,
     Invitation,
@@ -26,11 +27,11 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox, session_generation
+from cliqmenu.services import audit, outbox
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound
+from cliqmenu.services.sign_in_refusals import SignInRefused
 from cliqmenu.services.text import clean_text
 from cliqmenu.settings import get_settings
-from cliqmenu.sso.refusals import SignInRefused
 
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 MIN_PASSWORD = 8

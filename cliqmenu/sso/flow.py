@@ -31,9 +31,9 @@ from joserfc import jwt
 from joserfc.errors import InvalidClaimError, JoseError, MissingClaimError
 from joserfc.jwk import KeySet, OctKey
 
+from cliqmenu.services.sign_in_refusals import SignInRefused
 from cliqmenu.settings import get_settings
 from cliqmenu.sso.providers import Provider
-from cliqmenu.sso.refusals import SignInRefused
 
 ROUTES = "/api/sso"
 PENDING_COOKIE = "cliq_sso"

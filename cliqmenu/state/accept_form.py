@@ -13,6 +13,7 @@ from cliqmenu.services.errors import DomainError
 from cliqmenu.services.pricing import PricingTerms, format_cents
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
 from cliqmenu.state.board_actions import run_order_action
+from cliqmenu.state.order_detail import close_order_detail
 
 DINING_CHOICES = [(m.value, m.label) for m in DiningMethod]
 COUNTER_METHODS = [
@@ -168,8 +169,5 @@ class AcceptFormState(rx.State):
             lambda s, m: lifecycle.accept(s, actor=m, order_id=order_id, changes=changes),
         )
         if result is None:
-            from cliqmenu.state.manager import ManagerState
-
-            manager = await self.get_state(ManagerState)
-            manager._close_detail()
+            await close_order_detail(self)
         return result

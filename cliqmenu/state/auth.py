@@ -15,19 +15,15 @@ import time
 import reflex as rx
 
 from cliqmenu.db import read_scope, session_scope
+from cliqmenu.infra import session_generation
 from cliqmenu.models import Role, StaffMember
-from cliqmenu.routes import ADMIN, KDS, MANAGE, SIGN_IN
-from cliqmenu.services import session_generation, staff
+from cliqmenu.routes import SESSION_COOKIE, SESSION_ROUTE, SIGN_IN, SIGN_OUT_ROUTE
+from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError, Forbidden
 
-SESSION_COOKIE = "cliq_session"
-SESSION_MAX_AGE = 30 * 24 * 3600
-SESSION_ROUTE = "/api/session"
-SIGN_OUT_ROUTE = f"{SESSION_ROUTE}/sign-out"
 # A heartbeat trusts the session it last read for this long unless sessions changed meanwhile.
 RECHECK_SECONDS = 60
 
-HOME_FOR_ROLE = {Role.OWNER: ADMIN, Role.ORDER_MANAGER: MANAGE, Role.KITCHEN_STAFF: KDS}
 MANAGERS = (Role.ORDER_MANAGER,)
 KITCHEN = (Role.ORDER_MANAGER, Role.KITCHEN_STAFF)
 OWNER_ONLY = (Role.OWNER,)
@@ -138,8 +134,3 @@ def refuse(error: DomainError):
     if isinstance(error, Forbidden) and str(error) == "Sign in first.":
         return rx.redirect(SIGN_IN)
     return rx.toast.error(str(error), duration=6000, close_button=True)
-
-
-def home_for(role: Role) -> str:
-    """Where a member lands after signing in: the role decides the view."""
-    return HOME_FOR_ROLE[role]

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.menu_view import CategoryView, ItemView
 from cliqmenu.models import Business, DiningMethod, PaymentMethod, Truck
 from cliqmenu.services import orders, pricing
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
+from cliqmenu.views.menu import CartLine, CategoryView, ItemView
 
 DINING_CHOICES = [[m.value, m.label] for m in DiningMethod]
-
-
-@dataclass
-class CartLine:
-    item_id: int
-    name: str
-    option_ids: list[int]
-    options: str
-    quantity: int
-    note: str
-    total: str
-    total_cents: int
 
 
 class CartMixin(rx.State, mixin=True):

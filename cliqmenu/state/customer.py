@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
 
 import reflex as rx
 from sqlalchemy.exc import DBAPIError
@@ -13,43 +12,22 @@ from sqlmodel import select
 
 from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.db import database_unavailable, session_scope
-from cliqmenu.menu_view import CategoryView, ItemView, menu_view
-from cliqmenu.models import Business, Order, OrderSource, Stage, Truck, utcnow
+from cliqmenu.models import Business, Order, OrderSource, Stage
+from cliqmenu.payment_check import confirm_checkout
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import current_change, register_view
 from cliqmenu.services import orders, trucks
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.board_actions import publish_truck
 from cliqmenu.state.cart import CartMixin
 from cliqmenu.state.live import Watching
-from cliqmenu.tracker_view import TrackerView, tracker_view
+from cliqmenu.views.menu import ItemView, TruckMenu, truck_menu
+from cliqmenu.views.tracker import TrackerView, tracker_view
 
 ORDER_NOT_SENT = (
     "Your order was not sent: we could not reach the truck's system. Tap Place order again."
 )
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class TruckMenu:
-    """The public menu of a truck: categories with items, and whether it takes orders now."""
-
-    truck_id: int
-    categories: list[CategoryView]
-    paused: bool
-    closed: bool = False  # archived: no orders at all
-
-
-def truck_menu(session, truck_id: int) -> TruckMenu:
-    truck = session.get(Truck, truck_id)
-    business = session.get(Business, truck.business_id)
-    return TruckMenu(
-        truck_id=truck.id,
-        categories=menu_view(effective_menu(session, truck), business.currency),
-        paused=bool(truck.busy_until and truck.busy_until > utcnow()),
-        closed=truck.archived,
-    )
 
 
 def _path_tail(path: str, prefix: str) -> str:
@@ -241,8 +219,6 @@ class TrackerState(Watching, rx.State):
     @rx.event(background=True)
     async def confirm_payment(self):
         """Back from Stripe before its webhook: ask Stripe (the redirect alone proves nothing)."""
-        from cliqmenu.api.payments import confirm_checkout
-
         async with self:
             public_id = self._public_id
         if public_id:

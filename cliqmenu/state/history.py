@@ -3,74 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import STAGE_LABELS, AuditEvent, Business, Stage
+from cliqmenu.models import STAGE_LABELS, Business, Stage
 from cliqmenu.services import history, orders, pricing, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import service_date
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
-from cliqmenu.views import OrderCard, order_card
+from cliqmenu.views.boards import OrderCard, order_card
+from cliqmenu.views.history import AuditRow, HistoryRow, audit_row
 
 STAGE_FILTERS = [["any", "Any stage"]] + [
     [stage.value, STAGE_LABELS[stage]] for stage in Stage if stage != Stage.AWAITING_PAYMENT
 ]
-ACTION_LABELS = {
-    "order.placed": "Placed",
-    "order.accepted": "Accepted",
-    "order.changed": "Changed before Accept",
-    "order.cooking_done": "Cooking Done",
-    "order.ready_for_pickup": "Ready for Pickup",
-    "order.delivered": "Delivered",
-    "order.recalled": "Recalled by the kitchen",
-    "order.undone": "Last move undone",
-    "order.rejected": "Rejected",
-    "order.cancelled": "Cancelled",
-}
-
-
-@dataclass
-class HistoryRow:
-    id: int
-    number: int
-    day: str
-    customer: str
-    stage_label: str
-    total: str
-
-
-@dataclass
-class AuditRow:
-    when: str
-    who: str
-    what: str
-    change: str
-    reason: str
-
-
-def _value_text(value) -> str:
-    if isinstance(value, str) and value in {s.value for s in Stage}:
-        return STAGE_LABELS[Stage(value)]
-    return str(value)
-
-
-def audit_row(event: AuditEvent, zone: ZoneInfo) -> AuditRow:
-    changes = [
-        f"{key.replace('_', ' ')}: {_value_text(event.before.get(key, '—'))} → {_value_text(value)}"
-        for key, value in event.after.items()
-        if event.before.get(key) != value and key in event.before
-    ]
-    return AuditRow(
-        when=event.at.astimezone(zone).strftime("%d %b %H:%M:%S"),
-        who=event.actor_label,
-        what=ACTION_LABELS.get(event.action, event.action),
-        change="; ".join(changes),
-        reason=event.reason,
-    )
 
 
 class HistoryState(rx.State):

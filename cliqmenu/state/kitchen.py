@@ -14,7 +14,7 @@ from cliqmenu.state.auth import KITCHEN, authorize, refuse
 from cliqmenu.state.board_actions import run_order_action
 from cliqmenu.state.changes import assign_changed
 from cliqmenu.state.live import LiveScreen
-from cliqmenu.views import AllDayCount, KitchenBoard, KitchenCard, kitchen_board
+from cliqmenu.views.boards import AllDayCount, KitchenBoard, KitchenCard, kitchen_board
 
 # How many "order:stage" keys a screen remembers as acknowledged (a busy day is far fewer).
 SEEN_KEPT = 500

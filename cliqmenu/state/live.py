@@ -14,10 +14,10 @@ from cliqmenu.db import read_scope
 from cliqmenu.models import Role, StaffMember
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import check_in, current_change
-from cliqmenu.routes import SIGN_IN
+from cliqmenu.routes import SIGN_IN, home_for
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError
-from cliqmenu.state.auth import SessionState, home_for
+from cliqmenu.state.auth import SessionState
 
 # What the page runs when its heartbeat is answered (assets/live.js marks the screen live).
 BEAT_ANSWERED = "window.cliqSynced && window.cliqSynced()"

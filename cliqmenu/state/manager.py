@@ -14,7 +14,8 @@ from cliqmenu.state.auth import MANAGERS
 from cliqmenu.state.board_actions import run_order_action
 from cliqmenu.state.changes import assign_changed
 from cliqmenu.state.live import LiveScreen
-from cliqmenu.views import ManagerBoard, OrderCard, OrderRow, manager_board
+from cliqmenu.state.order_detail import register_board
+from cliqmenu.views.boards import ManagerBoard, OrderCard, OrderRow, manager_board
 
 TABS = [
     stage.value
@@ -156,3 +157,4 @@ class ManagerState(LiveScreen, rx.State):
 
 
 register_view("manager", ManagerState, manager_board)
+register_board(ManagerState)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import reflex as rx
 from sqlmodel import Session
@@ -13,116 +12,17 @@ from cliqmenu.models import Business, StaffMember
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import menu_admin
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.menu_admin import ItemFields, MasterGroup, MasterItem, parse_money
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services.menu_admin import ItemFields, MasterItem, parse_money
 from cliqmenu.state.auth import OWNER_ONLY, authorize, refuse
 from cliqmenu.state.owner_access import owner_or_redirect
-
-
-@dataclass
-class CategoryRow:
-    id: int
-    name: str
-    count: int
-    archived: bool
-
-
-@dataclass
-class ItemRow:
-    id: int
-    name: str
-    price: str
-    photo_url: str
-    tags: list[str]
-    allergens: str
-    groups: int
-    archived: bool
-
-
-@dataclass
-class OptionRow:
-    id: int
-    group_id: int
-    name: str
-    delta_text: str  # what the input starts with: "1.50"
-    delta: str  # "+$1.50"
-    archived: bool
-
-
-@dataclass
-class GroupRow:
-    id: int
-    name: str
-    min_choices: int
-    max_choices: int
-    required: bool
-    rule: str
-    warning: str
-    archived: bool
-    options: list[OptionRow] = field(default_factory=list)
-
-
-def _money_text(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-def _delta_label(cents: int, currency: str) -> str:
-    if cents == 0:
-        return "no change"
-    return ("+" if cents > 0 else "-") + format_cents(abs(cents), currency)
-
-
-def _rule(group: MasterGroup) -> str:
-    if group.min_choices == group.max_choices:
-        return f"Choose {group.min_choices}"
-    if group.min_choices == 0:
-        return f"Optional, up to {group.max_choices}"
-    return f"Choose {group.min_choices} to {group.max_choices}"
-
-
-def _group_row(group: MasterGroup, currency: str) -> GroupRow:
-    live = [o for o in group.options if not o.archived]
-    warning = ""
-    if group.min_choices > len(live):
-        warning = (
-            f"Customers must choose {group.min_choices}: add "
-            f"{group.min_choices - len(live)} more option(s) or this item cannot be ordered."
-        )
-    return GroupRow(
-        id=group.id,
-        name=group.name,
-        min_choices=group.min_choices,
-        max_choices=group.max_choices,
-        required=group.required,
-        rule=_rule(group),
-        warning=warning,
-        archived=group.archived,
-        options=[
-            OptionRow(
-                o.id,
-                group.id,
-                o.name,
-                _money_text(o.price_delta_cents),
-                _delta_label(o.price_delta_cents, currency),
-                o.archived,
-            )
-            for o in group.options
-        ],
-    )
-
-
-def _item_row(item: MasterItem, currency: str) -> ItemRow:
-    return ItemRow(
-        id=item.id,
-        name=item.name,
-        price=format_cents(item.price_cents, currency),
-        photo_url=item.photo_url or "",
-        tags=item.dietary_tags,
-        allergens=", ".join(item.allergens),
-        groups=len([g for g in item.groups if not g.archived]),
-        archived=item.archived,
-    )
+from cliqmenu.views.menu_editor import (
+    CategoryRow,
+    GroupRow,
+    ItemRow,
+    group_row,
+    item_row,
+    money_text,
+)
 
 
 def _int(form: dict, key: str, what: str) -> int:
@@ -176,7 +76,7 @@ class MenuEditorState(rx.State):
         items = [
             i for i in (category.items if category else []) if self.show_archived or not i.archived
         ]
-        self.items = [_item_row(i, self._currency) for i in items]
+        self.items = [item_row(i, self._currency) for i in items]
         every_item = {i.id: i for c in master for i in c.items}
         item = every_item.get(self.item_id)
         if item is None or (item.archived and not self.show_archived):
@@ -192,7 +92,7 @@ class MenuEditorState(rx.State):
         self.item_id, self.item_archived = item.id, item.archived
         self.item_form = {
             "name": item.name,
-            "price": _money_text(item.price_cents),
+            "price": money_text(item.price_cents),
             "description": item.description,
             "category_id": str(item.category_id),
             "dietary_tags": ", ".join(item.dietary_tags),
@@ -200,7 +100,7 @@ class MenuEditorState(rx.State):
         }
         self.photo_url = item.photo_url or ""
         self.groups = [
-            _group_row(g, self._currency)
+            group_row(g, self._currency)
             for g in item.groups
             if self.show_archived or not g.archived
         ]

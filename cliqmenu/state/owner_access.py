@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.models import Role, StaffMember
-from cliqmenu.routes import SIGN_IN
+from cliqmenu.routes import SIGN_IN, home_for
 from cliqmenu.services.errors import DomainError
-from cliqmenu.state.auth import OWNER_ONLY, SessionState, authorize, home_for
+from cliqmenu.state.auth import OWNER_ONLY, SessionState, authorize
 
 
 async def owner_or_redirect(state: rx.State) -> tuple[StaffMember | None, object]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -15,6 +14,7 @@ from cliqmenu.services.errors import DomainError
 from cliqmenu.services.pricing import format_cents
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
+from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView, row_view
 
 QUICK_RANGES = [
     ["today", "Today"],
@@ -23,42 +23,6 @@ QUICK_RANGES = [
     ["month", "This month"],
     ["last_month", "Last month"],
 ]
-
-
-@dataclass
-class Tile:
-    label: str
-    value: str
-    hint: str
-
-
-@dataclass
-class RowView:
-    day: str
-    truck: str
-    orders: int
-    cancelled: int
-    gross: str
-    discounts: str
-    surcharges: str
-    gst: str
-    refunds: str
-    net: str
-
-
-@dataclass
-class TopItemView:
-    name: str
-    quantity: int
-    sales: str
-    percent: int
-
-
-@dataclass
-class HourBar:
-    label: str
-    count: int
-    percent: int
 
 
 def quick_range(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -73,22 +37,6 @@ def quick_range(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
         last = today.replace(day=1) - dt.timedelta(days=1)
         return last.replace(day=1), last
     return today, today
-
-
-def row_view(day: str, truck: str, figures: reports.Figures, currency: str) -> RowView:
-    money = lambda cents: format_cents(cents, currency)  # noqa: E731
-    return RowView(
-        day=day,
-        truck=truck,
-        orders=figures.orders,
-        cancelled=figures.cancelled,
-        gross=money(figures.gross_cents),
-        discounts=money(figures.discount_cents),
-        surcharges=money(figures.surcharge_cents),
-        gst=money(figures.gst_cents),
-        refunds=money(figures.refund_cents),
-        net=money(figures.net_cents),
-    )
 
 
 class ReportsState(rx.State):

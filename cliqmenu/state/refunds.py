@@ -9,139 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import (
-    Business,
-    Order,
-    PaymentMethod,
-    PaymentStatus,
-    RefundStatus,
-    StaffMember,
-    Stage,
-)
+from cliqmenu.models import Order, RefundStatus, StaffMember, Stage
 from cliqmenu.services import lifecycle, payments, refunds
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.orders import get_order, order_lines
-from cliqmenu.services.pricing import format_cents
 from cliqmenu.services.refunds import AMOUNT, FULL, LINES, RefundRequest
-from cliqmenu.services.staff import trucks_for
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
 from cliqmenu.state.board_actions import publish_truck
 from cliqmenu.state.manager import ManagerState
+from cliqmenu.state.order_detail import close_order_detail
+from cliqmenu.views.refunds import RefundDetail, refund_detail
 
-STATUS_LABELS = {"pending": "Pending", "succeeded": "Refunded", "failed": "Failed"}
-PAYMENT_STATUS_LABELS = {
-    PaymentStatus.UNPAID.value: "Unpaid",
-    PaymentStatus.PAID.value: "Paid",
-    PaymentStatus.PARTIALLY_REFUNDED.value: "Partially refunded",
-    PaymentStatus.REFUNDED.value: "Refunded",
-}
 COUNTER_WAYS = [["cash", "Cash handed back"], ["card_terminal", "Refunded on the card terminal"]]
-
-
-@dataclass
-class RefundView:
-    id: int
-    amount: str
-    status: str
-    status_label: str
-    method_label: str
-    reason: str
-    error: str
-    item_names: str
-    created_at_ms: int
-
-
-@dataclass
-class RefundLineChoice:
-    id: int
-    name: str
-    left: int
-    unit: str
-
-
-@dataclass
-class RefundDetail:
-    order_id: int
-    number: int
-    online: bool
-    payment_status: str
-    paid: str
-    refunded: str
-    pending: str
-    refundable: str
-    refundable_cents: int
-    default_way: str
-    refunds: list[RefundView]
-    lines: list[RefundLineChoice]
 
 
 def _new_request_id() -> str:
     return secrets.token_urlsafe(18)
-
-
-def _check_access(session, member: StaffMember, order_id: int) -> Order:
-    order = get_order(session, order_id=order_id, business_id=member.business_id)
-    if order.truck_id not in {t.id for t in trucks_for(session, member, including_archived=True)}:
-        raise DomainError("You do not work at this order's truck.")
-    return order
-
-
-def refund_detail(member: StaffMember, order_id: int) -> RefundDetail:
-    """What the refund panel shows, read from the database (after settling stale refunds)."""
-    with session_scope() as session:
-        _check_access(session, member, order_id)
-    refunds.reconcile_pending(sessions=session_scope, order_id=order_id)
-    with session_scope() as session:
-        order = _check_access(session, member, order_id)
-        currency = session.get(Business, order.business_id).currency
-        money = refunds.balance(session, order.id)
-        taken = refunds.refunded_quantities(session, order.id)
-        rows = refunds.refunds_of(session, order.id)
-        lines = order_lines(session, order.id)
-        return RefundDetail(
-            order_id=order.id,
-            number=order.number,
-            online=order.payment_method == PaymentMethod.ONLINE,
-            payment_status=PAYMENT_STATUS_LABELS[order.payment_status.value],
-            paid=format_cents(money.paid_cents, currency),
-            refunded=format_cents(money.succeeded_cents, currency),
-            pending=format_cents(money.pending_cents, currency),
-            refundable=format_cents(money.refundable_cents, currency),
-            refundable_cents=money.refundable_cents,
-            default_way="cash"
-            if order.payment_method == PaymentMethod.CASH_AT_COUNTER
-            else ("card_terminal"),
-            refunds=[
-                RefundView(
-                    id=row.id,
-                    amount=format_cents(row.amount_cents, currency),
-                    status=row.status.value,
-                    status_label=STATUS_LABELS[row.status.value],
-                    method_label=refunds.METHOD_LABELS.get(row.method, row.method),
-                    reason=row.reason,
-                    error=row.error if row.status == RefundStatus.FAILED else "",
-                    item_names=", ".join(f"{e['quantity']} × {e['name']}" for e in row.lines),
-                    created_at_ms=int(row.created_at.timestamp() * 1000),
-                )
-                for row in reversed(rows)
-            ],
-            lines=[
-                RefundLineChoice(
-                    id=line.id,
-                    name=line.name,
-                    left=line.quantity - taken.get(line.id, 0),
-                    unit=format_cents(line.unit_price_cents, currency),
-                )
-                for line in lines
-                if line.quantity - taken.get(line.id, 0) > 0
-            ],
-        )
 
 
 def parse_amount(text: str) -> int:
@@ -387,8 +274,8 @@ class RefundState(rx.State):
             self.busy = False
             self._close_request_id = ""
             self.refund_on_close = True
+            await close_order_detail(self)
             manager = await self.get_state(ManagerState)
-            manager._close_detail()
             manager.reason = ""
         if refund is not None and refund.status == RefundStatus.FAILED:
             return rx.toast.error(

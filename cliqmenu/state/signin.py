@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.routes import SETUP, SIGN_IN
-from cliqmenu.services import first_run, session_handoff, sign_in_limits, staff
+from cliqmenu.routes import SETUP, SIGN_IN, home_for
+from cliqmenu.services import first_run, session_handoff, sign_in_limits, sign_in_refusals, staff
 from cliqmenu.services.errors import DomainError
-from cliqmenu.sso import flow, providers, refusals
-from cliqmenu.state.auth import SessionState, complete_sign_in, home_for
+from cliqmenu.sso import flow, providers
+from cliqmenu.state.auth import SessionState, complete_sign_in
 
 
 class SignInState(rx.State):
@@ -24,7 +24,7 @@ class SignInState(rx.State):
         if not reason:
             return
         provider = providers.find(query.get("provider", ""))
-        self.error = refusals.message(reason, provider.name if provider else "")
+        self.error = sign_in_refusals.message(reason, provider.name if provider else "")
 
     @rx.event
     async def load(self):

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Role
 from cliqmenu.services import staff, trucks
 from cliqmenu.services.errors import DomainError, Forbidden
-from cliqmenu.state.admin import AdminState
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner
+from cliqmenu.state.owner_home import OwnerHomeState
+from cliqmenu.views.staff import TruckChoice
 
 EVERY_TRUCK, SOME_TRUCKS = "all", "some"
-
-
-@dataclass
-class TruckChoice:
-    id: int
-    name: str
-    chosen: bool
 
 
 class StaffTrucksState(rx.State):
@@ -91,7 +83,7 @@ class StaffTrucksState(rx.State):
             self.error = str(error)
             return None
         self.dialog_open = False
-        admin = await self.get_state(AdminState)
+        admin = await self.get_state(OwnerHomeState)
         admin._refresh(actor.business_id)
         if truck_ids is None:
             return rx.toast.success(f"{self.member_name} may work at every truck.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.menu_view import menu_view
 from cliqmenu.models import Business, OrderSource, PaymentMethod
 from cliqmenu.routes import MANAGE
 from cliqmenu.services import orders, staff
@@ -14,6 +13,7 @@ from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
 from cliqmenu.state.board_actions import publish_truck
 from cliqmenu.state.cart import CartMixin
+from cliqmenu.views.menu import menu_view
 
 COUNTER_METHODS = [
     [m.value, m.label] for m in (PaymentMethod.CASH_AT_COUNTER, PaymentMethod.CARD_AT_COUNTER)

@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import create_engine, func
 from sqlmodel import Session, select
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.models import (
     Business,
     CustomizationGroup,
@@ -22,7 +22,7 @@ from cliqmenu.models import (
     OrderLine,
 )
 
-ORDERS_API = f"/api/trucks/{demo.CBD_TRUCK_SLUG}/orders"
+ORDERS_API = f"/api/trucks/{demo_data.CBD_TRUCK_SLUG}/orders"
 INVITE_LINK = re.compile(r"https?://\S+/invite/?\?token=[\w.-]+")
 NEW_PASSWORD = "e2e-kitchen-pw-1"
 # Reflex flips this root var once a page's on_load handlers have all run.
@@ -168,7 +168,7 @@ def demo_menu_ids(database_url: str) -> MenuIds:
     try:
         with Session(engine) as session:
             business_id = session.exec(
-                select(Business.id).where(Business.name == demo.BUSINESS_NAME)
+                select(Business.id).where(Business.name == demo_data.BUSINESS_NAME)
             ).one()
             items = {
                 item.name: item.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import at, sign_in, visit
 
 pytestmark = pytest.mark.e2e
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def test_kitchen_staff_cannot_open_the_manager_view(screen):
     kitchen = screen(1920, 1080, name="kitchen")
-    sign_in(kitchen, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    sign_in(kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
     kitchen.goto("/manage")
     expect(kitchen).to_have_url(at("/kds"))
     expect(kitchen.locator("#kds-count")).to_be_visible()
@@ -22,7 +22,7 @@ def test_kitchen_staff_cannot_open_the_manager_view(screen):
 
 def test_order_manager_cannot_open_the_owner_pages(screen):
     manager = screen(390, 844, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     manager.goto("/admin")
     expect(manager).to_have_url(at("/manage"))
     expect(manager.locator("#send-invite")).to_have_count(0)
@@ -49,7 +49,7 @@ def session_cookie(page) -> dict | None:
 
 def test_no_script_can_read_the_session_cookie_and_sign_out_clears_it(screen):
     manager = screen(390, 844, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
 
     cookie = session_cookie(manager)
     assert (

@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.models import Business, MenuItem, Order, OutboxEmail, Truck
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.pricing import format_cents
@@ -31,8 +31,8 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 PHONE = (390, 844)
-CBD = f"/t/{demo.CBD_TRUCK_SLUG}"
-BEACH = f"/t/{demo.BEACH_TRUCK_SLUG}"
+CBD = f"/t/{demo_data.CBD_TRUCK_SLUG}"
+BEACH = f"/t/{demo_data.BEACH_TRUCK_SLUG}"
 # Items the other journeys do not order, so changing their stock or price disturbs nobody.
 STOCK_ITEM = ("Sides", "Mac & Cheese Bites")
 PRICED_ITEM = ("Drinks", "Lemon, Lime & Bitters")
@@ -74,7 +74,7 @@ def master_price(session: Session, item: str) -> int:
     query = (
         select(MenuItem.price_cents)
         .join(Business, Business.id == MenuItem.business_id)
-        .where(Business.name == demo.BUSINESS_NAME, MenuItem.name == item)
+        .where(Business.name == demo_data.BUSINESS_NAME, MenuItem.name == item)
     )
     return session.exec(query).one()
 
@@ -132,7 +132,7 @@ def test_phone_order_is_tracked_live_to_ready_for_pickup_and_emailed(screen, app
 
     # The manager accepts with a prep time: In Progress and the time show without a reload.
     manager = screen(1280, 900, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     manager.locator(f"#order-{number}").click()
     manager.get_by_role("button", name="20 minutes").click()
     expect(manager.locator("#prep-minutes")).to_have_value("20")
@@ -149,7 +149,7 @@ def test_phone_order_is_tracked_live_to_ready_for_pickup_and_emailed(screen, app
 
     # Cooking Done in the kitchen, then Ready for Pickup by the manager: both follow live.
     kitchen = screen(1920, 1080, name="kitchen")
-    sign_in(kitchen, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    sign_in(kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
     ticket = kitchen.locator(f"#kds-order-{number}")
     expect(ticket.locator(".kds-options")).to_contain_text("Double")
     expect(ticket.locator(".kds-note")).to_contain_text("No pickles")
@@ -192,13 +192,13 @@ def test_out_of_stock_shows_on_an_open_menu_and_stock_screen_without_reload(
     mark_page(customer)
     # A second phone of the crew with the stock screen open: it follows the first one's changes.
     other = screen(*PHONE, name="other-manager")
-    sign_in(other, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(other, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     visit(other, "/manage/stock")
     expect(stock_badge(other, item)).to_have_text("In stock")
     mark_page(other)
 
     manager = screen(390, 844, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     manager.locator("#open-stock").click()
     expect(manager).to_have_url(at("/manage/stock"))
     expect(manager.locator("body")).to_contain_text("Smoky Bros CBD")
@@ -239,7 +239,7 @@ def test_a_price_override_at_one_truck_changes_neither_the_other_truck_nor_the_m
     mark_page(at_beach)
 
     manager = screen(390, 844, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     visit(manager, "/manage/stock")
     expect(manager.locator("body")).to_contain_text("Smoky Bros CBD")
     card = stock_card(manager, item)

@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import (
     NEW_PASSWORD,
     accept_invitation,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 
 def test_disabled_member_open_kds_falls_back_to_sign_in(screen):
     owner = screen(1280, 900, name="owner")
-    sign_in(owner, demo.OWNER_EMAIL, demo.OWNER_PASSWORD, lands_on="/admin")
+    sign_in(owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
     name = unique("Dan Dishes")
     email = f"{unique('dan')}@e2e.cliqmenu.test"
     link = invite_kitchen_member(owner, name=name, email=email)

@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import (
     INVITE_LINK,
     accept_invitation,
@@ -48,7 +48,7 @@ def outbox_item(owner: Page, email: str, *, once: str) -> Locator:
 
 def test_invitation_arrives_by_smtp_and_the_outbox_says_sent(screen, app_server, mail_server):
     owner = screen(1280, 900, name="owner")
-    sign_in(owner, demo.OWNER_EMAIL, demo.OWNER_PASSWORD, lands_on="/admin")
+    sign_in(owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
     name = unique("Sol Smtp")
     email = f"{unique('sol')}@e2e.cliqmenu.test"
 
@@ -56,7 +56,7 @@ def test_invitation_arrives_by_smtp_and_the_outbox_says_sent(screen, app_server,
 
     received = wait_for_mail(mail_server, email)
     assert received.recipients == [email]
-    assert received.subject == f"You're invited to {demo.BUSINESS_NAME} on CliqMenu"
+    assert received.subject == f"You're invited to {demo_data.BUSINESS_NAME} on CliqMenu"
     found = INVITE_LINK.search(received.body("plain"))
     assert found and found.group(0) == outbox_link
     assert outbox_link.replace("&", "&amp;") in received.body("html")

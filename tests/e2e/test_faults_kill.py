@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, stored_orders, unique
 from tests.e2e.test_first_live_order import expect_tab_count, tab_count
 
@@ -43,7 +43,7 @@ def send_until_answered(api: httpx.Client, order: dict, answered: threading.Even
 
 def test_kill_9_during_a_burst_loses_and_doubles_no_order(screen, app_server):
     manager = screen(1280, 900, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     expect(manager.locator("#live-badge[data-state='live']")).to_be_visible()
     received_before = tab_count(manager, "received")
 

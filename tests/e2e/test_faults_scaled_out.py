@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, func
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session, select
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.models import Order, OrderLine
 from cliqmenu.state.customer import ORDER_NOT_SENT
 from tests.e2e import conftest as e2e
@@ -132,9 +132,9 @@ def test_screens_recover_after_redis_restarts_and_show_the_whole_queue(
     waiting = place(app_server, "Before Restart Wait")  # Received: on the manager's board
 
     manager = screen(1280, 900, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     kitchen = screen(1920, 1080, name="kitchen")
-    sign_in(kitchen, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    sign_in(kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
     for page in (manager, kitchen):
         expect_live(page)
     expect(manager.locator(f"#order-{waiting}")).to_be_visible()
@@ -232,7 +232,7 @@ def test_a_customer_whose_order_met_a_dropped_connection_is_told_and_sends_it_ag
     screen, app_server
 ):
     customer = screen(390, 844, name="customer")
-    visit(customer, f"/t/{demo.CBD_TRUCK_SLUG}")
+    visit(customer, f"/t/{demo_data.CBD_TRUCK_SLUG}")
     customer.get_by_role("button", name="Sides", exact=True).click()
     customer.locator('.menu-item[data-item="Loaded Fries"]').click()
     customer.locator("#add-to-order").click()

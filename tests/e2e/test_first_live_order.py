@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import (
     ORDERS_API,
     assert_not_reloaded,
@@ -35,11 +35,11 @@ def expect_tab_count(page: Page, stage: str, count: int) -> None:
 
 def test_api_order_flows_live_from_manager_to_kitchen_and_back(screen, app_server):
     manager = screen(390, 844, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     expect(manager.locator("#tab-received")).to_be_visible()
     expect(manager.locator(".order-card").first).to_be_visible()  # the demo's received orders
     kitchen = screen(1920, 1080, name="kitchen")
-    sign_in(kitchen, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    sign_in(kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
     expect(kitchen.locator(".kds-card").first).to_be_visible()  # the demo's order in the kitchen
     mark_page(manager)
     mark_page(kitchen)

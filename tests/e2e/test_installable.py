@@ -15,7 +15,7 @@ import struct
 import pytest
 from playwright.sync_api import Page, expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import at, sign_in, visit
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PAGES = [
     "/",
     "/signin",
-    f"/t/{demo.CBD_TRUCK_SLUG}",
+    f"/t/{demo_data.CBD_TRUCK_SLUG}",
     "/o/no-such-order",
     "/manage",
     "/manage/history",
@@ -122,7 +122,7 @@ def test_every_page_links_the_manifest_and_its_icons_exist_in_their_sizes(screen
 
 def test_service_worker_activates_and_offline_pages_say_so_without_orders(screen) -> None:
     manager = screen(390, 844, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     assert wait_for_service_worker(manager).endswith("/sw.js")
     manager.reload()  # now under the service worker's control
     expect(manager.locator(".order-card").first).to_be_visible()
@@ -152,9 +152,9 @@ def test_service_worker_activates_and_offline_pages_say_so_without_orders(screen
 @pytest.mark.parametrize(
     ("email", "password", "view"),
     [
-        (demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, "/manage"),
-        (demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, "/kds"),
-        (demo.OWNER_EMAIL, demo.OWNER_PASSWORD, "/admin"),
+        (demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, "/manage"),
+        (demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, "/kds"),
+        (demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, "/admin"),
     ],
 )
 def test_the_start_url_lands_each_role_on_its_view(screen, email, password, view) -> None:

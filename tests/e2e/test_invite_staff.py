@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import accept_invitation, at, invite_kitchen_member, sign_in, unique
 
 pytestmark = pytest.mark.e2e
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def test_invited_kitchen_member_joins_by_link_that_works_once(screen, app_server):
     owner = screen(1280, 900, name="owner")
-    sign_in(owner, demo.OWNER_EMAIL, demo.OWNER_PASSWORD, lands_on="/admin")
+    sign_in(owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
 
     name = unique("Kira Cook")
     email = f"{unique('kira')}@e2e.cliqmenu.test"

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e import conftest as e2e
 from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, unique
 
@@ -27,7 +27,7 @@ PLAIN_ITEMS = ("Loaded Fries", "Smoky Slaw")
 def kitchen(screen) -> Page:
     """A kitchen TV in service: signed in, queue loaded, Start service tapped."""
     page = screen(1920, 1080, name="kitchen")
-    sign_in(page, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    sign_in(page, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
     expect(page.locator("#kds-queue, #kds-empty")).to_be_visible()
     page.locator("#kds-start-service-strip").click()  # also acknowledges what is shown
     expect(page.locator("#kds-alert")).to_have_count(0)
@@ -37,7 +37,7 @@ def kitchen(screen) -> Page:
 @pytest.fixture
 def manager(screen) -> Page:
     page = screen(1280, 900, name="manager")
-    sign_in(page, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(page, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     return page
 
 
@@ -238,7 +238,7 @@ def accept_in_database(app_server, number: int) -> None:
         with Session(engine) as session:
             order = session.exec(select(Order).where(Order.number == number)).one()
             manager = session.exec(
-                select(StaffMember).where(StaffMember.email == demo.MANAGER_EMAIL)
+                select(StaffMember).where(StaffMember.email == demo_data.MANAGER_EMAIL)
             ).one()
             lifecycle.accept(
                 session,

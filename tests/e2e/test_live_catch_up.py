@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from redis import Redis
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.realtime.registry import MISSED_HEARTBEATS, namespace_for
 from cliqmenu.settings import get_settings
 from tests.e2e.helpers import place, sign_in, unique
@@ -52,7 +52,7 @@ THROTTLE_TIMERS = """
 def manager_screen(screen) -> Page:
     manager = screen(390, 844, name="manager")
     manager.add_init_script(THROTTLE_TIMERS)
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     expect(manager.locator("#tab-received")).to_be_visible()
     expect_live(manager)
     return manager

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from cliqmenu import demo
-from cliqmenu.sso.refusals import MESSAGES
+from cliqmenu import demo_data
+from cliqmenu.services.sign_in_refusals import MESSAGES
 from tests.e2e.conftest import AppServer, _free_port, own_app_server
 from tests.e2e.helpers import (
     at,
@@ -94,7 +94,7 @@ def test_an_invited_member_signs_in_with_the_provider_and_lands_on_their_view(
     screen, provider: LocalProvider
 ) -> None:
     owner = screen(name="owner")
-    sign_in(owner, demo.OWNER_EMAIL, demo.OWNER_PASSWORD, lands_on="/admin")
+    sign_in(owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
     name = unique("Nia")
     email = f"{name.lower()}@crew.example.test"
     invite_kitchen_member(owner, name=name, email=email)
@@ -124,10 +124,10 @@ def test_an_invited_member_signs_in_with_the_provider_and_lands_on_their_view(
     ("user", "misbehave", "reason"),
     [
         (TestUser("stranger@elsewhere.example.test"), Misbehave(), "not_invited"),
-        (TestUser(demo.MANAGER_EMAIL, email_verified=False), Misbehave(), "unverified"),
-        (TestUser(demo.MANAGER_EMAIL), Misbehave(wrong_nonce=True), "nonce"),
-        (TestUser(demo.MANAGER_EMAIL), Misbehave(changed_state=True), "state"),
-        (TestUser(demo.MANAGER_EMAIL), Misbehave(error="access_denied"), "provider_error"),
+        (TestUser(demo_data.MANAGER_EMAIL, email_verified=False), Misbehave(), "unverified"),
+        (TestUser(demo_data.MANAGER_EMAIL), Misbehave(wrong_nonce=True), "nonce"),
+        (TestUser(demo_data.MANAGER_EMAIL), Misbehave(changed_state=True), "state"),
+        (TestUser(demo_data.MANAGER_EMAIL), Misbehave(error="access_denied"), "provider_error"),
     ],
     ids=["never invited", "unverified email", "another nonce", "changed state", "provider error"],
 )
@@ -142,11 +142,11 @@ def test_a_sign_in_that_cannot_be_trusted_is_refused_with_a_message(
 
 def test_a_disabled_member_is_refused(screen, provider: LocalProvider) -> None:
     owner = screen(name="owner")
-    sign_in(owner, demo.OWNER_EMAIL, demo.OWNER_PASSWORD, lands_on="/admin")
-    disable_member(owner, demo.KITCHEN_EMAIL)
+    sign_in(owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
+    disable_member(owner, demo_data.KITCHEN_EMAIL)
 
     page = screen(name="kitchen")
-    provider.user = TestUser(demo.KITCHEN_EMAIL)
+    provider.user = TestUser(demo_data.KITCHEN_EMAIL)
     continue_with_provider(page)
     refused_with(page, "disabled")
 

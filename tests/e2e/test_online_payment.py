@@ -30,7 +30,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.models import AuditEvent, Order, Payment, Truck
 from tests.e2e.conftest import (
     ROOT,
@@ -45,7 +45,7 @@ from tests.e2e.helpers import assert_not_reloaded, at, mark_page, sign_in, uniqu
 pytestmark = pytest.mark.e2e
 
 PHONE = (390, 844)
-CBD = f"/t/{demo.CBD_TRUCK_SLUG}"
+CBD = f"/t/{demo_data.CBD_TRUCK_SLUG}"
 STRIPE_SECRET_KEY = "sk_test_cliqmenu_e2e"
 STRIPE_PUBLISHABLE_KEY = "pk_test_cliqmenu_e2e"
 WEBHOOK_SECRET = "whsec_cliqmenu_e2e"
@@ -136,7 +136,7 @@ def _enable_online(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            truck = session.exec(select(Truck).where(Truck.slug == demo.CBD_TRUCK_SLUG)).one()
+            truck = session.exec(select(Truck).where(Truck.slug == demo_data.CBD_TRUCK_SLUG)).one()
             truck.accepts_online = True
             session.add(truck)
             session.commit()
@@ -250,7 +250,7 @@ def test_online_order_is_paid_on_the_hosted_page_and_reaches_the_open_manager_sc
 ) -> None:
     # The Order Manager's board is open on the Received tab before the customer orders.
     manager = screen(1280, 900, name="manager")
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     manager.locator("#tab-received").click()
     expect(manager.locator(".order-card").first).to_be_visible()
     mark_page(manager)

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.models import AuditEvent, Business, DiscountKind, Order, PaymentMethod
 from cliqmenu.services.pricing import format_cents, price
 from tests.e2e.helpers import ORDERS_API, at, demo_menu_ids, sign_in, unique, visit
@@ -31,14 +31,14 @@ PLAIN_ITEMS = ("Loaded Fries", "Smoky Slaw")
 @pytest.fixture
 def manager(screen) -> Page:
     page = screen(1280, 900, name="manager")
-    sign_in(page, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(page, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     return page
 
 
 @pytest.fixture
 def kitchen(screen) -> Page:
     page = screen(1920, 1080, name="kitchen")
-    sign_in(page, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD, lands_on="/kds")
+    sign_in(page, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
     expect(page.locator("#kds-queue, #kds-empty")).to_be_visible()
     return page
 
@@ -252,9 +252,9 @@ def test_two_managers_accept_the_same_order_at_once_one_wins_the_other_is_told(
     screen, app_server
 ) -> None:
     maddie = screen(1280, 900, name="maddie")
-    sign_in(maddie, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(maddie, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     sam = screen(1280, 900, name="sam")
-    sign_in(sam, demo.OWNER_EMAIL, demo.OWNER_PASSWORD, lands_on="/admin")
+    sign_in(sam, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
     visit(sam, "/manage")
     names = {"maddie": "Maddie Manager", "sam": "Sam Smoky"}
 

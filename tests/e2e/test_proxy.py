@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, col, delete, select
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.db import make_engine
 from cliqmenu.models import SignInFailure
 from cliqmenu.services import sign_in_limits
@@ -35,7 +35,7 @@ def test_manager_works_live_through_nginx(screen, app_server, proxy):
     manager.on("request", lambda request: requests.append(request.url))
     manager.on("websocket", lambda socket: sockets.append(socket.url))
     # The session cookie set through the proxy signs the manager in and keeps them signed in.
-    sign_in(manager, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     expect(manager.locator("#live-badge[data-state='live']")).to_be_visible()
 
     ids = demo_menu_ids(app_server.db_url)
@@ -100,7 +100,7 @@ def test_sign_in_limits_count_the_real_client_behind_nginx(app_server, proxy):
     try:
         tries = [(email, "wrong", forged[n]) for n, email in enumerate(emails)]
         # Right password, another forged address: still the same real client, so refused.
-        tries.append((demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, forged[allowed]))
+        tries.append((demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, forged[allowed]))
         # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
         with ThreadPoolExecutor(1) as thread:
             running = thread.submit(asyncio.run, attempts_from(proxy.base_url, client, tries))

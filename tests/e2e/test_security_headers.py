@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import ConsoleMessage
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from tests.e2e.helpers import ORDERS_API, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -58,7 +58,7 @@ def test_the_app_runs_under_its_policy(app_server, screen) -> None:
             violations.append(message.text)
 
     page.on("console", watch)
-    sign_in(page, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, lands_on="/manage")
+    sign_in(page, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
     page.locator("#tab-received").click()
     assert page.locator("[id^=order-]").count() > 0
     assert not violations

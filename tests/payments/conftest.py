@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 
 from cliqmenu import db
 from cliqmenu.api import build_api
+from cliqmenu.infra import session_generation
 from cliqmenu.realtime import hub, registry
-from cliqmenu.services import session_generation
 from cliqmenu.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,14 +114,14 @@ class Published:
 
 @pytest.fixture
 def published(monkeypatch: pytest.MonkeyPatch) -> Published:
-    import cliqmenu.api.payments as routes
+    import cliqmenu.payment_check as check
 
     seen = Published()
 
     async def record(audience) -> None:
         seen.audiences.append(str(audience))
 
-    monkeypatch.setattr(routes, "publish", record)
+    monkeypatch.setattr(check, "publish", record)
     return seen
 
 

@@ -16,9 +16,9 @@ import pytest
 from sqlmodel import Session
 
 from cliqmenu.api import build_api
-from cliqmenu.api.payments import confirm_checkout
 from cliqmenu.db import session_scope
 from cliqmenu.models import Order, PaymentStatus, RefundStatus, Stage
+from cliqmenu.payment_check import confirm_checkout
 from cliqmenu.services import lifecycle, payments, refunds
 from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.services.refunds import AMOUNT, FULL, RefundRequest

@@ -22,11 +22,11 @@ from cliqmenu.models import (
     StaffMember,
 )
 from cliqmenu.state.accept_form import AcceptFormState
-from cliqmenu.state.admin import AdminState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
 from cliqmenu.state.owner_business import BusinessState
+from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_trucks import TrucksState
@@ -41,7 +41,7 @@ STAFF_STATES: list[type[rx.State]] = [
     ManagerState,
     AcceptFormState,
     RefundState,
-    AdminState,
+    OwnerHomeState,
     BusinessState,
     TrucksState,
     StaffTrucksState,

@@ -25,7 +25,7 @@ from cliqmenu.security_headers import security_headers
 from cliqmenu.services import orders
 from cliqmenu.state.auth import SessionState
 from cliqmenu.state.kitchen import KitchenState
-from cliqmenu.tracker_view import tracker_view
+from cliqmenu.views.tracker import tracker_view
 from tests import factories
 from tests.security.support import (
     STAFF_STATES,

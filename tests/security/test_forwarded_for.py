@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.services.staff import SIGN_IN_FAILED
 from cliqmenu.settings import Settings
 from cliqmenu.state.signin import SignInState
@@ -53,6 +53,6 @@ async def test_a_forged_forwarded_for_does_not_reset_the_address_count(
         assert failed == SIGN_IN_FAILED
 
     refused = await attempt(
-        tabs, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD, claimed="203.0.113.200"
+        tabs, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, claimed="203.0.113.200"
     )
     assert refused == "Too many attempts, try again in 15 minutes."

@@ -19,15 +19,15 @@ import pytest
 import reflex as rx
 from sqlmodel import Session
 
-from cliqmenu import demo
+from cliqmenu import demo_data
 from cliqmenu.models import Truck
 from cliqmenu.state.accept_form import AcceptFormState
-from cliqmenu.state.admin import AdminState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
 from cliqmenu.state.owner_business import BusinessState
+from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
@@ -87,8 +87,8 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
         (RefundState, name): _FIELD
         for name in ("set_mode", "set_amount_text", "set_way", "set_reason", "set_refund_on_close")
     },
-    (AdminState, "set_invite_open"): _UI,
-    (AdminState, "set_invite_role"): _FIELD,
+    (OwnerHomeState, "set_invite_open"): _UI,
+    (OwnerHomeState, "set_invite_role"): _FIELD,
     **{
         (BusinessState, name): _FIELD
         for name in (
@@ -165,7 +165,7 @@ def targets(backend: Backend, demo_rows: Demo) -> Targets:
             business_id=session.get(Truck, demo_rows.truck_id).business_id,
             truck_id=demo_rows.truck_id,
             order_id=demo_rows.received_id,
-            staff_id=member_id(session, demo.MANAGER_EMAIL),
+            staff_id=member_id(session, demo_data.MANAGER_EMAIL),
         )
 
 
@@ -239,7 +239,7 @@ async def test_no_staff_handler_serves_a_caller_without_the_role(
 ) -> None:
     token = ""
     if caller == "kitchen staff":
-        token = session_token(backend.engine, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD)
+        token = session_token(backend.engine, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD)
     before = database_rows(backend.engine)
     tab = tabs()
     await tab.open("/manage", session_token=token)
@@ -290,7 +290,7 @@ async def test_a_photo_upload_over_http_is_refused(backend: Backend, tabs, calle
     """Uploads reach their handler over ``POST /_upload``, not the websocket; same rule."""
     token = ""
     if caller == "kitchen staff":
-        token = session_token(backend.engine, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD)
+        token = session_token(backend.engine, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD)
     before = database_rows(backend.engine)
     tab = tabs()
     await tab.open("/admin/menu", session_token=token)

@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from cliqmenu.api import build_api
+from cliqmenu.infra import order_api_limits
 from cliqmenu.models import Order
-from cliqmenu.services import order_api_limits
 from cliqmenu.settings import get_settings
 from tests import factories
 

@@ -9,7 +9,7 @@ from cliqmenu.models import Business, Order, Stage
 from cliqmenu.services import lifecycle
 from cliqmenu.services.lifecycle import AcceptChanges
 from cliqmenu.services.orders import order_lines
-from cliqmenu.views import kitchen_board, kitchen_line, manager_board, order_card, order_row
+from cliqmenu.views.boards import kitchen_board, kitchen_line, manager_board, order_card, order_row
 from tests.factories import World, line, place
 
 

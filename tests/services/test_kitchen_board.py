@@ -13,7 +13,7 @@ from cliqmenu.models import DiningMethod, Order, PaymentMethod, Stage, utcnow
 from cliqmenu.services import lifecycle
 from cliqmenu.services.lifecycle import AcceptChanges
 from cliqmenu.services.orders import order_lines
-from cliqmenu.views import (
+from cliqmenu.views.boards import (
     AllDayCount,
     AllDayVariant,
     KitchenBoard,

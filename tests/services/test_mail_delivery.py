@@ -14,19 +14,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cliqmenu import cli, db
-from cliqmenu.models import AuditEvent, EmailStatus, OutboxEmail, Role, Stage, utcnow
-from cliqmenu.services import lifecycle, outbox, staff
-from cliqmenu.services.errors import Conflict, DomainError, Forbidden, NotFound
-from cliqmenu.services.lifecycle import AcceptChanges, tracking_url
-from cliqmenu.services.mail_delivery import (
+from cliqmenu.infra.mail_delivery import (
     DeliveryReport,
     claim_next,
     deliver_due,
     delivery_worker,
     record_outcome,
-    send_again,
 )
-from cliqmenu.services.smtp import SmtpServer
+from cliqmenu.infra.smtp import SmtpServer
+from cliqmenu.models import AuditEvent, EmailStatus, OutboxEmail, Role, Stage, utcnow
+from cliqmenu.services import lifecycle, outbox, staff
+from cliqmenu.services.errors import Conflict, DomainError, Forbidden, NotFound
+from cliqmenu.services.lifecycle import AcceptChanges, tracking_url
+from cliqmenu.services.outbox_resend import send_again
 from cliqmenu.settings import get_settings
 from tests import factories
 from tests.smtp_server import SENDER, MailServer, Tls, make_certificate

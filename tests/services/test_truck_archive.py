@@ -11,8 +11,8 @@ from cliqmenu.api import build_api
 from cliqmenu.models import AuditEvent, Order, OrderSource, PaymentMethod, Stage, Truck
 from cliqmenu.services import history, lifecycle, payments, refunds, reports, staff, trucks
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound, NotTakingOrders
-from cliqmenu.state.customer import truck_menu
-from cliqmenu.tracker_view import tracker_view
+from cliqmenu.views.menu import truck_menu
+from cliqmenu.views.tracker import tracker_view
 from tests import factories
 from tests.state.conftest import app_engine  # noqa: F401  (the API reads the app's engine)
 

@@ -15,13 +15,13 @@ import reflex as rx
 from reflex.istate.data import SessionData
 from sqlalchemy.engine import Engine
 
-import cliqmenu.state.admin  # noqa: F401  (every screen's state is part of the tree)
 import cliqmenu.state.kitchen  # noqa: F401
 import cliqmenu.state.manager  # noqa: F401
+import cliqmenu.state.owner_home  # noqa: F401  (every screen's state is part of the tree)
 import cliqmenu.state.signin  # noqa: F401
 from cliqmenu import db
+from cliqmenu.infra import session_generation
 from cliqmenu.realtime import drain, hub, registry
-from cliqmenu.services import session_generation
 from cliqmenu.settings import get_settings
 from tests.state.support import Screens
 

@@ -17,8 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from cliqmenu.models import AuditEvent, Order, StaffMember
+from cliqmenu.routes import SESSION_COOKIE
 from cliqmenu.services import lifecycle, staff
-from cliqmenu.state.auth import SESSION_COOKIE, SessionState
+from cliqmenu.state.auth import SessionState
 from tests import factories
 
 S = TypeVar("S", bound=rx.State)

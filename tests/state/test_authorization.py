@@ -30,13 +30,13 @@ from cliqmenu.realtime import registry
 from cliqmenu.services import lifecycle, staff
 from cliqmenu.state import auth
 from cliqmenu.state.accept_form import AcceptFormState
-from cliqmenu.state.admin import AdminState
-from cliqmenu.state.cart import CartLine
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.live import BEAT_ANSWERED as BEAT_SCRIPT
 from cliqmenu.state.manager import ManagerState
+from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.walk_in import WalkInState
+from cliqmenu.views.menu import CartLine
 from tests import factories
 from tests.state.support import (
     ROLE_REFUSED,
@@ -302,7 +302,7 @@ async def test_invite_is_refused_for_anyone_but_the_owner(
 ) -> None:
     member = {"order manager": world.manager, "kitchen staff": world.kitchen}.get(kind)
     carry_token(root, sign_in(session, member) if member else "")
-    admin = substate(root, AdminState)
+    admin = substate(root, OwnerHomeState)
     admin.invite_role = Role.ORDER_MANAGER.value
     before = staff_and_outbox(app_engine)
 
@@ -317,7 +317,7 @@ async def test_invite_works_for_the_owner(
     root: rx.State, app_engine: Engine, session: Session, world: factories.World
 ) -> None:
     carry_token(root, sign_in(session, world.owner))
-    admin = substate(root, AdminState)
+    admin = substate(root, OwnerHomeState)
     members, emails = staff_and_outbox(app_engine)
 
     result = await admin.invite(INVITE_FORM)
@@ -336,7 +336,7 @@ async def test_a_manager_cannot_disable_staff(
     carry_token(root, sign_in(session, world.manager))
     before = staff_and_outbox(app_engine)
 
-    result = await substate(root, AdminState).set_enabled(world.kitchen.id, False)
+    result = await substate(root, OwnerHomeState).set_enabled(world.kitchen.id, False)
 
     assert_refused(result, by=ROLE_REFUSED)
     assert staff_and_outbox(app_engine) == before

@@ -12,9 +12,10 @@ from sqlmodel import Session
 from cliqmenu.models import StaffMember
 from cliqmenu.realtime import drain, registry
 from cliqmenu.services import stock
-from cliqmenu.state.cart import CartLine
-from cliqmenu.state.stock import StockLine, StockState
+from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
+from cliqmenu.views.menu import CartLine
+from cliqmenu.views.stock import StockLine
 from tests import factories
 from tests.state.support import Screens, outcome, substate
 

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cliqmenu.infra.mail_delivery import deliver_due
+from cliqmenu.infra.smtp import SmtpServer
 from cliqmenu.models import EmailStatus, OutboxEmail, Role, utcnow
 from cliqmenu.services import staff
-from cliqmenu.services.mail_delivery import deliver_due
-from cliqmenu.services.smtp import SmtpServer
 from cliqmenu.settings import get_settings
-from cliqmenu.state.owner_outbox import EmailRow, OutboxState
+from cliqmenu.state.owner_outbox import OutboxState
+from cliqmenu.views.outbox import EmailRow
 from tests import factories
 from tests.smtp_server import MailServer
 from tests.state.support import (

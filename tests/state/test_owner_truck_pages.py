@@ -8,8 +8,8 @@ import reflex as rx
 from sqlmodel import Session, select
 
 from cliqmenu.models import Order, StaffTruck, Truck
-from cliqmenu.state.admin import AdminState
 from cliqmenu.state.customer import CustomerMenuState
+from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.staff_trucks import SOME_TRUCKS, StaffTrucksState
 from tests import factories
@@ -134,7 +134,7 @@ async def test_an_order_from_a_menu_opened_before_archiving_is_refused(
 
 async def test_the_owner_limits_a_member_to_some_trucks(root, session, world, beach, app_engine):
     carry_token(root, sign_in(session, world.owner))
-    admin = substate(root, AdminState)
+    admin = substate(root, OwnerHomeState)
     await admin.load()
     [kai] = [row for row in admin.staff_rows if row.id == world.kitchen.id]
     assert kai.trucks_label == "All trucks"

@@ -18,7 +18,7 @@ from cliqmenu.realtime import Audience, registry
 from cliqmenu.realtime.registry import MemoryRegistry, RedisRegistry, max_age_seconds
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
-from cliqmenu.views import KitchenBoard, KitchenCard, ManagerBoard, OrderCard, order_row
+from cliqmenu.views.boards import KitchenBoard, KitchenCard, ManagerBoard, OrderCard, order_row
 from tests.state.support import substate
 
 # The machine's (and CI's) Redis; the registry's scaled-out half is tested against it.

@@ -22,9 +22,9 @@ from starlette.testclient import TestClient
 from cliqmenu.api import build_api
 from cliqmenu.models import AuditEvent, Invitation, Role, StaffSession, StaffStatus
 from cliqmenu.services import staff
+from cliqmenu.services.sign_in_refusals import MESSAGES
 from cliqmenu.settings import get_settings
 from cliqmenu.sso import flow
-from cliqmenu.sso.refusals import MESSAGES
 from tests import factories
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, LocalProvider, Misbehave, TestUser
 

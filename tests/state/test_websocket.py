@@ -33,12 +33,12 @@ import socketio
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from cliqmenu import cli, db, demo
+from cliqmenu import cli, db, demo_data
 from cliqmenu.db import make_engine
 from cliqmenu.models import AuditEvent, MenuItem, Order, StaffMember, Stage, Truck
+from cliqmenu.routes import SESSION_COOKIE
 from cliqmenu.services import staff
 from cliqmenu.settings import get_settings
-from cliqmenu.state.auth import SESSION_COOKIE
 
 PROJECT = Path(__file__).resolve().parents[2]
 BUN_BIN = PROJECT / ".tools" / "node_modules" / "@oven" / "bun-linux-x64" / "bin"
@@ -294,7 +294,7 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo_rows(backend: Backend) -> Demo:
     with Session(backend.engine) as session:
-        truck = session.exec(select(Truck).where(Truck.slug == demo.CBD_TRUCK_SLUG)).one()
+        truck = session.exec(select(Truck).where(Truck.slug == demo_data.CBD_TRUCK_SLUG)).one()
         received = session.exec(
             select(Order)
             .where(Order.truck_id == truck.id, Order.stage == Stage.RECEIVED)
@@ -378,7 +378,7 @@ async def test_a_session_token_in_the_boot_event_is_ignored(
     """A script on the page (an XSS) cannot sign a tab in with a token it got elsewhere: only
     the cookie the browser sent with the websocket upgrade counts, not the event's storage
     vars nor the headers the event claims."""
-    token = session_token(backend.engine, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD)
+    token = session_token(backend.engine, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD)
     tab = tabs()
     await tab.open(
         "/manage",
@@ -399,7 +399,7 @@ async def test_a_session_token_in_the_boot_event_is_ignored(
 async def test_a_kitchen_staff_tab_cannot_accept_an_order(
     backend: Backend, demo_rows: Demo, tabs
 ) -> None:
-    token = session_token(backend.engine, demo.KITCHEN_EMAIL, demo.KITCHEN_PASSWORD)
+    token = session_token(backend.engine, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD)
     before = order_trace(backend.engine, demo_rows.received_id)
     tab = tabs()
     await tab.open("/manage", session_token=token)
@@ -419,7 +419,7 @@ async def test_a_kitchen_staff_tab_cannot_accept_an_order(
 async def test_a_managers_board_shows_an_order_posted_to_the_api_live(
     backend: Backend, demo_rows: Demo, tabs
 ) -> None:
-    token = session_token(backend.engine, demo.MANAGER_EMAIL, demo.MANAGER_PASSWORD)
+    token = session_token(backend.engine, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD)
     tab = tabs()
     await tab.open("/manage", session_token=token)
     shown = await tab.wait_for(received_names)
@@ -429,7 +429,7 @@ async def test_a_managers_board_shows_an_order_posted_to_the_api_live(
 
     async with httpx.AsyncClient(base_url=backend.url, timeout=ANSWER_TIMEOUT) as client:
         response = await client.post(
-            f"/api/trucks/{demo.CBD_TRUCK_SLUG}/orders",
+            f"/api/trucks/{demo_data.CBD_TRUCK_SLUG}/orders",
             json={
                 "lines": [{"item_id": demo_rows.item_id}],
                 "customer_name": customer,
@@ -467,4 +467,4 @@ def test_the_demo_logins_exist(backend: Backend) -> None:
     """The websocket tests sign in as the demo staff that ``cliqmenu seed-demo`` made."""
     with Session(backend.engine) as session:
         emails = set(session.exec(select(StaffMember.email)))
-    assert {demo.MANAGER_EMAIL, demo.KITCHEN_EMAIL} <= emails
+    assert {demo_data.MANAGER_EMAIL, demo_data.KITCHEN_EMAIL} <= emails

@@ -6,7 +6,6 @@ One flat state serves both pages: they are small, and staff changes show up on t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -22,80 +21,19 @@ from cliqmenu.models import (
     Role,
     StaffMember,
     StaffStatus,
-    Truck,
 )
 from cliqmenu.services import reports, staff, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.pricing import format_cents
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
+from cliqmenu.views.owner_overview import Step, TruckToday
+from cliqmenu.views.staff import STATUS_LABELS, StaffRow, staff_row
 
 INVITABLE = (Role.ORDER_MANAGER.value, Role.KITCHEN_STAFF.value)
-STATUS_LABELS = {
-    StaffStatus.INVITED: "Pending",
-    StaffStatus.ACTIVE: "Active",
-    StaffStatus.DISABLED: "Disabled",
-}
 
 
-@dataclass
-class StaffRow:
-    id: int
-    name: str
-    email: str
-    mobile: str
-    role: str
-    role_label: str
-    status: str
-    status_label: str
-    is_owner: bool
-    since: str
-    trucks_label: str
-    no_truck: bool
-
-
-def staff_row(member: StaffMember, limited_to: list[Truck] | None = None) -> StaffRow:
-    joined = member.accepted_at or member.created_at
-    limited = member.role != Role.OWNER and bool(limited_to)
-    trading = [t.name for t in limited_to or [] if not t.archived]
-    if not limited:
-        label = "All trucks"
-    else:
-        label = ", ".join(trading) if trading else "No truck: its trucks are archived"
-    return StaffRow(
-        id=member.id,
-        name=member.name,
-        email=member.email,
-        mobile=member.mobile or "",
-        role=member.role.value,
-        role_label=member.role.label,
-        status=member.status.value,
-        status_label=STATUS_LABELS[member.status],
-        is_owner=member.role == Role.OWNER,
-        since=("Joined " if member.accepted_at else "Invited ") + joined.strftime("%d %b %Y"),
-        trucks_label=label,
-        no_truck=limited and not trading,
-    )
-
-
-@dataclass
-class Step:
-    title: str
-    detail: str
-    href: str
-    done: bool
-
-
-@dataclass
-class TruckToday:
-    name: str
-    slug: str
-    busy: bool
-    orders: int
-    net: str
-
-
-class AdminState(rx.State):
+class OwnerHomeState(rx.State):
     business_name: str = ""
     steps: list[Step] = []
     steps_left: int = 0

@@ -6,9 +6,10 @@ import reflex as rx
 
 from cliqmenu import routes
 from cliqmenu.components.owner_nav import owner_frame
-from cliqmenu.state.admin import AdminState, Step, TruckToday
+from cliqmenu.state.owner_home import OwnerHomeState
+from cliqmenu.views.owner_overview import Step, TruckToday
 
-S = AdminState
+S = OwnerHomeState
 
 
 def step_row(step: Step) -> rx.Component:
@@ -130,7 +131,7 @@ def shortcuts() -> rx.Component:
     )
 
 
-def admin_page() -> rx.Component:
+def overview_page() -> rx.Component:
     return owner_frame(
         "overview",
         "Overview",

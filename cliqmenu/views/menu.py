@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cliqmenu.services.menu import EffectiveGroup, EffectiveMenu
+from cliqmenu.models import Business, Truck, utcnow
+from cliqmenu.services.menu import EffectiveGroup, EffectiveMenu, effective_menu
 from cliqmenu.services.pricing import format_cents
 
 
@@ -108,3 +109,36 @@ def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
             )
         )
     return [c for c in categories.values() if c.items]
+
+
+@dataclass
+class TruckMenu:
+    """The public menu of a truck: categories with items, and whether it takes orders now."""
+
+    truck_id: int
+    categories: list[CategoryView]
+    paused: bool
+    closed: bool = False  # archived: no orders at all
+
+
+def truck_menu(session, truck_id: int) -> TruckMenu:
+    truck = session.get(Truck, truck_id)
+    business = session.get(Business, truck.business_id)
+    return TruckMenu(
+        truck_id=truck.id,
+        categories=menu_view(effective_menu(session, truck), business.currency),
+        paused=bool(truck.busy_until and truck.busy_until > utcnow()),
+        closed=truck.archived,
+    )
+
+
+@dataclass
+class CartLine:
+    item_id: int
+    name: str
+    option_ids: list[int]
+    options: str
+    quantity: int
+    note: str
+    total: str
+    total_cents: int

@@ -1,0 +1,114 @@
+"""The Owner's menu editor (/admin/menu): rows of the master menu's categories, items and groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cliqmenu.services.menu_admin import MasterGroup, MasterItem
+from cliqmenu.services.pricing import format_cents
+
+
+@dataclass
+class CategoryRow:
+    id: int
+    name: str
+    count: int
+    archived: bool
+
+
+@dataclass
+class ItemRow:
+    id: int
+    name: str
+    price: str
+    photo_url: str
+    tags: list[str]
+    allergens: str
+    groups: int
+    archived: bool
+
+
+@dataclass
+class OptionRow:
+    id: int
+    group_id: int
+    name: str
+    delta_text: str  # what the input starts with: "1.50"
+    delta: str  # "+$1.50"
+    archived: bool
+
+
+@dataclass
+class GroupRow:
+    id: int
+    name: str
+    min_choices: int
+    max_choices: int
+    required: bool
+    rule: str
+    warning: str
+    archived: bool
+    options: list[OptionRow] = field(default_factory=list)
+
+
+def money_text(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _delta_label(cents: int, currency: str) -> str:
+    if cents == 0:
+        return "no change"
+    return ("+" if cents > 0 else "-") + format_cents(abs(cents), currency)
+
+
+def _rule(group: MasterGroup) -> str:
+    if group.min_choices == group.max_choices:
+        return f"Choose {group.min_choices}"
+    if group.min_choices == 0:
+        return f"Optional, up to {group.max_choices}"
+    return f"Choose {group.min_choices} to {group.max_choices}"
+
+
+def group_row(group: MasterGroup, currency: str) -> GroupRow:
+    live = [o for o in group.options if not o.archived]
+    warning = ""
+    if group.min_choices > len(live):
+        warning = (
+            f"Customers must choose {group.min_choices}: add "
+            f"{group.min_choices - len(live)} more option(s) or this item cannot be ordered."
+        )
+    return GroupRow(
+        id=group.id,
+        name=group.name,
+        min_choices=group.min_choices,
+        max_choices=group.max_choices,
+        required=group.required,
+        rule=_rule(group),
+        warning=warning,
+        archived=group.archived,
+        options=[
+            OptionRow(
+                o.id,
+                group.id,
+                o.name,
+                money_text(o.price_delta_cents),
+                _delta_label(o.price_delta_cents, currency),
+                o.archived,
+            )
+            for o in group.options
+        ],
+    )
+
+
+def item_row(item: MasterItem, currency: str) -> ItemRow:
+    return ItemRow(
+        id=item.id,
+        name=item.name,
+        price=format_cents(item.price_cents, currency),
+        photo_url=item.photo_url or "",
+        tags=item.dietary_tags,
+        allergens=", ".join(item.allergens),
+        groups=len([g for g in item.groups if not g.archived]),
+        archived=item.archived,
+    )
