@@ -114,8 +114,8 @@ async def _push_round(audience: Audience) -> None:
     state_cls, builder = _VIEWS[audience.kind]
     # The change mark and the version are taken before reading, so a view read later always
     # wins on the screen, and a screen never records a change its view might lack.
-    change = await current_change(audience)
-    tokens = await get_registry().tokens(str(audience), _max_age(audience.kind))
+    members = await get_registry().members(str(audience), _max_age(audience.kind))
+    tokens, change = members.tokens, members.change
     if not tokens:
         return
     version = time.time_ns()

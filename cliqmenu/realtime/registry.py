@@ -43,10 +43,19 @@ class Membership:
     change: int  # the audience's change mark now (0: no change announced lately)
 
 
+@dataclass(frozen=True)
+class Members:
+    """An audience's screens (this worker's, scaled out) and its change mark, read together."""
+
+    tokens: list[str]
+    change: int
+
+
 class Registry(Protocol):
     async def add(self, audience: str, token: str, max_age: float | None = None) -> Membership: ...
     async def remove(self, audience: str, token: str) -> None: ...
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]: ...
+    async def members(self, audience: str, max_age: float | None = None) -> Members: ...
     async def change(self, audience: str) -> int: ...
     async def announce(self, kind: str, key: int | str) -> None: ...
     async def listen(self, on_change: Callable[[str, int | str], None]) -> None: ...
@@ -84,6 +93,10 @@ class MemoryRegistry:
         for token in [t for t, at in seen.items() if at < oldest]:
             del seen[token]
         return list(seen)
+
+    async def members(self, audience: str, max_age: float | None = None) -> Members:
+        change = self._changes.get(audience, 0)
+        return Members(await self.tokens(audience, max_age), change)
 
     async def change(self, audience: str) -> int:
         return self._changes.get(audience, 0)
@@ -160,16 +173,22 @@ class RedisRegistry:
 
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]:
         """The screens of ``audience`` whose sockets this worker holds."""
+        return (await self.members(audience, max_age)).tokens
+
+    async def members(self, audience: str, max_age: float | None = None) -> Members:
+        """This worker's screens of ``audience`` and its change mark: the mark is read first."""
         key = self._key(audience)
         async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.get(self._change_key(audience))
             pipe.zremrangebyscore(key, 0, time.time() - (max_age or max_age_seconds()))
             pipe.zrange(key, 0, -1)
-            _dropped, found = await pipe.execute()
+            change, _dropped, found = await pipe.execute()
         if not found:
-            return []
+            return Members([], int(change or 0))
         owners = await self._redis.mget([self._owner_key(t.decode()) for t in found])
         mine = self.worker.encode()
-        return [t.decode() for t, owner in zip(found, owners, strict=True) if owner == mine]
+        tokens = [t.decode() for t, owner in zip(found, owners, strict=True) if owner == mine]
+        return Members(tokens, int(change or 0))
 
     async def change(self, audience: str) -> int:
         return int(await self._redis.get(self._change_key(audience)) or 0)
