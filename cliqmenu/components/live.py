@@ -70,5 +70,29 @@ def reconnect_cover() -> rx.Component:
     )
 
 
+def connection_notice() -> rx.Component:
+    """App-wide, in place of Reflex's connection toast (which names the websocket URL): one
+    plain message while the connection is down; pages with their own Reconnecting cover hide
+    it (cliqmenu.css), so a screen never shows two."""
+    return rx.cond(
+        has_connection_errors,
+        rx.el.div(
+            rx.icon("wifi-off", size=16),
+            rx.el.span("Connection lost. Reconnecting…"),
+            id="connection-notice",
+            class_name="connection-notice",
+            role="status",
+        ),
+    )
+
+
+def connection_overlay() -> rx.Component:
+    """The app wrap that shows ``connection_notice`` on every page (memoised, as Reflex's own
+    overlay is, so it re-renders alone when the connection changes)."""
+    from reflex_base.components.memo import memo
+
+    return rx.fragment(memo(connection_notice)())
+
+
 def live_script() -> rx.Component:
     return rx.script(src="/live.js")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from cliqmenu import demo_data
 from tests.e2e import conftest as e2e
-from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, unique
+from tests.e2e.helpers import ORDERS_API, demo_menu_ids, sign_in, unique, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -252,17 +252,25 @@ def accept_in_database(app_server, number: int) -> None:
 
 
 def test_a_server_restart_shows_reconnecting_then_the_same_queue_from_the_database(
-    kitchen: Page, app_server, item_ids: list[int]
+    kitchen: Page, screen, app_server, item_ids: list[int]
 ) -> None:
     waiting = place_order(app_server, item_ids)
     before = shown_cards(kitchen)
     assert before and f"kds-order-{waiting}" not in before
+    phone = screen(390, 844, name="customer")
+    visit(phone, f"/t/{demo_data.CBD_TRUCK_SLUG}")
+    expect(phone.locator(".menu-item").first).to_be_visible()
 
     def while_down() -> None:
         expect(kitchen.locator("#live-badge[data-state='reconnecting']")).to_be_visible(
             timeout=20_000
         )
         expect(kitchen.locator("#reconnect-cover")).to_be_visible()
+        # One message each, in people's words: never Reflex's toast naming the websocket URL.
+        expect(phone.locator("#connection-notice")).to_have_text("Connection lost. Reconnecting…")
+        expect(kitchen.locator("#connection-notice")).to_be_hidden()  # its cover says it
+        for page in (kitchen, phone):
+            expect(page.get_by_text(re.compile(r"websocket|_event", re.I))).to_have_count(0)
         kitchen.screenshot(path=str(e2e.ARTIFACTS / "kds-reconnecting.png"))
         # Meanwhile the order is accepted elsewhere: the screen cannot be told, only reload.
         accept_in_database(app_server, waiting)
