@@ -19,7 +19,8 @@ from playwright.sync_api import Page, expect
 from redis import Redis
 
 from cliqmenu import demo_data
-from cliqmenu.realtime.registry import MISSED_HEARTBEATS, namespace_for
+from cliqmenu.infra.redis_keys import namespace_for
+from cliqmenu.realtime.registry import MISSED_HEARTBEATS
 from cliqmenu.settings import get_settings
 from tests.e2e.helpers import place, sign_in, unique
 
