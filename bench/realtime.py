@@ -1,4 +1,4 @@
-"""Realtime shapes of issue 8: order-to-screen latency, CPU per order, memory per screen.
+"""Realtime shapes: order-to-screen latency, CPU per order, memory per screen.
 
 One server per mode (``reflex run --env prod``, own database, 102 trucks seeded), then in turn:
 

@@ -76,7 +76,7 @@ def test_a_throttled_manager_screen_shows_what_it_missed_within_a_beat_of_coming
     number = place(app_server, unique("Thea Throttled"))
     missed = manager.locator(f"#order-{number}")
     time.sleep(3)
-    expect(missed).to_have_count(0)  # the screen was out of its audience, as the issue found
+    expect(missed).to_have_count(0)  # the screen was out of its audience, the case this test is for
 
     manager.evaluate("window.cliqThrottle.on = false")  # back in front: timers run again
     expect(missed).to_be_visible(timeout=ONE_BEAT_MS)

@@ -1,6 +1,6 @@
 """Every handler authorizes its own caller: the websocket lets any tab call any handler.
 
-The states are made directly and their handlers called as methods (STYLE.md 13) on a real
+The states are made directly and their handlers called as methods (no browser) on a real
 database; a refused call must leave the order, its audit trail and the staff list as they were.
 """
 
