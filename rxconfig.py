@@ -9,6 +9,12 @@ config = rx.Config(
     db_url=get_settings().database_url,
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[],
+    # The app's look (Radix Themes): orange accent, sand greys, large radius. Configured here;
+    # App(theme=...) is deprecated in Reflex 0.10 and warned at every start.
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="orange", gray_color="sand", radius="large")
+        )
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -1,4 +1,4 @@
-"""Orders per second through POST /api/trucks/{slug}/orders, with screens linked (issue 8).
+"""Orders per second through POST /api/trucks/{slug}/orders, with screens linked.
 
 Starts the app in the given mode with ``--trucks`` trucks, opens ``--screens`` simulated Order
 Manager screens spread over them, then ``--concurrency`` senders post orders back to back (each

@@ -1,4 +1,4 @@
-"""Accept -> card visible on N open kitchen displays: p50 / p95 / p99 in milliseconds (issue 6).
+"""Accept -> card visible on N open kitchen displays: p50 / p95 / p99 in milliseconds.
 
 Starts the app (``reflex run --env prod``, own temp database), opens one simulated Order Manager
 screen (/manage) and N simulated kitchen displays (/kds) of one truck, all speaking Reflex's

@@ -44,7 +44,6 @@ from cliqmenu.state.walk_in import WalkInState
 disk_purge.install()  # Reflex's disk state manager: purge expired states once a minute
 
 app = rx.App(
-    theme=rx.theme(accent_color="orange", gray_color="sand", radius="large"),
     stylesheets=["/cliqmenu.css"],
     head_components=[
         *installable_head(),

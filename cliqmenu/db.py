@@ -41,7 +41,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         # pysqlite's own transaction handling is off so every unit of work can start with
         # BEGIN IMMEDIATE: writers queue on the lock instead of failing to upgrade a read.
-        engine.dialect.isolation_level = None
+        engine.dialect.isolation_level = None  # pyright: ignore[reportAttributeAccessIssue]
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

@@ -165,7 +165,7 @@ class EmailStatus(StrEnum):
 
 
 class Business(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
     logo_url: str | None = None
     currency: str = Field(default="AUD", max_length=3)
@@ -182,7 +182,7 @@ class Business(SQLModel, table=True):
 
 
 class Truck(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     name: str = Field(max_length=120)
     slug: str = Field(max_length=64, unique=True)
@@ -199,7 +199,7 @@ class Truck(SQLModel, table=True):
 
 
 class StaffMember(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     email: str = Field(max_length=254, unique=True)
     name: str = Field(max_length=120)
@@ -219,7 +219,7 @@ class StaffTruck(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staffmember.id", index=True)
     jti: str = Field(max_length=64, unique=True)
     invited_by_id: int | None = Field(default=None, foreign_key="staffmember.id")
@@ -229,7 +229,7 @@ class Invitation(SQLModel, table=True):
 
 
 class StaffSession(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staffmember.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
     device: str = Field(default="", max_length=200)
@@ -245,7 +245,7 @@ class SessionHandoff(SQLModel, table=True):
     this code to an HTTP route that can.
     """
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staffmember.id", index=True)
     code_hash: str = Field(max_length=64, unique=True)
     expires_at: dt.datetime = _when()
@@ -255,13 +255,13 @@ class SessionHandoff(SQLModel, table=True):
 class SignInFailure(SQLModel, table=True):
     """One failed sign-in, counted against a limit key (a hashed email or client address)."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key_hash: str = Field(max_length=64, index=True)
     failed_at: dt.datetime = _when(default_factory=utcnow, index=True)
 
 
 class MenuCategory(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     name: str = Field(max_length=80)
     position: int = 0
@@ -269,7 +269,7 @@ class MenuCategory(SQLModel, table=True):
 
 
 class MenuItem(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     category_id: int = Field(foreign_key="menucategory.id", index=True)
     name: str = Field(max_length=120)
@@ -283,7 +283,7 @@ class MenuItem(SQLModel, table=True):
 
 
 class CustomizationGroup(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="menuitem.id", index=True)
     name: str = Field(max_length=80)
     min_choices: int = 0
@@ -294,7 +294,7 @@ class CustomizationGroup(SQLModel, table=True):
 
 
 class CustomizationOption(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="customizationgroup.id", index=True)
     name: str = Field(max_length=80)
     price_delta_cents: int = 0
@@ -305,7 +305,7 @@ class CustomizationOption(SQLModel, table=True):
 class TruckItemOverride(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("truck_id", "item_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     truck_id: int = Field(foreign_key="truck.id", index=True)
     item_id: int = Field(foreign_key="menuitem.id")
     price_cents: int | None = None
@@ -315,7 +315,7 @@ class TruckItemOverride(SQLModel, table=True):
 class TruckOptionOverride(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("truck_id", "option_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     truck_id: int = Field(foreign_key="truck.id", index=True)
     option_id: int = Field(foreign_key="customizationoption.id")
     price_delta_cents: int | None = None
@@ -327,7 +327,7 @@ class ItemStock(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("truck_id", "item_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     truck_id: int = Field(foreign_key="truck.id", index=True)
     item_id: int = Field(foreign_key="menuitem.id")
     out_of_stock: bool = False
@@ -339,7 +339,7 @@ class ItemStock(SQLModel, table=True):
 class OptionStock(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("truck_id", "option_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     truck_id: int = Field(foreign_key="truck.id", index=True)
     option_id: int = Field(foreign_key="customizationoption.id")
     out_of_stock: bool = False
@@ -353,7 +353,7 @@ class Order(SQLModel, table=True):
         sa.Index("ix_order_truck_stage", "truck_id", "stage"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     truck_id: int = Field(foreign_key="truck.id")
     number: int
@@ -394,7 +394,7 @@ class Order(SQLModel, table=True):
 
 
 class OrderLine(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="order.id", index=True)
     item_id: int | None = Field(default=None, foreign_key="menuitem.id")
     position: int = 0
@@ -411,7 +411,7 @@ class OrderLine(SQLModel, table=True):
 
 
 class Payment(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="order.id", index=True)
     method: PaymentMethod = _label(PaymentMethod)
     amount_cents: int
@@ -420,7 +420,7 @@ class Payment(SQLModel, table=True):
 
 
 class Refund(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="order.id", index=True)
     request_id: str = Field(max_length=64, unique=True)
     amount_cents: int
@@ -436,7 +436,7 @@ class Refund(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
     actor_id: int | None = Field(default=None, foreign_key="staffmember.id")
@@ -452,7 +452,7 @@ class OutboxEmail(SQLModel, table=True):
     # A delivery worker looks for pending emails whose next attempt is due.
     __table_args__ = (sa.Index("ix_outboxemail_due", "status", "next_attempt_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
     kind: str = Field(max_length=32)
     to: str = Field(max_length=254)

@@ -35,6 +35,6 @@ if [ -n "${NPM_CONFIG_REGISTRY:-}" ]; then
     export NPM_CONFIG_REGISTRY
 fi
 
-# Notice a half-open websocket in about 26 s instead of 141 s (DESIGN.md, Liveness).
+# Notice a half-open websocket in about 26 s instead of 141 s (docs/architecture.md, "Liveness").
 export REFLEX_SOCKET_INTERVAL="${REFLEX_SOCKET_INTERVAL:-5}"
 export REFLEX_SOCKET_TIMEOUT="${REFLEX_SOCKET_TIMEOUT:-5}"

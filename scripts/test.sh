@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole check: lint, migrations, unit/state tests and end-to-end journeys, each on SQLite and
+# The whole check: lint, import contracts, types, migrations, unit/state tests and end-to-end journeys, each on SQLite and
 # on PostgreSQL + Redis. Runs every step even after a failure, prints a summary, and exits
 # non-zero if any step failed. CI runs this (.ci/run) on a clean clone.
 set -euo pipefail
@@ -174,6 +174,9 @@ e2e() {
 LINT_PATHS=(cliqmenu tests alembic bench demo scripts/make_icons.py)
 step "ruff format --check" ruff format --check "${LINT_PATHS[@]}"
 step "ruff check" ruff check "${LINT_PATHS[@]}"
+step "import contracts (lint-imports)" lint-imports
+step "types (basedpyright)" basedpyright
+step "spelling (codespell)" codespell
 step "migrations (SQLite)" migrations_sqlite
 step "tests (SQLite)" pytest tests --ignore=tests/e2e -m "not e2e"
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
-HEARTBEAT_MS = 5000
-# Customers' phones beat less often: hundreds may watch one truck's menu at a festival.
-CUSTOMER_HEARTBEAT_MS = 20000
+from cliqmenu.realtime.registry import HEARTBEAT_MS
 
 
 def heartbeat(on_beat, interval_ms: int = HEARTBEAT_MS) -> rx.Component:

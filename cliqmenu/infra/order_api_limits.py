@@ -12,7 +12,7 @@ import math
 import threading
 import time
 
-from cliqmenu.realtime.registry import redis_namespace
+from cliqmenu.infra.redis_keys import redis_namespace
 from cliqmenu.settings import get_settings
 
 WINDOW_SECONDS = 60

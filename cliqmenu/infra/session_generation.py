@@ -16,7 +16,7 @@ import secrets
 from sqlalchemy import event
 from sqlmodel import Session
 
-from cliqmenu.realtime.registry import redis_namespace
+from cliqmenu.infra.redis_keys import redis_namespace
 from cliqmenu.settings import get_settings
 
 log = logging.getLogger("cliqmenu.sessions")

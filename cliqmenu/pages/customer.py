@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS, heartbeat, live_script
+from cliqmenu.components.live import heartbeat, live_script
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
+from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.views.tracker import StageStep, TrackerLine

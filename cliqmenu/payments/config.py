@@ -82,7 +82,9 @@ def webhook_secrets(businesses: list[Business]) -> list[tuple[str, int | None]]:
     env_secret = _env().webhook_secret.strip()
     if env_secret:
         secrets.append((env_secret, None))
-    for business in businesses:
-        if business.stripe_secret_key and business.stripe_webhook_secret:
-            secrets.append((business.stripe_webhook_secret, business.id))
+    secrets.extend(
+        (business.stripe_webhook_secret, business.id)
+        for business in businesses
+        if business.stripe_secret_key and business.stripe_webhook_secret
+    )
     return secrets

@@ -33,7 +33,7 @@ def _throttled(purge):
         setattr(manager, _LAST_PURGE, now)
         purge(manager)
 
-    purge_at_most_once_a_minute.cliq_throttled = True
+    setattr(purge_at_most_once_a_minute, "cliq_throttled", True)  # noqa: B010 (a mark on a function)
     return purge_at_most_once_a_minute
 
 

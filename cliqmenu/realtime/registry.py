@@ -9,7 +9,6 @@ gone from its audience (its beats lapsed, the registry was lost), brings the scr
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import itertools
 import json
 import logging
@@ -19,11 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from cliqmenu.infra.redis_keys import redis_namespace
 from cliqmenu.settings import get_settings
 
 log = logging.getLogger("cliqmenu.realtime")
 
 # A screen re-registers with every heartbeat; three missed heartbeats and it is dropped.
+# How often screens beat: staff screens every 5 s; customers' phones less often, since hundreds
+# may watch one truck's menu at a festival.
+HEARTBEAT_MS = 5000
+CUSTOMER_HEARTBEAT_MS = 20000
 MISSED_HEARTBEATS = 3
 
 
@@ -234,16 +238,6 @@ class RedisRegistry:
 
 
 _registry: Registry | None = None
-
-
-def redis_namespace() -> str:
-    """Deployments sharing one Redis (or CI runs side by side) each have their own truck 1:
-    keys are namespaced by the database the deployment uses."""
-    return namespace_for(get_settings().database_url)
-
-
-def namespace_for(database_url: str) -> str:
-    return hashlib.sha256(database_url.encode()).hexdigest()[:12]
 
 
 def get_registry() -> Registry:

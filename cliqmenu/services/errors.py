@@ -15,6 +15,10 @@ class Forbidden(DomainError):
     status_code = 403
 
 
+class NotSignedIn(Forbidden):
+    """Nobody is signed in (no session, or it ended): screens send the caller to sign in."""
+
+
 class Conflict(DomainError):
     """Someone else changed the thing first (a lost compare-and-set)."""
 

@@ -24,6 +24,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.services import audit, outbox, pricing
+from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
 from cliqmenu.services.staff import normalize_email, require_role, trucks_for
@@ -120,13 +121,11 @@ def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[Orde
             chosen.append((group, option))
         for group in item.groups:
             count = sum(1 for g, _ in chosen if g.id == group.id)
-            least = max(group.min_choices, 1 if group.required else 0)
-            if count < least:
-                raise DomainError(f"Choose at least {least} for {group.name} ({item.name}).")
-            if count > group.max_choices:
-                raise DomainError(
-                    f"Choose at most {group.max_choices} for {group.name} ({item.name})."
-                )
+            rule = choice_rule(group)
+            if rule.too_few(count):
+                raise DomainError(f"Choose at least {rule.least} for {group.name} ({item.name}).")
+            if rule.too_many(count):
+                raise DomainError(f"Choose at most {rule.most} for {group.name} ({item.name}).")
         note = clean_text(request.note, what=f"note on {item.name}", max_length=MAX_NOTE)
         unit = item.price_cents + sum(option.price_delta_cents for _, option in chosen)
         lines.append(

@@ -1,4 +1,4 @@
-"""Money rules (PRODUCT.md, Money): integer cents, half-up rounding, GST inclusive."""
+"""Money rules (docs/order-lifecycle.md, "Money"): integer cents, half-up rounding, GST inclusive."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.services import audit, outbox
-from cliqmenu.services.errors import DomainError, Forbidden, NotFound
+from cliqmenu.services.errors import DomainError, Forbidden, NotFound, NotSignedIn
 from cliqmenu.services.sign_in_refusals import SignInRefused
 from cliqmenu.services.text import clean_text
 from cliqmenu.settings import get_settings
@@ -395,7 +395,7 @@ def list_staff(session: Session, *, business_id: int) -> list[StaffMember]:
 def require_role(member: StaffMember | None, *roles: Role) -> StaffMember:
     """The member, if signed in with one of ``roles`` (none: any role; the Owner may do everything)."""
     if member is None:
-        raise Forbidden("Sign in first.")
+        raise NotSignedIn("Sign in first.")
     if not role_allows(member.role, *roles):
         raise Forbidden("Your role cannot do that.")
     return member

@@ -19,7 +19,7 @@ from cliqmenu.infra import session_generation
 from cliqmenu.models import Role, StaffMember
 from cliqmenu.routes import SESSION_COOKIE, SESSION_ROUTE, SIGN_IN, SIGN_OUT_ROUTE
 from cliqmenu.services import staff
-from cliqmenu.services.errors import DomainError, Forbidden
+from cliqmenu.services.errors import DomainError, NotSignedIn
 
 # A heartbeat trusts the session it last read for this long unless sessions changed meanwhile.
 RECHECK_SECONDS = 60
@@ -131,6 +131,6 @@ def complete_sign_in(code: str):
 
 def refuse(error: DomainError):
     """What a handler returns when a rule refused the action: a message, or sign-in."""
-    if isinstance(error, Forbidden) and str(error) == "Sign in first.":
+    if isinstance(error, NotSignedIn):
         return rx.redirect(SIGN_IN)
     return rx.toast.error(str(error), duration=6000, close_button=True)

@@ -9,6 +9,7 @@ import reflex as rx
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, DiningMethod, PaymentMethod, Truck
 from cliqmenu.services import orders, pricing
+from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.views.menu import CartLine, CategoryView, ItemView
@@ -84,10 +85,10 @@ class CartMixin(rx.State, mixin=True):
             chosen = [] if chosen == [option_id] and not group.required else [option_id]
         elif option_id in chosen:
             chosen.remove(option_id)
-        elif len(chosen) < group.max_choices:
+        elif not choice_rule(group).too_many(len(chosen) + 1):
             chosen.append(option_id)
         else:
-            self.pick_error = f"Choose at most {group.max_choices} for {group.name}."
+            self.pick_error = f"Choose at most {choice_rule(group).most} for {group.name}."
             return
         self.pick_error = ""
         self.picked = {**self.picked, str(group.id): chosen}
@@ -109,8 +110,7 @@ class CartMixin(rx.State, mixin=True):
         names, delta_cents = [], 0
         for group in item.groups:
             chosen = self.picked.get(str(group.id), [])
-            least = max(group.min_choices, 1 if group.required else 0)
-            if len(chosen) < least:
+            if choice_rule(group).too_few(len(chosen)):
                 self.pick_error = f"Choose {group.name}."
                 return
             chosen_ids += chosen

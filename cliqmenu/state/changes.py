@@ -11,7 +11,7 @@ def assign_changed(state: rx.State, name: str, value: Any) -> bool:
     """Set ``state.<name>`` to ``value`` unless equal; True if it was set.
 
     Reflex sends every assigned var to the browser, equal or not: a push that reassigned the
-    whole board sent every list to every screen (issue 8, bench/README.md).
+    whole board sent every list to every screen (bench/README.md, "Realtime shapes").
     """
     if state.get_value(name) == value:
         return False

@@ -10,12 +10,12 @@ import reflex as rx
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from cliqmenu.components.live import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.db import database_unavailable, session_scope
 from cliqmenu.models import Business, Order, OrderSource, Stage
 from cliqmenu.payment_check import confirm_checkout
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import current_change, register_view
+from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.services import orders, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.board_actions import publish_truck

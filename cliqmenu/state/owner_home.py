@@ -5,29 +5,19 @@ One flat state serves both pages: they are small, and staff changes show up on t
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import reflex as rx
-from sqlmodel import col, select
 
-from cliqmenu import routes
 from cliqmenu.db import session_scope
 from cliqmenu.models import (
-    AuditEvent,
-    Business,
-    MenuItem,
-    Order,
     Role,
     StaffMember,
     StaffStatus,
 )
-from cliqmenu.services import reports, staff, trucks
+from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.pricing import format_cents
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.owner_overview import Step, TruckToday
+from cliqmenu.views.owner_overview import Step, TruckToday, owner_overview
 from cliqmenu.views.staff import STATUS_LABELS, StaffRow, staff_row
 
 INVITABLE = (Role.ORDER_MANAGER.value, Role.KITCHEN_STAFF.value)
@@ -47,76 +37,13 @@ class OwnerHomeState(rx.State):
 
     def _overview(self, member: StaffMember) -> None:
         with session_scope() as session:
-            business = session.get(Business, member.business_id)
-            truck_rows = trucks.list_trucks(session, business_id=business.id)
-            has_menu = session.exec(
-                select(MenuItem.id).where(
-                    MenuItem.business_id == business.id, col(MenuItem.archived).is_(False)
-                )
-            ).first()
-            has_team = session.exec(
-                select(StaffMember.id).where(
-                    StaffMember.business_id == business.id, StaffMember.role != Role.OWNER
-                )
-            ).first()
-            reviewed = session.exec(
-                select(AuditEvent.id).where(
-                    AuditEvent.business_id == business.id, AuditEvent.action == "business.updated"
-                )
-            ).first()
-            has_order = session.exec(
-                select(Order.id).where(Order.business_id == business.id)
-            ).first()
-            today = dt.datetime.now(ZoneInfo(business.timezone)).date()
-            report = reports.sales_report(session, actor=member, start=today, end=today)
-        self.business_name = business.name
-        self.steps = [
-            Step(
-                "Check your business details",
-                "GST registration and the Card and Online surcharges.",
-                routes.ADMIN_BUSINESS,
-                bool(reviewed),
-            ),
-            Step(
-                "Add a truck",
-                "Its menu address, QR code and payment methods.",
-                routes.ADMIN_TRUCKS,
-                bool(truck_rows),
-            ),
-            Step(
-                "Build your menu",
-                "Categories, items, options and prices.",
-                routes.ADMIN_MENU,
-                bool(has_menu),
-            ),
-            Step(
-                "Invite your team",
-                "Order Managers and Kitchen Staff.",
-                routes.ADMIN_STAFF,
-                bool(has_team),
-            ),
-            Step(
-                "Take a first order",
-                "Scan the truck's QR code, or add a walk-in order.",
-                routes.MANAGE,
-                bool(has_order),
-            ),
-        ]
-        self.steps_left = sum(1 for s in self.steps if not s.done)
-        by_truck = {row.truck_id: row.figures for row in report.rows}
-        self.today = [
-            TruckToday(
-                name=t.name,
-                slug=t.slug,
-                busy=trucks.is_busy(t),
-                orders=by_truck[t.id].orders if t.id in by_truck else 0,
-                net=format_cents(
-                    by_truck[t.id].net_cents if t.id in by_truck else 0, business.currency
-                ),
-            )
-            for t in truck_rows
-        ]
-        self.today_label = today.strftime("%A %d %B")
+            view = owner_overview(session, actor=member)
+        self.business_name, self.steps, self.steps_left = (
+            view.business_name,
+            view.steps,
+            view.steps_left,
+        )
+        self.today, self.today_label = view.today, view.today_label
 
     def _refresh(self, business_id: int) -> None:
         with session_scope() as session:

@@ -11,10 +11,9 @@ from cliqmenu.db import session_scope
 from cliqmenu.models import Business, StaffMember
 from cliqmenu.services import reports, trucks
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.pricing import format_cents
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView, row_view
+from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView, report_view
 
 QUICK_RANGES = [
     ["today", "Today"],
@@ -140,60 +139,14 @@ class ReportsState(rx.State):
         return None
 
     def _show(self, report: reports.Report) -> None:
-        currency = report.currency
-        t = report.totals
-        span = (
-            report.start.strftime("%a %d %b %Y")
-            if report.start == report.end
-            else f"{report.start:%d %b %Y} – {report.end:%d %b %Y}"
+        view = report_view(report)
+        self.title, self.tiles, self.rows, self.total = (
+            view.title,
+            view.tiles,
+            view.rows,
+            view.total,
         )
-        self.title = f"{report.truck_name} · {span}"
-        average = t.net_cents // t.orders if t.orders else 0
-        self.tiles = [
-            Tile(
-                "Net sales",
-                format_cents(t.net_cents, currency),
-                "after discounts and refunds, incl. GST",
-            ),
-            Tile("Orders", str(t.orders), f"{t.cancelled} cancelled or rejected"),
-            Tile("Average order", format_cents(average, currency), "net sales ÷ orders"),
-            Tile("Refunds", format_cents(t.refund_cents, currency), "made in this range"),
-            Tile(
-                "Accept → Cooking Done",
-                reports.format_duration(report.avg_cooking_seconds),
-                "average kitchen time",
-            ),
-            Tile(
-                "Accept → Ready for Pickup",
-                reports.format_duration(report.avg_ready_seconds),
-                "average ticket time",
-            ),
-        ]
-        self.rows = [
-            row_view(r.day.strftime("%a %d %b"), r.truck_name, r.figures, currency)
-            for r in report.rows
-        ]
-        self.total = [row_view("Total", report.truck_name, t, currency)] if report.rows else []
-        most = max((i.quantity for i in report.top_items), default=0)
-        self.top_items = [
-            TopItemView(
-                i.name, i.quantity, format_cents(i.sales_cents, currency), 100 * i.quantity // most
-            )
-            for i in report.top_items
-        ]
-        busiest = max(report.orders_by_hour)
-        hours = [h for h, n in enumerate(report.orders_by_hour) if n]
-        first, last = (min(hours), max(hours)) if hours else (10, 14)
-        first, last = min(first, 10), max(last, 14)  # show at least a lunch service
-        self.hours = [
-            HourBar(
-                label=f"{h % 12 or 12}{'am' if h < 12 else 'pm'}",
-                count=report.orders_by_hour[h],
-                percent=100 * report.orders_by_hour[h] // busiest if busiest else 0,
-            )
-            for h in range(first, last + 1)
-        ]
-        self.has_orders = t.orders > 0 or t.cancelled > 0 or t.refund_cents > 0
+        self.top_items, self.hours, self.has_orders = view.top_items, view.hours, view.has_orders
 
     @rx.event
     async def export_csv(self):

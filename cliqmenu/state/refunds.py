@@ -1,6 +1,6 @@
 """The Order Manager's refund panel, and cancel / reject with the full refund in the same step.
 
-Stripe calls run in background handlers (STYLE.md 6): the state lock is held only to read the
+Stripe calls run in background handlers (slow I/O never holds the state lock): the state lock is held only to read the
 form and to show the result. One request id is made each time the panel opens and is kept until
 the refund is answered, so a double tap (or a retry of the same tap) asks for one refund.
 """

@@ -174,8 +174,13 @@ def _rows(session: Session, query: sa.Select) -> list[Row]:
     return list(session.connection().execute(query).all())
 
 
+# SQLModel sets __table__ on table classes at run time; type checkers cannot see it.
+_ORDER_TABLE: sa.Table = Order.__table__  # pyright: ignore[reportAttributeAccessIssue]
+_LINE_TABLE: sa.Table = OrderLine.__table__  # pyright: ignore[reportAttributeAccessIssue]
+
+
 def _order_rows(session: Session, where: sa.ColumnElement, order_by, limit: int | None = None):
-    query = sa.select(Order.__table__).where(where).order_by(*order_by).limit(limit)
+    query = sa.select(_ORDER_TABLE).where(where).order_by(*order_by).limit(limit)
     return _rows(session, query)
 
 
@@ -207,7 +212,7 @@ def _lines(session: Session, order_ids: list[int]) -> dict[int, list[BoardLine]]
     grouped: dict[int, list[BoardLine]] = {}
     if not order_ids:
         return grouped
-    table = OrderLine.__table__.c
+    table = _LINE_TABLE.c
     query = (
         sa.select(
             table.id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cliqmenu.models import Business, Truck, utcnow
-from cliqmenu.services.menu import EffectiveGroup, EffectiveMenu, effective_menu
+from cliqmenu.services.choices import choice_rule
+from cliqmenu.services.menu import EffectiveMenu, effective_menu
 from cliqmenu.services.pricing import format_cents
 
 
@@ -50,20 +51,6 @@ class CategoryView:
     items: list[ItemView] = field(default_factory=list)
 
 
-def least_choices(group: EffectiveGroup) -> int:
-    return max(group.min_choices, 1 if group.required else 0)
-
-
-def rule_text(group: EffectiveGroup) -> str:
-    """ "Choose 1", "Choose up to 3", "Choose 1 to 2" — what the picker enforces."""
-    least = least_choices(group)
-    if least == group.max_choices:
-        return f"Choose {least}"
-    if least == 0:
-        return f"Optional, up to {group.max_choices}"
-    return f"Choose {least} to {group.max_choices}"
-
-
 def _delta(cents: int, currency: str) -> str:
     if cents == 0:
         return ""
@@ -91,8 +78,8 @@ def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
                         name=group.name,
                         min_choices=group.min_choices,
                         max_choices=group.max_choices,
-                        required=least_choices(group) > 0,
-                        rule=rule_text(group),
+                        required=choice_rule(group).required,
+                        rule=choice_rule(group).text,
                         single=group.max_choices == 1,
                         options=[
                             OptionView(

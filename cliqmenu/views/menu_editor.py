@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.menu_admin import MasterGroup, MasterItem
 from cliqmenu.services.pricing import format_cents
 
@@ -62,21 +63,14 @@ def _delta_label(cents: int, currency: str) -> str:
     return ("+" if cents > 0 else "-") + format_cents(abs(cents), currency)
 
 
-def _rule(group: MasterGroup) -> str:
-    if group.min_choices == group.max_choices:
-        return f"Choose {group.min_choices}"
-    if group.min_choices == 0:
-        return f"Optional, up to {group.max_choices}"
-    return f"Choose {group.min_choices} to {group.max_choices}"
-
-
 def group_row(group: MasterGroup, currency: str) -> GroupRow:
     live = [o for o in group.options if not o.archived]
+    rule = choice_rule(group)
     warning = ""
-    if group.min_choices > len(live):
+    if rule.least > len(live):
         warning = (
-            f"Customers must choose {group.min_choices}: add "
-            f"{group.min_choices - len(live)} more option(s) or this item cannot be ordered."
+            f"Customers must choose {rule.least}: add "
+            f"{rule.least - len(live)} more option(s) or this item cannot be ordered."
         )
     return GroupRow(
         id=group.id,
@@ -84,7 +78,7 @@ def group_row(group: MasterGroup, currency: str) -> GroupRow:
         min_choices=group.min_choices,
         max_choices=group.max_choices,
         required=group.required,
-        rule=_rule(group),
+        rule=rule.text,
         warning=warning,
         archived=group.archived,
         options=[

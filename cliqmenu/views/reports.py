@@ -58,3 +58,72 @@ def row_view(day: str, truck: str, figures: reports.Figures, currency: str) -> R
         refunds=money(figures.refund_cents),
         net=money(figures.net_cents),
     )
+
+
+@dataclass
+class ReportView:
+    title: str
+    tiles: list[Tile]
+    rows: list[RowView]
+    total: list[RowView]
+    top_items: list[TopItemView]
+    hours: list[HourBar]
+    has_orders: bool
+
+
+def report_view(report: reports.Report) -> ReportView:
+    """The report page: tiles, a row per day and truck with a total, top items, orders by hour."""
+    currency = report.currency
+    t = report.totals
+    span = (
+        report.start.strftime("%a %d %b %Y")
+        if report.start == report.end
+        else f"{report.start:%d %b %Y} – {report.end:%d %b %Y}"
+    )
+    title = f"{report.truck_name} · {span}"
+    average = t.net_cents // t.orders if t.orders else 0
+    tiles = [
+        Tile(
+            "Net sales",
+            format_cents(t.net_cents, currency),
+            "after discounts and refunds, incl. GST",
+        ),
+        Tile("Orders", str(t.orders), f"{t.cancelled} cancelled or rejected"),
+        Tile("Average order", format_cents(average, currency), "net sales ÷ orders"),
+        Tile("Refunds", format_cents(t.refund_cents, currency), "made in this range"),
+        Tile(
+            "Accept → Cooking Done",
+            reports.format_duration(report.avg_cooking_seconds),
+            "average kitchen time",
+        ),
+        Tile(
+            "Accept → Ready for Pickup",
+            reports.format_duration(report.avg_ready_seconds),
+            "average ticket time",
+        ),
+    ]
+    rows = [
+        row_view(r.day.strftime("%a %d %b"), r.truck_name, r.figures, currency) for r in report.rows
+    ]
+    total = [row_view("Total", report.truck_name, t, currency)] if report.rows else []
+    most = max((i.quantity for i in report.top_items), default=0)
+    top_items = [
+        TopItemView(
+            i.name, i.quantity, format_cents(i.sales_cents, currency), 100 * i.quantity // most
+        )
+        for i in report.top_items
+    ]
+    busiest = max(report.orders_by_hour)
+    hours = [h for h, n in enumerate(report.orders_by_hour) if n]
+    first, last = (min(hours), max(hours)) if hours else (10, 14)
+    first, last = min(first, 10), max(last, 14)  # show at least a lunch service
+    hours = [
+        HourBar(
+            label=f"{h % 12 or 12}{'am' if h < 12 else 'pm'}",
+            count=report.orders_by_hour[h],
+            percent=100 * report.orders_by_hour[h] // busiest if busiest else 0,
+        )
+        for h in range(first, last + 1)
+    ]
+    has_orders = t.orders > 0 or t.cancelled > 0 or t.refund_cents > 0
+    return ReportView(title, tiles, rows, total, top_items, hours, has_orders)

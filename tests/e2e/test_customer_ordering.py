@@ -1,4 +1,4 @@
-"""Journeys of customer ordering and stock (issue 5), on a phone viewport against the real app.
+"""Journeys of customer ordering and stock, on a phone viewport against the real app.
 
 A customer orders from /t/<truck> and watches /o/<id> while the crew moves the order on; a
 manager changes stock and this truck's prices on /manage/stock while customer menus are open.

@@ -1,4 +1,4 @@
-"""Journey: CliqMenu installs as a phone app (issue 9).
+"""Journey: CliqMenu installs as a phone app.
 
 Every page links the web app manifest; the manifest names the app, its colours and icons that
 exist in the stated sizes; the service worker registers and activates; offline, a page shows the

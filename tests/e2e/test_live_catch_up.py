@@ -19,7 +19,8 @@ from playwright.sync_api import Page, expect
 from redis import Redis
 
 from cliqmenu import demo_data
-from cliqmenu.realtime.registry import MISSED_HEARTBEATS, namespace_for
+from cliqmenu.infra.redis_keys import namespace_for
+from cliqmenu.realtime.registry import MISSED_HEARTBEATS
 from cliqmenu.settings import get_settings
 from tests.e2e.helpers import place, sign_in, unique
 
@@ -75,7 +76,7 @@ def test_a_throttled_manager_screen_shows_what_it_missed_within_a_beat_of_coming
     number = place(app_server, unique("Thea Throttled"))
     missed = manager.locator(f"#order-{number}")
     time.sleep(3)
-    expect(missed).to_have_count(0)  # the screen was out of its audience, as the issue found
+    expect(missed).to_have_count(0)  # the screen was out of its audience, the case this test is for
 
     manager.evaluate("window.cliqThrottle.on = false")  # back in front: timers run again
     expect(missed).to_be_visible(timeout=ONE_BEAT_MS)

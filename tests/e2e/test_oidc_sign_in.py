@@ -1,4 +1,4 @@
-"""Signing in with an identity provider, end to end in Chromium (issue 10).
+"""Signing in with an identity provider, end to end in Chromium.
 
 The module brings its own app, configured with one generic OpenID Connect provider, "Test ID":
 the local provider of tests/oidc_provider.py (authlib's server components, on 127.0.0.1),

@@ -1,4 +1,4 @@
-"""An Online order paid on the (localstripe) hosted page, end to end in Chromium (issue 4).
+"""An Online order paid on the (localstripe) hosted page, end to end in Chromium.
 
 A customer on /t/smoky-bros-cbd (phone) orders, chooses Online, is sent to the hosted payment
 page, pays and comes back to /o/<id>?paid=1; the Order Manager's /manage screen, already open,

@@ -1,4 +1,4 @@
-"""Journeys of the Order Manager (issue 3): accept with changes, reject, cancel, undo, walk-in,
+"""Journeys of the Order Manager: accept with changes, reject, cancel, undo, walk-in,
 and two managers accepting the same order at once.
 
 Orders come in through the order API (as a till or the ordering page sends them); the manager

@@ -1,4 +1,4 @@
-"""Money rules of PRODUCT.md: integer cents, half-up rounding, surcharge on the discounted base,
+"""Money rules (docs/order-lifecycle.md): integer cents, half-up rounding, surcharge on the discounted base,
 GST inclusive."""
 
 from __future__ import annotations

@@ -312,3 +312,15 @@ def test_range_is_checked(session, world):
         reports.sales_report(session, actor=world.owner, start=D2, end=D1)
     with pytest.raises(DomainError, match="at most 366 days"):
         reports.sales_report(session, actor=world.owner, start=D1, end=D1 + dt.timedelta(days=366))
+
+
+def test_the_report_page_view_is_built_without_reflex(session: Session, world) -> None:
+    from cliqmenu.views.reports import report_view
+
+    today = dt.date.today()
+    empty = report_view(reports.sales_report(session, actor=world.owner, start=today, end=today))
+
+    assert empty.title.endswith(today.strftime("%a %d %b %Y"))
+    assert [t.label for t in empty.tiles][:4] == ["Net sales", "Orders", "Average order", "Refunds"]
+    assert (empty.rows, empty.total, empty.has_orders) == ([], [], False)
+    assert [h.label for h in empty.hours][0] == "10am"  # at least a lunch service is shown

@@ -49,7 +49,7 @@ def app_engine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engi
 async def root(app_engine: Engine) -> AsyncIterator[rx.State]:
     """A whole state tree for one browser tab, as the state manager would make it.
 
-    Under pytest Reflex lets a test build states directly (STYLE.md 13); the root made with
+    Under pytest Reflex lets a test build states directly; the root made with
     its substates answers ``get_state`` for any screen's state from its own tree.
     """
     state = rx.State(_reflex_internal_init=True)

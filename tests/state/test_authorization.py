@@ -1,6 +1,6 @@
 """Every handler authorizes its own caller: the websocket lets any tab call any handler.
 
-The states are made directly and their handlers called as methods (STYLE.md 13) on a real
+The states are made directly and their handlers called as methods (no browser) on a real
 database; a refused call must leave the order, its audit trail and the staff list as they were.
 """
 
@@ -28,6 +28,7 @@ from cliqmenu.models import (
 )
 from cliqmenu.realtime import registry
 from cliqmenu.services import lifecycle, staff
+from cliqmenu.services.errors import Forbidden, NotSignedIn
 from cliqmenu.state import auth
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.history import HistoryState
@@ -594,3 +595,12 @@ async def test_a_walk_in_order_goes_to_the_kitchen_for_a_manager(
 
     assert outcome(result) == ("redirect", "/manage")
     assert ("Walter Walkin", Stage.IN_PROGRESS.value) in orders_of(app_engine)
+
+
+def test_who_is_sent_to_sign_in_is_decided_by_the_error_type_not_its_words() -> None:
+    """A signed-out caller goes to sign-in whatever the message says; a refusal that only
+    happens to use the same words stays a message on the screen."""
+    assert_refused(auth.refuse(NotSignedIn("Your session has ended.")), by="sign-in")
+    assert_refused(auth.refuse(Forbidden("Sign in first.")), by="Sign in first.")
+    with pytest.raises(NotSignedIn):
+        staff.require_role(None, Role.ORDER_MANAGER)

@@ -191,7 +191,7 @@ def busy(*changed: OrderCard) -> ManagerBoard:
 
 
 async def test_a_push_sends_only_the_stage_list_that_changed(busy_board: ManagerState) -> None:
-    """Issue 8: a new order resent all five lists (and a copy of the open tab) to every screen."""
+    """Before: a new order resent all five lists (and a copy of the open tab) to every screen."""
     await busy_board._receive_view(Audience("manager", TRUCK), busy(card(4)), 1001)
 
     delta = sent(busy_board)

@@ -164,7 +164,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
 
 @pytest.fixture(autouse=True)
 def no_backend_errors(backend: Backend) -> Iterator[None]:
-    """STYLE.md 13: a test fails on any error the server logs while it runs."""
+    """A test fails on any error the server logs while it runs."""
     seen = len(backend.log_text())
     yield
     new = backend.log_text()[seen:]
