@@ -10,6 +10,7 @@ from cliqmenu.models import AuditEvent, ItemStock, Order, OrderSource, Stage
 from cliqmenu.services import lifecycle, portions
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
+from cliqmenu.views.menu import truck_menu
 from tests.factories import World, line, place
 
 
@@ -204,3 +205,24 @@ def test_customers_are_told_only_when_they_can_see_the_count(session, world):
 
     place(session, world=world, lines=[line(fries, quantity=5)])  # 8 -> 3: "Only 3 left"
     assert portions.changed(session).menu_truck_ids == {world.truck.id}
+
+
+def test_customers_see_only_a_few_left_at_the_trucks_threshold(session, world):
+    fries = world.menu.fries
+    world.truck.low_portions_at = 3
+    _count(session, world, fries, 4)
+
+    def note() -> str:
+        [item] = [
+            i
+            for c in truck_menu(session, world.truck.id).categories
+            for i in c.items
+            if i.name == "Fries"
+        ]
+        return item.left_note
+
+    assert note() == ""
+    place(session, world=world, lines=[line(fries)])
+    assert note() == "Only 3 left"
+    world.truck.low_portions_at = 0
+    assert note() == ""
