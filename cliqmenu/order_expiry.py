@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 
 from cliqmenu.db import read_scope, session_scope
+from cliqmenu.jobs import every
 from cliqmenu.realtime import Audience, publish
 from cliqmenu.services import payments, portions
 from cliqmenu.settings import get_settings
@@ -70,15 +71,10 @@ async def expiry_worker() -> None:
     Every app process runs one; rounds that overlap skip each other's rows. 0 turns it off
     (then run ``cliqmenu expire-orders`` from cron).
     """
-    seconds = get_settings().expire_orders_seconds
-    if not seconds:
-        return
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            expired = await expire_and_publish()
-        except Exception:  # the database may be away for a moment; the next round catches up
-            log.exception("expiring unpaid orders failed")
-            continue
-        if expired:
-            log.info("expired %d unpaid online order(s)", expired)
+    await every(
+        get_settings().expire_orders_seconds,
+        expire_and_publish,
+        log=log,
+        failed="expiring unpaid orders failed",
+        done="expired %d unpaid online order(s)",
+    )
