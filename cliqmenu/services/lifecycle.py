@@ -283,7 +283,17 @@ def cancel(
 def acknowledge_cancel(session: Session, *, actor: StaffMember, order_id: int) -> Order:
     require_role(actor, *KITCHEN_ROLES)
     order = _load(session, actor=actor, order_id=order_id, expected=Stage.CANCELLED)
-    order.cancel_acknowledged = True
+    if not order.cancel_acknowledged:
+        order.cancel_acknowledged = True
+        audit.record(
+            session,
+            business_id=order.business_id,
+            order_id=order.id,
+            actor=actor,
+            action="order.cancel_acknowledged",
+            before={"cancel_acknowledged": False},
+            after={"cancel_acknowledged": True},
+        )
     return order
 
 
@@ -298,6 +308,16 @@ def tick_line(
     line = session.get(OrderLine, line_id)
     if line is None or line.order_id != order.id:
         raise DomainError("That item is not on this order.")
+    if line.done != bool(done):
+        audit.record(
+            session,
+            business_id=order.business_id,
+            order_id=order.id,
+            actor=actor,
+            action="order.item_ticked" if done else "order.item_unticked",
+            before={"line_id": line.id, "item": line.name, "done": line.done},
+            after={"line_id": line.id, "item": line.name, "done": bool(done)},
+        )
     line.done = bool(done)
     order.updated_at = utcnow()
     return order
