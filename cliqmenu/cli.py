@@ -1,5 +1,5 @@
 """The ``cliqmenu`` command: migrate, seed the demo, create a business owner, deliver email,
-expire unpaid orders, back up and restore."""
+expire unpaid orders, bring "out today" stock back, back up and restore."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from cliqmenu import backup, demo_data, order_expiry
+from cliqmenu import backup, demo_data, order_expiry, restock
 from cliqmenu.db import get_engine, make_engine, session_scope
 from cliqmenu.infra import mail_delivery
 from cliqmenu.infra.smtp import SmtpServer
@@ -229,6 +229,13 @@ def _cmd_expire_orders(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_restock_day(_args: argparse.Namespace) -> int:
+    require_migrated()
+    trucks = len(restock.restock_round())
+    print(f'"Out today" stock back in at {trucks} truck(s).')
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     url = get_settings().database_url
     backup.backup(url, Path(args.file))
@@ -285,6 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
         "expire-orders", help="expire online orders not paid within an hour, once (for cron)"
     )
     expire.set_defaults(handler=_cmd_expire_orders)
+
+    restocking = commands.add_parser(
+        "restock-day",
+        help='put "out today" stock back in at trucks whose new day began, once (for cron)',
+    )
+    restocking.set_defaults(handler=_cmd_restock_day)
 
     saving = commands.add_parser(
         "backup", help="copy the whole database to a new file, while the app runs"

@@ -25,6 +25,7 @@ from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.realtime import disk_purge
 from cliqmenu.realtime.hub import listen_to_other_workers
+from cliqmenu.restock import restock_worker
 from cliqmenu.security_headers import security_headers
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.history import HistoryState
@@ -58,6 +59,7 @@ app = rx.App(
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
+app.register_lifespan_task(restock_worker)  # "out today" stock back at each truck's midnight
 app.register_lifespan_task(listen_to_other_workers)  # scaled out: others' changes to my screens
 app.add_page(sign_in_page, route="/", title="CliqMenu", on_load=SignInState.load)
 app.add_page(

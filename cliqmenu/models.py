@@ -194,6 +194,8 @@ class Truck(SQLModel, table=True):
     # Kitchen timer: amber once this share of the prep time has passed, red when it is over.
     kds_amber_percent: int = 75
     kds_red_percent: int = 100
+    # Customers see "Only 3 left" once an item's counted portions are at or below this; 0: never.
+    low_portions_at: int = 5
     busy_until: dt.datetime | None = _when(default=None)
     archived: bool = False
 
@@ -383,6 +385,8 @@ class Order(SQLModel, table=True):
     close_reason: str = ""
     refund_needed: bool = False
     cancel_acknowledged: bool = False
+    # The order holds its counted portions: taken when placed, given back once if it closes unserved.
+    portions_held: bool = False
     stripe_checkout_session_id: str | None = Field(default=None, max_length=255)
     placed_at: dt.datetime = _when(default_factory=utcnow)
     accepted_at: dt.datetime | None = _when(default=None)
@@ -436,6 +440,9 @@ class Refund(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
+    # The Owner's audit page reads a business's events newest first, a day at a time.
+    __table_args__ = (sa.Index("ix_auditevent_business_at", "business_id", "at"),)
+
     id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     order_id: int | None = Field(default=None, foreign_key="order.id", index=True)

@@ -3,7 +3,8 @@
 The rule and its locking are ``services.payments.expire_stale_orders``; this module runs it in
 its own unit of work and tells the open screens. The only live screen that shows an unpaid order
 is the customer's tracking page (staff boards never show Awaiting Payment), so the tracking
-pages of the expired orders are published.
+pages of the expired orders are published, and the stock screens (and customer menus) of trucks
+whose counted portions came back.
 """
 
 from __future__ import annotations
@@ -13,35 +14,55 @@ import datetime as dt
 import logging
 
 from cliqmenu.db import read_scope, session_scope
+from cliqmenu.jobs import every
 from cliqmenu.realtime import Audience, publish
-from cliqmenu.services import payments
+from cliqmenu.services import payments, portions
 from cliqmenu.settings import get_settings
 
 log = logging.getLogger("cliqmenu.payments")
 
 
-def expire_round(now: dt.datetime | None = None) -> list[str]:
-    """Expire what is stale now, in one transaction; the public ids of the orders expired."""
+def _expire(now: dt.datetime | None) -> tuple[list[str], portions.PortionChanges]:
     with read_scope() as session:
         if not payments.has_stale_orders(session, now=now):
-            return []
+            return [], portions.PortionChanges()
     with session_scope() as session:
-        return [order.public_id for order in payments.expire_stale_orders(session, now=now)]
+        expired = [order.public_id for order in payments.expire_stale_orders(session, now=now)]
+        return expired, portions.changed(session)
+
+
+def expire_round(now: dt.datetime | None = None) -> list[str]:
+    """Expire what is stale now, in one transaction; the public ids of the orders expired."""
+    return _expire(now)[0]
 
 
 def tracking_audiences(public_ids: list[str]) -> set[Audience]:
     return {Audience("tracker", public_id) for public_id in public_ids}
 
 
+def portion_audiences(counted: portions.PortionChanges) -> set[Audience]:
+    """The stock screens, and the customer menus that show it, of trucks whose counts changed."""
+    return {Audience("stock", truck_id) for truck_id in counted.stock_truck_ids} | {
+        Audience("menu", truck_id) for truck_id in counted.menu_truck_ids
+    }
+
+
+def expire_round_audiences(now: dt.datetime | None = None) -> tuple[int, set[Audience]]:
+    """One round: how many orders expired, and the audiences to tell (their tracking pages; the
+    stock screens and menus of trucks whose portions came back)."""
+    expired, counted = _expire(now)
+    return len(expired), tracking_audiences(expired) | portion_audiences(counted)
+
+
 async def expire_and_publish() -> int:
-    """One round, then the expired orders' tracking pages; how many orders expired."""
-    expired = await asyncio.to_thread(expire_round)
-    for audience in tracking_audiences(expired):
+    """One round, then the audiences it changed; how many orders expired."""
+    expired, audiences = await asyncio.to_thread(expire_round_audiences)
+    for audience in audiences:
         try:
             await publish(audience)
         except Exception:  # the order is expired either way; a reload shows it
             log.exception("publishing %s after expiring it failed", audience)
-    return len(expired)
+    return expired
 
 
 async def expiry_worker() -> None:
@@ -50,15 +71,10 @@ async def expiry_worker() -> None:
     Every app process runs one; rounds that overlap skip each other's rows. 0 turns it off
     (then run ``cliqmenu expire-orders`` from cron).
     """
-    seconds = get_settings().expire_orders_seconds
-    if not seconds:
-        return
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            expired = await expire_and_publish()
-        except Exception:  # the database may be away for a moment; the next round catches up
-            log.exception("expiring unpaid orders failed")
-            continue
-        if expired:
-            log.info("expired %d unpaid online order(s)", expired)
+    await every(
+        get_settings().expire_orders_seconds,
+        expire_and_publish,
+        log=log,
+        failed="expiring unpaid orders failed",
+        done="expired %d unpaid online order(s)",
+    )

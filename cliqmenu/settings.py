@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     mail_poll_seconds: float = Field(default=5, gt=0)
     # How often each app process expires Online orders left unpaid for an hour; 0: never (cron).
     expire_orders_seconds: float = Field(default=120, ge=0)
+    # How often each app process brings back "out today" stock whose truck began a new day; 0:
+    # never (then `cliqmenu restock-day` from cron).
+    restock_seconds: float = Field(default=60, ge=0)
 
     @property
     def smtp_enabled(self) -> bool:

@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel
 os.environ["CLIQMENU_SECRET_KEY"] = "cliqmenu-test-secret-key-0123456789abcdefghijklm"
 
 import cliqmenu.models  # noqa: E402,F401  (fills SQLModel.metadata)
+from cliqmenu import db  # noqa: E402
 from cliqmenu.db import make_engine  # noqa: E402
 from cliqmenu.infra import order_api_limits, session_generation  # noqa: E402
 from cliqmenu.realtime import registry  # noqa: E402
@@ -122,3 +123,25 @@ def world(session: Session) -> factories.World:
     built = factories.make_world(session)
     session.commit()
     return built
+
+
+@pytest.fixture
+def app_database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app's own engine (``db.get_engine``) on the test's database."""
+    monkeypatch.setenv("REFLEX_DB_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def cli_database(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fresh SQLite file for ``cliqmenu`` commands run in this process (``cli.main``)."""
+    monkeypatch.setenv("REFLEX_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()

@@ -14,7 +14,7 @@ from cliqmenu.db import database_unavailable, read_scope, session_scope
 from cliqmenu.infra import order_api_limits
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.services import orders, trucks
+from cliqmenu.services import orders, portions, trucks
 from cliqmenu.services.errors import DomainError
 
 MAX_BODY = 64 * 1024
@@ -94,7 +94,7 @@ async def create_order(request: Request) -> JSONResponse:
     if refused := await _over_limit(request, slug, request_model.idempotency_key):
         return refused
     try:
-        order, created = _place(slug, request_model)
+        order, created, counted = _place(slug, request_model)
     except DomainError as error:
         return _error(error.status_code, str(error))
     except DBAPIError as error:
@@ -108,6 +108,10 @@ async def create_order(request: Request) -> JSONResponse:
         return answer
     if created:
         publish_soon(Audience("manager", order.truck_id))
+    if order.truck_id in counted.stock_truck_ids:
+        publish_soon(Audience("stock", order.truck_id))
+    if order.truck_id in counted.menu_truck_ids:
+        publish_soon(Audience("menu", order.truck_id))
     return _answer(order, created)
 
 
@@ -132,13 +136,18 @@ async def _over_limit(request: Request, slug: str, key: str) -> JSONResponse | N
     return answer
 
 
-def _place(slug: str, request_model: orders.OrderRequest) -> tuple[Order, bool]:
+def _place(
+    slug: str, request_model: orders.OrderRequest
+) -> tuple[Order, bool, portions.PortionChanges]:
+    """The order (stored, or the one this key made before), whether it is new, and which
+    trucks' portion counts it changed."""
     try:
         with session_scope() as session:
             truck = trucks.truck_taking_orders(session, slug)
-            return orders.place_order(
+            order, created = orders.place_order(
                 session, truck=truck, request=request_model, source=OrderSource.API
             )
+            return order, created, portions.changed(session)
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its order.
         with session_scope() as session:
@@ -148,4 +157,4 @@ def _place(slug: str, request_model: orders.OrderRequest) -> tuple[Order, bool]:
             )
             if existing is None:
                 raise
-            return existing, False
+            return existing, False, portions.PortionChanges()

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, Order
-from cliqmenu.order_expiry import expire_round, tracking_audiences
+from cliqmenu.order_expiry import expire_round_audiences, portion_audiences, tracking_audiences
 from cliqmenu.payment_check import publish_each
 from cliqmenu.payments import (
     WebhookEvent,
@@ -27,7 +27,7 @@ from cliqmenu.payments import (
 )
 from cliqmenu.payments.gateway import checkout_session_info, refund_info
 from cliqmenu.realtime import Audience
-from cliqmenu.services import payments, refunds
+from cliqmenu.services import payments, portions, refunds
 
 log = logging.getLogger("cliqmenu.payments")
 
@@ -87,7 +87,9 @@ def handle_event(event: WebhookEvent) -> set[Audience]:
                 )
                 if refund is not None:
                     touched |= _order_audiences(session.get(Order, refund.order_id))
-    touched |= tracking_audiences(expire_round())
+        # An order expiring gives its portions back; one paid after it expired takes them again.
+        touched |= portion_audiences(portions.changed(session))
+    touched |= expire_round_audiences()[1]
     return touched
 
 

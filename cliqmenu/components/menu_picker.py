@@ -55,7 +55,15 @@ def item_card(item: ItemView, on_open) -> rx.Component:
             rx.spacer(),
             rx.cond(
                 item.in_stock,
-                rx.text(item.price, weight="bold"),
+                rx.vstack(
+                    rx.text(item.price, weight="bold"),
+                    rx.cond(
+                        item.left_note != "",
+                        rx.badge(item.left_note, color_scheme="amber", class_name="left-note"),
+                    ),
+                    spacing="1",
+                    align="end",
+                ),
                 rx.badge("Out of stock", color_scheme="red"),
             ),
             align="center",

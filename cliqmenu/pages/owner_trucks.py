@@ -331,6 +331,15 @@ def truck_form() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
+            number_field(
+                "Low portions warning",
+                "truck-low-portions",
+                S.f_low,
+                S.set_f_low,
+                "or fewer",
+                'Customers see "Only 3 left" once an item\'s counted portions are this low '
+                "(0 never shows it).",
+            ),
             rx.vstack(
                 rx.text("Time zone", size="2", weight="medium"),
                 rx.select.root(

@@ -22,12 +22,10 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox, pricing
+from cliqmenu.services import audit, outbox, portions, pricing
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
     get_order,
-    return_portions_for,
-    take_portions_for,
     tracking_url,
     validate_prep_minutes,
 )
@@ -126,14 +124,22 @@ def accept(session: Session, *, actor: StaffMember, order_id: int, changes: Acce
     prep = validate_prep_minutes(changes.prep_minutes)
     order = _load(session, actor=actor, order_id=order_id, expected=Stage.RECEIVED)
     business = session.get(Business, order.business_id)
-    fields = ("dining_method", "payment_method", "discount_cents", "surcharge_cents", "total_cents")
+    fields = (
+        "dining_method",
+        "payment_method",
+        "discount_cents",
+        "surcharge_cents",
+        "total_cents",
+        "kitchen_note",
+        "internal_note",
+    )
     before = _snapshot(order, *fields)
     apply_changes(session, order=order, business=business, changes=changes)
     now = utcnow()
     order.prep_minutes = prep
     order.promised_at = now + dt.timedelta(minutes=prep)
     _move(session, actor=actor, order=order, to=Stage.IN_PROGRESS, action="order.accepted")
-    take_portions_for(session, order=order)
+    portions.hold(session, order=order, actor=actor)  # only an order placed before they counted
     after = _snapshot(order, *fields, "prep_minutes")
     if {k: v for k, v in after.items() if k in before} != before:
         audit.record(
@@ -234,7 +240,6 @@ def step_back(session: Session, *, actor: StaffMember, order_id: int, expected: 
     setattr(order, STAGE_TIME_FIELD[expected], None)
     if to == Stage.RECEIVED:
         order.promised_at = None
-        return_portions_for(session, order=order)
     action = "order.recalled" if expected == Stage.COOKING_DONE else "order.undone"
     return _move(session, actor=actor, order=order, to=to, action=action)
 
@@ -244,9 +249,11 @@ def reject(session: Session, *, actor: StaffMember, order_id: int, reason: str) 
     reason = _reason(reason)
     order = _load(session, actor=actor, order_id=order_id, expected=Stage.RECEIVED)
     _mark_refund_needed(order)
-    return _move(
+    _move(
         session, actor=actor, order=order, to=Stage.REJECTED, action="order.rejected", reason=reason
     )
+    portions.give_back(session, order=order, actor=actor)
+    return order
 
 
 def cancel(
@@ -261,7 +268,7 @@ def cancel(
     _mark_refund_needed(order)
     # The kitchen must see the cancellation of an order it may be cooking until it is acknowledged.
     order.cancel_acknowledged = expected == Stage.RECEIVED
-    return _move(
+    _move(
         session,
         actor=actor,
         order=order,
@@ -269,12 +276,24 @@ def cancel(
         action="order.cancelled",
         reason=reason,
     )
+    portions.give_back(session, order=order, actor=actor)
+    return order
 
 
 def acknowledge_cancel(session: Session, *, actor: StaffMember, order_id: int) -> Order:
     require_role(actor, *KITCHEN_ROLES)
     order = _load(session, actor=actor, order_id=order_id, expected=Stage.CANCELLED)
-    order.cancel_acknowledged = True
+    if not order.cancel_acknowledged:
+        order.cancel_acknowledged = True
+        audit.record(
+            session,
+            business_id=order.business_id,
+            order_id=order.id,
+            actor=actor,
+            action="order.cancel_acknowledged",
+            before={"cancel_acknowledged": False},
+            after={"cancel_acknowledged": True},
+        )
     return order
 
 
@@ -289,6 +308,16 @@ def tick_line(
     line = session.get(OrderLine, line_id)
     if line is None or line.order_id != order.id:
         raise DomainError("That item is not on this order.")
+    if line.done != bool(done):
+        audit.record(
+            session,
+            business_id=order.business_id,
+            order_id=order.id,
+            actor=actor,
+            action="order.item_ticked" if done else "order.item_unticked",
+            before={"line_id": line.id, "item": line.name, "done": line.done},
+            after={"line_id": line.id, "item": line.name, "done": bool(done)},
+        )
     line.done = bool(done)
     order.updated_at = utcnow()
     return order

@@ -188,7 +188,7 @@ def _next_position(session: Session, row: Parent) -> int:
     return max((s.position for s in _siblings(session, row) if s.id != row.id), default=-1) + 1
 
 
-def _move(session: Session, row: Parent, direction: int) -> None:
+def _move(session: Session, actor: StaffMember, row: Parent, direction: int) -> None:
     """Swap ``row`` with its neighbour (direction -1 up, +1 down) and renumber the siblings."""
     if direction not in (-1, 1):
         raise DomainError("Move up or down one place at a time.")
@@ -197,12 +197,24 @@ def _move(session: Session, row: Parent, direction: int) -> None:
     if index is None:
         raise DomainError("Restore it before moving it.")
     target = index + direction
-    if 0 <= target < len(siblings):
+    moved = 0 <= target < len(siblings)
+    if moved:
         siblings[index], siblings[target] = siblings[target], siblings[index]
     for position, sibling in enumerate(siblings):
         sibling.position = position
         session.add(sibling)
     session.flush()
+    if not moved:
+        return
+    kind = type(row).__name__.removeprefix("Menu").removeprefix("Customization").lower()
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action=f"menu.{kind}.moved",
+        before={"id": row.id, "name": row.name, "place": index + 1},
+        after={"id": row.id, "name": row.name, "place": target + 1},
+    )
 
 
 def create_category(session: Session, *, actor: StaffMember, name: str) -> MenuCategory:
@@ -239,7 +251,7 @@ def move_category(
 ) -> MenuCategory:
     actor = _owner(actor)
     category = _category(session, actor, category_id)
-    _move(session, category, int(direction))
+    _move(session, actor, category, int(direction))
     return category
 
 
@@ -335,7 +347,7 @@ def update_item(
 def move_item(session: Session, *, actor: StaffMember, item_id: int, direction: int) -> MenuItem:
     actor = _owner(actor)
     item = _item(session, actor, item_id)
-    _move(session, item, int(direction))
+    _move(session, actor, item, int(direction))
     return item
 
 
@@ -510,7 +522,7 @@ def move_group(
 ) -> CustomizationGroup:
     actor = _owner(actor)
     group = _group(session, actor, group_id)
-    _move(session, group, int(direction))
+    _move(session, actor, group, int(direction))
     return group
 
 
@@ -592,7 +604,7 @@ def move_option(
 ) -> CustomizationOption:
     actor = _owner(actor)
     option = _option(session, actor, option_id)
-    _move(session, option, int(direction))
+    _move(session, actor, option, int(direction))
     return option
 
 

@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 from cliqmenu.models import (
     Business,
     DiningMethod,
-    ItemStock,
     Order,
     OrderLine,
     OrderSource,
@@ -23,7 +22,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox, pricing
+from cliqmenu.services import audit, outbox, portions, pricing
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -216,6 +215,7 @@ def place_order(
     day = service_date(session, truck, now)
     if walk_in:
         prep_minutes = validate_prep_minutes(prep_minutes or truck.default_prep_minutes)
+    counts = portions.take(session, truck=truck, lines=lines)
     order = Order(
         business_id=truck.business_id,
         truck_id=truck.id,
@@ -246,20 +246,22 @@ def place_order(
     for line in lines:
         line.order_id = order.id
         session.add(line)
-    if walk_in:
-        _take_portions(session, truck, lines)
+    customer = None if actor else f"Customer {name}"
     audit.record(
         session,
         business_id=truck.business_id,
         order_id=order.id,
         actor=actor,
-        actor_label=None if actor else f"Customer {name}",
+        actor_label=customer,
         action="order.placed",
         after={
             "stage": order.stage.value,
             "total_cents": order.total_cents,
             "source": source.value,
         },
+    )
+    portions.held_by(
+        session, truck=truck, order=order, counts=counts, actor=actor, actor_label=customer
     )
     if email and order.stage != Stage.AWAITING_PAYMENT:
         send_confirmation(session, order=order, truck=truck, business=business)
@@ -289,40 +291,6 @@ def validate_prep_minutes(minutes: int) -> int:
             f"Prep time must be between {MIN_PREP_MINUTES} and {MAX_PREP_MINUTES} minutes."
         )
     return int(minutes)
-
-
-def _take_portions(
-    session: Session, truck: Truck, lines: list[OrderLine], direction: int = 1
-) -> None:
-    """Count portion counts down as an order is accepted (zero marks the item out of stock),
-    or back up (``direction=-1``) when that Accept is undone."""
-    for line in lines:
-        stock = session.exec(
-            select(ItemStock).where(
-                ItemStock.truck_id == truck.id, ItemStock.item_id == line.item_id
-            )
-        ).first()
-        if stock is None or stock.portions_left is None:
-            continue
-        ran_out = stock.portions_left == 0 and stock.out_of_stock
-        stock.portions_left = max(0, stock.portions_left - direction * line.quantity)
-        if stock.portions_left == 0:
-            stock.out_of_stock = True
-            stock.back_on = None
-        elif ran_out:
-            stock.out_of_stock = False
-
-
-def take_portions_for(session: Session, *, order: Order) -> None:
-    truck = session.get(Truck, order.truck_id)
-    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    _take_portions(session, truck, list(lines))
-
-
-def return_portions_for(session: Session, *, order: Order) -> None:
-    truck = session.get(Truck, order.truck_id)
-    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    _take_portions(session, truck, list(lines), direction=-1)
 
 
 def tracking_url(order: Order) -> str:

@@ -32,7 +32,7 @@ from cliqmenu.payments import (
     gateway_for,
     is_configured,
 )
-from cliqmenu.services import audit
+from cliqmenu.services import audit, portions
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.orders import get_order, order_lines, send_confirmation
 from cliqmenu.services.staff import require_role, trucks_for
@@ -253,6 +253,8 @@ def mark_paid(
         order.stage = Stage.RECEIVED
         order.closed_at = None
         order.close_reason = ""
+        # Paid after it expired: its portions went back then; the order stands, so take them.
+        portions.hold(session, order=order, actor_label=STRIPE_LABEL)
     reason = ""
     if checkout.amount_total != order.total_cents:
         reason = (
@@ -319,6 +321,7 @@ def _expire(session: Session, order: Order, *, reason: str, event_id: str = "") 
         after={"stage": Stage.EXPIRED.value, "stripe_event_id": event_id or None},
         reason=reason,
     )
+    portions.give_back(session, order=order, actor_label="System")
 
 
 def _stale(cutoff: dt.datetime):

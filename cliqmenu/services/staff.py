@@ -141,6 +141,13 @@ def resend_invitation(session: Session, *, actor: StaffMember, staff_id: int) ->
     if member.status != StaffStatus.INVITED:
         raise DomainError(f"{member.name} has already accepted the invitation.")
     _spend_invitations(session, member)
+    audit.record(
+        session,
+        business_id=actor.business_id,
+        actor=actor,
+        action="staff.invitation_resent",
+        after={"staff_id": member.id, "email": member.email},
+    )
     return _send_invitation(session, actor=actor, member=member)
 
 

@@ -370,3 +370,73 @@ def matching(board: list[ItemStatus], query: str) -> list[ItemStatus]:
         if options:
             found.append(replace(item, options=options))
     return found
+
+
+def _due_rows(model: type[ItemStock] | type[OptionStock], now: dt.datetime):
+    # No truck's local date is later than tomorrow in UTC: a cheap bound, refined per truck.
+    latest = now.astimezone(dt.UTC).date() + dt.timedelta(days=1)
+    return (
+        select(model)
+        .where(
+            col(model.out_of_stock).is_(True),
+            col(model.back_on).is_not(None),
+            col(model.back_on) <= latest,
+        )
+        .order_by(col(model.id))
+    )
+
+
+def has_due_restocks(session: Session, *, now: dt.datetime | None = None) -> bool:
+    """Whether any "today only" item or option may be due back: a read, no write lock."""
+    now = now or dt.datetime.now(dt.UTC)
+    return any(
+        session.exec(_due_rows(model, now).limit(1)).first() is not None
+        for model in (ItemStock, OptionStock)
+    )
+
+
+def restock_day(session: Session, *, now: dt.datetime | None = None) -> set[int]:
+    """Put "out today" items and options back in stock once their truck's new day has begun.
+
+    The menu already treats them as in stock from that date (``menu._in_stock``); this clears
+    the rows, audits each (by System) and returns the trucks concerned, so their open menus and
+    stock screens can be told at midnight rather than at the next change. Several callers may
+    run at once (each app process, cron): rows are locked and skipped when another holds them,
+    and checked again as locked, so each comes back once.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    trucks: dict[int, Truck] = {}
+    back: set[int] = set()
+    for model in (ItemStock, OptionStock):
+        rows = session.exec(
+            _due_rows(model, now)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        ).all()
+        for row in rows:
+            truck = trucks.get(row.truck_id) or session.get(Truck, row.truck_id)
+            trucks[truck.id] = truck
+            if not row.out_of_stock or row.back_on is None:
+                continue
+            if row.back_on > service_date(session, truck, now):
+                continue
+            before = _describe(row)
+            row.out_of_stock, row.back_on = False, None
+            session.add(row)
+            if isinstance(row, ItemStock):
+                what = {"item": session.get(MenuItem, row.item_id).name}
+            else:
+                option = session.get(CustomizationOption, row.option_id)
+                what = {"option": option.name}
+            audit.record(
+                session,
+                business_id=truck.business_id,
+                actor=None,
+                actor_label="System",
+                action="stock.back_today",
+                before=before,
+                after={"truck_id": truck.id, **what, **_describe(row)},
+                reason="A new day began at the truck.",
+            )
+            back.add(truck.id)
+    return back

@@ -27,6 +27,8 @@ AMBER_RANGE = (10, 200)
 RED_RANGE = (20, 300)
 BUSY_MINUTES = (5, 240)
 BUSY_CHOICES = (15, 30, 60)
+# Customers see "Only 3 left" at or below this many counted portions (0: never).
+LOW_PORTIONS_RANGE = (0, 99)
 # Orders a truck still owes someone: it cannot be archived while it has any.
 OPEN_STAGES = (Stage.RECEIVED, Stage.IN_PROGRESS, Stage.COOKING_DONE, Stage.READY_FOR_PICKUP)
 
@@ -44,6 +46,7 @@ class TruckFields:
     kds_amber_percent: int = 75
     kds_red_percent: int = 100
     timezone: str = ""  # empty: the business's time zone
+    low_portions_at: int = 5
 
 
 def suggest_slug(name: str) -> str:
@@ -106,6 +109,12 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
         )
     if amber >= red:
         raise DomainError("The amber threshold must come before the red one (a lower percent).")
+    low = _int(fields.low_portions_at, 'The "Only a few left" count')
+    if not LOW_PORTIONS_RANGE[0] <= low <= LOW_PORTIONS_RANGE[1]:
+        raise DomainError(
+            f'The "Only a few left" count must be {LOW_PORTIONS_RANGE[0]} to '
+            f"{LOW_PORTIONS_RANGE[1]} portions (0: never show it)."
+        )
     zone = (fields.timezone or "").strip()
     return TruckFields(
         name=name,
@@ -117,6 +126,7 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
         kds_amber_percent=amber,
         kds_red_percent=red,
         timezone=validate_timezone(zone) if zone else "",
+        low_portions_at=low,
     )
 
 
@@ -148,6 +158,7 @@ def _snapshot(truck: Truck) -> dict:
         "default_prep_minutes": truck.default_prep_minutes,
         "kds_amber_percent": truck.kds_amber_percent,
         "kds_red_percent": truck.kds_red_percent,
+        "low_portions_at": truck.low_portions_at,
     }
 
 
@@ -161,6 +172,7 @@ def _apply(truck: Truck, fields: TruckFields) -> None:
     truck.default_prep_minutes = fields.default_prep_minutes
     truck.kds_amber_percent = fields.kds_amber_percent
     truck.kds_red_percent = fields.kds_red_percent
+    truck.low_portions_at = fields.low_portions_at
 
 
 def _business(session: Session, actor: StaffMember) -> Business:

@@ -10,19 +10,33 @@ from sqlmodel import Session
 from cliqmenu.db import session_scope
 from cliqmenu.models import Order, Role, StaffMember
 from cliqmenu.realtime import Audience, publish_soon
+from cliqmenu.services import portions
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import authorize, refuse
 
 
-def publish_truck(truck_id: int, public_id: str | None = None) -> None:
+def publish_truck(truck_id: int, public_id: str | None = None, *, menu: bool = False) -> None:
     """Every screen of a truck that shows orders (manager boards, kitchen displays), its stock
-    screens (accepting, a walk-in and an undo count portions), and the customer's tracking page
-    of the order that changed. A stock board is only read when a stock screen is open."""
-    publish_soon(
-        Audience("manager", truck_id), Audience("kitchen", truck_id), Audience("stock", truck_id)
-    )
+    screens (placing and closing orders count portions), the customer's tracking page of the
+    order that changed, and with ``menu`` the truck's open customer menus (a count customers
+    see changed). A stock board is only read when a stock screen is open."""
+    publish_soon(Audience("manager", truck_id), Audience("kitchen", truck_id))
+    publish_stock(truck_id, menu=menu)
     if public_id:
         publish_soon(Audience("tracker", public_id))
+
+
+def publish_stock(truck_id: int, *, menu: bool = False) -> None:
+    """A truck's stock screens, and with ``menu`` its open customer menus: portions changed
+    by an order no staff board shows yet (one waiting for its online payment)."""
+    publish_soon(Audience("stock", truck_id))
+    if menu:
+        publish_soon(Audience("menu", truck_id))
+
+
+def customers_see_portions(session: Session, truck_id: int) -> bool:
+    """Whether this unit of work changed a portion count the truck's customers see."""
+    return truck_id in portions.changed(session).menu_truck_ids
 
 
 async def run_order_action(
@@ -36,7 +50,8 @@ async def run_order_action(
         with session_scope() as session:
             order = action(session, member)
             truck_id, public_id = order.truck_id, order.public_id
+            menu = customers_see_portions(session, truck_id)
     except DomainError as error:
         return refuse(error)
-    publish_truck(truck_id, public_id)
+    publish_truck(truck_id, public_id, menu=menu)
     return None

@@ -18,7 +18,7 @@ from cliqmenu.realtime.hub import current_change, register_view
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.services import orders, trucks
 from cliqmenu.services.errors import DomainError
-from cliqmenu.state.board_actions import publish_truck
+from cliqmenu.state.board_actions import customers_see_portions, publish_stock, publish_truck
 from cliqmenu.state.cart import CartMixin
 from cliqmenu.state.live import Watching
 from cliqmenu.views.menu import ItemView, TruckMenu, truck_menu
@@ -147,6 +147,7 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
                     session, truck=truck, request=request, source=OrderSource.CUSTOMER
                 )
                 public_id, stage = order.public_id, order.stage
+                menu = customers_see_portions(session, truck.id)
         except DomainError as error:
             self.error = str(error)
             return None
@@ -158,9 +159,11 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
             return None
         if stage == Stage.AWAITING_PAYMENT:
             # The cart stays until Stripe confirms: a customer who comes back can pay again.
+            # Its portions are held already: the stock screens (and menus) show the new count.
+            publish_stock(self._truck_id, menu=menu)
             self._paying_public_id, self.placing, self.error = public_id, True, ""
             return CustomerMenuState.pay_online
-        publish_truck(self._truck_id, public_id)
+        publish_truck(self._truck_id, public_id, menu=menu)
         self.checkout_open = False
         self._clear_cart()
         return rx.redirect(f"/o/{public_id}")

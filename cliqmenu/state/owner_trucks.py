@@ -36,6 +36,7 @@ class TrucksState(rx.State):
     f_prep: str = "10"
     f_amber: str = "75"
     f_red: str = "100"
+    f_low: str = "5"
     f_timezone: str = SAME_AS_BUSINESS
     timezone_choices: list[list[str]] = []
     form_error: str = ""
@@ -80,6 +81,7 @@ class TrucksState(rx.State):
         self.f_prep = str(truck.default_prep_minutes if truck else 10)
         self.f_amber = str(truck.kds_amber_percent if truck else 75)
         self.f_red = str(truck.kds_red_percent if truck else 100)
+        self.f_low = str(truck.low_portions_at if truck else 5)
         zone = truck.timezone if truck else None
         self.f_timezone = zone or SAME_AS_BUSINESS
         if zone and zone not in TIMEZONES:
@@ -149,6 +151,10 @@ class TrucksState(rx.State):
         self.f_red = str(value)[:6]
 
     @rx.event
+    def set_f_low(self, value: str):
+        self.f_low = str(value)[:6]
+
+    @rx.event
     def set_f_timezone(self, value: str):
         if value in {choice[0] for choice in self.timezone_choices}:
             self.f_timezone = value
@@ -164,6 +170,7 @@ class TrucksState(rx.State):
             default_prep_minutes=self.f_prep,
             kds_amber_percent=self.f_amber,
             kds_red_percent=self.f_red,
+            low_portions_at=self.f_low,
             timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
         )
         try:
@@ -175,12 +182,13 @@ class TrucksState(rx.State):
                     truck = trucks.update_truck(
                         session, actor=actor, truck_id=self._editing_id, fields=fields
                     )
-                name = truck.name
+                name, truck_id = truck.name, truck.id
         except DomainError as error:
             if isinstance(error, Forbidden):
                 return refuse(error)
             self.form_error = str(error)
             return None
+        publish_soon(Audience("menu", truck_id))  # e.g. the low portions warning changed
         added = self._editing_id is None
         self.editing = False
         self._refresh(actor.business_id)

@@ -269,7 +269,8 @@ class RefundState(rx.State):
                 self.busy = False
                 self._close_request_id = ""
             return refuse(error)
-        publish_truck(await asyncio.to_thread(_truck_of, int(order_id)))
+        # Closing gives the order's portions back: customers may see the count again.
+        publish_truck(await asyncio.to_thread(_truck_of, int(order_id)), menu=True)
         async with self:
             self.busy = False
             self._close_request_id = ""

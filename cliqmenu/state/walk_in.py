@@ -11,7 +11,7 @@ from cliqmenu.services import orders, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
-from cliqmenu.state.board_actions import publish_truck
+from cliqmenu.state.board_actions import customers_see_portions, publish_truck
 from cliqmenu.state.cart import CartMixin
 from cliqmenu.views.menu import menu_view
 
@@ -33,7 +33,9 @@ class WalkInState(CartMixin, rx.State):
         with session_scope() as session:
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
             business = session.get(Business, truck.business_id)
-            self.categories = menu_view(effective_menu(session, truck), business.currency)
+            self.categories = menu_view(
+                effective_menu(session, truck), business.currency, truck.low_portions_at
+            )
             self._open_truck(truck, business)
             if not self.prep_minutes:
                 self.prep_minutes = str(truck.default_prep_minutes)
@@ -70,10 +72,11 @@ class WalkInState(CartMixin, rx.State):
                     prep_minutes=int(self.prep_minutes or 0),
                 )
                 number = order.number
+                menu = customers_see_portions(session, truck.id)
         except DomainError as error:
             self.error = str(error)
             return None
-        publish_truck(self._truck_id)
+        publish_truck(self._truck_id, menu=menu)
         self.customer_name = self.customer_email = ""
         self._clear_cart()
         return [rx.toast.success(f"Order #{number} sent to the kitchen."), rx.redirect(MANAGE)]

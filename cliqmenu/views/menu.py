@@ -42,6 +42,7 @@ class ItemView:
     allergens: list[str]
     in_stock: bool
     groups: list[GroupView] = field(default_factory=list)
+    left_note: str = ""  # "Only 3 left" once counted portions are low
 
 
 @dataclass
@@ -58,7 +59,14 @@ def _delta(cents: int, currency: str) -> str:
     return sign + format_cents(abs(cents), currency)
 
 
-def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
+def left_note(portions_left: int | None, low_portions_at: int) -> str:
+    """ "Only 3 left" for an orderable item with few counted portions; else nothing."""
+    if portions_left is None or not 0 < portions_left <= low_portions_at:
+        return ""
+    return f"Only {portions_left} left"
+
+
+def menu_view(menu: EffectiveMenu, currency: str, low_portions_at: int = 0) -> list[CategoryView]:
     categories = {cid: CategoryView(id=cid, name=name) for cid, name in menu.categories}
     for item in menu.items.values():
         categories[item.category_id].items.append(
@@ -72,6 +80,7 @@ def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
                 dietary_tags=item.dietary_tags,
                 allergens=item.allergens,
                 in_stock=item.in_stock,
+                left_note=left_note(item.portions_left, low_portions_at) if item.in_stock else "",
                 groups=[
                     GroupView(
                         id=group.id,
@@ -113,7 +122,9 @@ def truck_menu(session, truck_id: int) -> TruckMenu:
     business = session.get(Business, truck.business_id)
     return TruckMenu(
         truck_id=truck.id,
-        categories=menu_view(effective_menu(session, truck), business.currency),
+        categories=menu_view(
+            effective_menu(session, truck), business.currency, truck.low_portions_at
+        ),
         paused=bool(truck.busy_until and truck.busy_until > utcnow()),
         closed=truck.archived,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
@@ -53,17 +53,6 @@ def stage_of(engine: Engine, order: Order) -> Stage:
 def _stripe_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLIQMENU_STRIPE_SECRET_KEY", "sk_test_unit")
     monkeypatch.delenv("CLIQMENU_STRIPE_API_BASE", raising=False)
-
-
-@pytest.fixture
-def app_database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The app's own engine (``db.get_engine``) on the test's database."""
-    monkeypatch.setenv("REFLEX_DB_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    yield
-    db.get_engine().dispose()
-    db.get_engine.cache_clear()
 
 
 @pytest.fixture
@@ -202,25 +191,18 @@ def test_the_app_job_can_be_turned_off(configure: Callable[..., None]) -> None:
     assert asyncio.run(asyncio.wait_for(order_expiry.expiry_worker(), timeout=30)) is None
 
 
-def test_cli_expires_once(tmp_path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    monkeypatch.setenv("REFLEX_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    try:
-        assert cli.main(["migrate"]) == 0
-        with Session(db.get_engine(), expire_on_commit=False) as session:
-            world = factories.make_world(session)
-            session.commit()
-            stale = [unpaid(session, world), unpaid(session, world)]
-            unpaid(session, world, age=MINUTE)
+def test_cli_expires_once(cli_database: None, capsys) -> None:
+    assert cli.main(["migrate"]) == 0
+    with Session(db.get_engine(), expire_on_commit=False) as session:
+        world = factories.make_world(session)
+        session.commit()
+        stale = [unpaid(session, world), unpaid(session, world)]
+        unpaid(session, world, age=MINUTE)
 
-        assert cli.main(["expire-orders"]) == 0
-        assert cli.main(["expire-orders"]) == 0
-        with Session(db.get_engine()) as check:
-            expired = check.exec(select(Order.id).where(Order.stage == Stage.EXPIRED)).all()
-    finally:
-        db.get_engine().dispose()
-        db.get_engine.cache_clear()
+    assert cli.main(["expire-orders"]) == 0
+    assert cli.main(["expire-orders"]) == 0
+    with Session(db.get_engine()) as check:
+        expired = check.exec(select(Order.id).where(Order.stage == Stage.EXPIRED)).all()
 
     out = capsys.readouterr().out
     assert "Expired 2 online order(s) not paid within an hour." in out

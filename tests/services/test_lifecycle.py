@@ -11,7 +11,6 @@ from cliqmenu.models import (
     AuditEvent,
     DiningMethod,
     DiscountKind,
-    ItemStock,
     Order,
     OutboxEmail,
     PaymentMethod,
@@ -425,37 +424,6 @@ def test_member_limited_to_another_truck_cannot_move_the_order(session, world):
 
     with pytest.raises(DomainError, match="You do not work at this order's truck."):
         _accept(session, order, limited)
-
-
-def test_accepting_counts_portions_down_and_zero_means_out_of_stock(session, world):
-    fries = world.menu.fries
-    session.add(ItemStock(truck_id=world.truck.id, item_id=fries.id, portions_left=3))
-    session.flush()
-    first = place(session, world=world, lines=[line(fries, quantity=2)])
-    second = place(session, world=world, lines=[line(fries)])
-
-    _accept(session, first, world.manager)
-    stock = session.exec(select(ItemStock).where(ItemStock.item_id == fries.id)).one()
-    assert (stock.portions_left, stock.out_of_stock) == (1, False)
-
-    _accept(session, second, world.manager)
-    assert (stock.portions_left, stock.out_of_stock) == (0, True)
-    with pytest.raises(DomainError, match="Sorry, Fries is out of stock."):
-        place(session, world=world, lines=[line(fries)])
-
-
-def test_undoing_accept_gives_the_portions_back_and_restocks(session, world):
-    fries = world.menu.fries
-    session.add(ItemStock(truck_id=world.truck.id, item_id=fries.id, portions_left=2))
-    session.flush()
-    order = place(session, world=world, lines=[line(fries, quantity=2)])
-    _accept(session, order, world.manager)
-    stock = session.exec(select(ItemStock).where(ItemStock.item_id == fries.id)).one()
-    assert (stock.portions_left, stock.out_of_stock) == (0, True)
-
-    lifecycle.step_back(session, actor=world.manager, order_id=order.id, expected=Stage.IN_PROGRESS)
-    assert (stock.portions_left, stock.out_of_stock) == (2, False)
-    assert order.stage == Stage.RECEIVED and order.promised_at is None
 
 
 def test_kitchen_ticks_items_done_while_in_progress(session, world):

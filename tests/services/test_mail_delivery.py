@@ -338,17 +338,6 @@ def test_without_smtp_settings_emails_are_printed_and_no_worker_runs(session, wo
     assert asyncio.run(asyncio.wait_for(delivery_worker(), timeout=30)) is None
 
 
-@pytest.fixture
-def app_database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The app's own engine (``db.get_engine``) on the test's database."""
-    monkeypatch.setenv("REFLEX_DB_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    yield
-    db.get_engine().dispose()
-    db.get_engine.cache_clear()
-
-
 async def test_the_app_worker_delivers_what_is_queued(
     session, world, engine, mail, configure, app_database
 ):

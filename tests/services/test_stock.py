@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from cliqmenu.models import AuditEvent, ItemStock, Role
-from cliqmenu.services import lifecycle, menu, stock
+from cliqmenu.services import menu, stock
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.stock import Until
@@ -150,21 +150,14 @@ def test_other_trucks_keep_their_stock(session, world):
     assert effective_menu(session, other).items[world.menu.fries.id].in_stock
 
 
-def test_portions_count_down_on_accept_and_zero_is_out(session, world):
+def test_portions_count_down_as_orders_are_placed_and_zero_is_out(session, world):
     fries = world.menu.fries
     stock.set_portions(
         session, actor=world.manager, truck=world.truck, item_id=fries.id, portions=2
     )
     session.commit()
     assert effective_menu(session, world.truck).items[fries.id].portions_left == 2
-    order = factories.place(session, world=world, lines=[factories.line(fries, quantity=2)])
-    session.commit()
-    lifecycle.accept(
-        session,
-        actor=world.manager,
-        order_id=order.id,
-        changes=lifecycle.AcceptChanges(prep_minutes=10),
-    )
+    factories.place(session, world=world, lines=[factories.line(fries, quantity=2)])
     session.commit()
     item = effective_menu(session, world.truck).items[fries.id]
     assert (item.in_stock, item.portions_left) == (False, 0)

@@ -71,6 +71,9 @@ def test_suggested_slug_is_url_safe():
         ({"kds_red_percent": 301}, "red threshold must be 20%"),
         ({"kds_amber_percent": 100, "kds_red_percent": 100}, "before the red"),
         ({"timezone": "Nowhere/Town"}, "not a time zone"),
+        ({"low_portions_at": -1}, "must be 0 to 99 portions"),
+        ({"low_portions_at": 100}, "must be 0 to 99 portions"),
+        ({"low_portions_at": "few"}, "whole number"),
     ],
 )
 def test_bad_truck_settings_are_refused(session: Session, world, changes, message, monkeypatch):
@@ -79,6 +82,20 @@ def test_bad_truck_settings_are_refused(session: Session, world, changes, messag
         trucks.create_truck(session, actor=world.owner, fields=fields(**changes))
     session.rollback()
     assert session.exec(select(Truck).where(Truck.name == "Beach Truck")).first() is None
+
+
+def test_the_low_portions_warning_is_the_trucks_own_and_audited(session: Session, world):
+    trucks.update_truck(
+        session,
+        actor=world.owner,
+        truck_id=world.truck.id,
+        fields=fields(slug=world.truck.slug, low_portions_at=2),
+    )
+    session.flush()
+
+    assert world.truck.low_portions_at == 2
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "truck.updated")).one()
+    assert (event.before["low_portions_at"], event.after["low_portions_at"]) == (5, 2)
 
 
 def test_online_only_is_allowed_once_stripe_is_connected(session: Session, world):
