@@ -362,6 +362,9 @@ class Order(SQLModel, table=True):
     service_date: dt.date
     public_id: str = Field(max_length=32, unique=True)
     idempotency_key: str = Field(max_length=100)
+    # SHA-256 of the request the key first came with (services/orders.request_fingerprint); a
+    # retry must match it. None for orders placed before it was kept.
+    request_hash: str | None = Field(default=None, max_length=64)
     source: OrderSource = _label(OrderSource)
     stage: Stage = _label(Stage)
     payment_status: PaymentStatus = _label(PaymentStatus, default=PaymentStatus.UNPAID)

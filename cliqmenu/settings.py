@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, validation_alias="REFLEX_REDIS_URL")
     secret_key: str = ""
     public_url: str = "http://localhost:3000"
+    # More origins (comma-separated) whose pages may open the websocket and get credentialed
+    # CORS answers, besides CLIQMENU_PUBLIC_URL's.
+    extra_origins: str = ""
     invite_valid_hours: int = 72
     session_valid_days: int = 30
     heartbeat_seconds: int = 5
@@ -65,6 +69,20 @@ class Settings(BaseSettings):
     # never (then `cliqmenu restock-day` from cron).
     restock_seconds: float = Field(default=60, ge=0)
 
+    def allowed_origins(self) -> list[str]:
+        """The origins whose pages may use this app's websocket and credentialed API answers:
+        CLIQMENU_PUBLIC_URL's, CLIQMENU_EXTRA_ORIGINS, and in dev the localhost/127.0.0.1 twin
+        of a local public URL (both reach a developer's machine)."""
+        found = [origin_of(self.public_url)]
+        found += [origin_of(o) for o in self.extra_origins.split(",") if o.strip()]
+        if self.env == "dev":
+            twins = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}
+            for origin in list(found):
+                parts = urlsplit(origin)
+                if parts.hostname in twins:
+                    found.append(origin.replace(parts.hostname, twins[parts.hostname], 1))
+        return list(dict.fromkeys(found))
+
     @property
     def smtp_enabled(self) -> bool:
         """Whether emails are delivered by SMTP (else stored and printed)."""
@@ -79,6 +97,18 @@ class Settings(BaseSettings):
         if self.env != "dev":
             raise ValueError("CLIQMENU_SECRET_KEY must be set outside dev")
         return _dev_secret()
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL as browsers send it in ``Origin`` (lower case, no
+    default port, no path)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    default = {"http": 80, "https": 443}[parts.scheme]
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}{port}"
 
 
 @lru_cache

@@ -16,6 +16,8 @@ cliqmenu migrate
 cliqmenu seed-demo
 
 URL="http://localhost:${PORT}"
+# Pages of this address (and of 127.0.0.1 in dev) may open the websocket; docs/operations.md.
+export CLIQMENU_PUBLIC_URL="${CLIQMENU_PUBLIC_URL:-${URL}}"
 python - "${URL}" <<'PY'
 import sys
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from cliqmenu.api.bodies import BadBody, read_json
 from cliqmenu.db import database_unavailable, read_scope, session_scope
 from cliqmenu.infra import order_api_limits
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
@@ -18,6 +19,10 @@ from cliqmenu.services import orders, portions, trucks
 from cliqmenu.services.errors import DomainError
 
 MAX_BODY = 64 * 1024
+# An order is an object of lines, each with a list of options: 3 levels; a few spare.
+MAX_DEPTH = 8
+# Ids are 32-bit in the database: a bigger number is no row, refused before any query.
+RowId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 UNAVAILABLE = (
     "The order was not saved: the database is unavailable. "
     "Send it again with the same idempotency_key."
@@ -28,15 +33,15 @@ log = logging.getLogger(__name__)
 
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    item_id: int
-    option_ids: list[int] = Field(default_factory=list, max_length=30)
-    quantity: int = 1
+    item_id: RowId
+    option_ids: list[RowId] = Field(default_factory=list, max_length=30)
+    quantity: Annotated[int, Field(strict=True)] = 1
     note: str = ""
 
 
 class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    lines: list[LineIn]
+    lines: list[LineIn] = Field(max_length=orders.MAX_LINES)
     customer_name: str
     customer_email: str | None = None
     customer_phone: str | None = None
@@ -70,13 +75,12 @@ def _answer(order: Order, created: bool) -> JSONResponse:
 
 
 async def create_order(request: Request) -> JSONResponse:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return _error(413, "The order is too large.")
     try:
-        payload = OrderIn.model_validate(json.loads(body or b"null"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, "The body must be JSON (UTF-8).")
+        payload = OrderIn.model_validate(
+            await read_json(request, max_bytes=MAX_BODY, max_depth=MAX_DEPTH)
+        )
+    except BadBody as error:
+        return _error(error.status_code, str(error))
     except ValidationError as error:
         return _error(422, _validation_message(error))
     if payload.payment_method == PaymentMethod.ONLINE:
@@ -91,8 +95,11 @@ async def create_order(request: Request) -> JSONResponse:
         lines=[orders.LineRequest(**line.model_dump()) for line in payload.lines],
     )
     slug = request.path_params["slug"]
-    if refused := await _over_limit(request, slug, request_model.idempotency_key):
-        return refused
+    try:
+        if refused := await _over_limit(request, slug, request_model):
+            return refused
+    except DomainError as error:
+        return _error(error.status_code, str(error))
     try:
         order, created, counted = _place(slug, request_model)
     except DomainError as error:
@@ -115,7 +122,9 @@ async def create_order(request: Request) -> JSONResponse:
     return _answer(order, created)
 
 
-async def _over_limit(request: Request, slug: str, key: str) -> JSONResponse | None:
+async def _over_limit(
+    request: Request, slug: str, request_model: orders.OrderRequest
+) -> JSONResponse | None:
     """429 once this address sent too many orders to the truck this minute; a retry of an
     order already placed still gets its order back."""
     peer = request.client.host if request.client else ""
@@ -124,11 +133,8 @@ async def _over_limit(request: Request, slug: str, key: str) -> JSONResponse | N
     if not wait:
         return None
     with read_scope() as session:
-        try:
-            truck = trucks.truck_taking_orders(session, slug)
-        except DomainError as error:
-            return _error(error.status_code, str(error))
-        placed = orders.find_by_idempotency_key(session, truck_id=truck.id, key=key.strip())
+        truck = trucks.truck_taking_orders(session, slug)
+        placed = orders.find_replay(session, truck_id=truck.id, request=request_model)
         if placed is not None:
             return _answer(placed, created=False)
     answer = _error(429, order_api_limits.too_many_message(wait))
@@ -152,9 +158,7 @@ def _place(
         # A concurrent request with the same key won the race: answer with its order.
         with session_scope() as session:
             truck = trucks.truck_taking_orders(session, slug)
-            existing = orders.find_by_idempotency_key(
-                session, truck_id=truck.id, key=request_model.idempotency_key.strip()
-            )
+            existing = orders.find_replay(session, truck_id=truck.id, request=request_model)
             if existing is None:
                 raise
             return existing, False, portions.PortionChanges()

@@ -48,6 +48,10 @@ class WebhookSignatureError(Exception):
     """The webhook's signature does not verify with any secret we hold."""
 
 
+class MalformedWebhook(ValueError):
+    """A signed webhook event whose content is not shaped like a Stripe event."""
+
+
 @dataclass(frozen=True)
 class CheckoutLine:
     name: str
@@ -253,18 +257,28 @@ def verify_webhook(
     """The event, if ``signature`` verifies with one of ``secrets`` (see config.webhook_secrets)."""
     if not signature or not secrets:
         raise WebhookSignatureError("No signature, or no webhook secret is configured.")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise WebhookSignatureError("The payload is not UTF-8.") from error
     for secret, business_id in secrets:
         try:
-            event = stripe.Webhook.construct_event(payload, signature, secret)
+            stripe.WebhookSignature.verify_header(
+                text, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
+            )
         except stripe.SignatureVerificationError:
             continue
-        except ValueError as error:
-            raise WebhookSignatureError("The payload is not JSON.") from error
-        raw = json.loads(payload)
-        return WebhookEvent(
-            id=raw["id"],
-            type=event.type,
-            object=dict(raw.get("data", {}).get("object") or {}),
-            business_id=business_id,
-        )
+        try:
+            raw = json.loads(text)
+        except (ValueError, RecursionError) as error:
+            raise MalformedWebhook("The payload is not JSON.") from error
+        data = raw.get("data") if isinstance(raw, dict) else None  # checked below
+        found = data.get("object") if isinstance(data, dict) else None
+        if not isinstance(raw, dict) or not (
+            isinstance(raw.get("id"), str) and isinstance(raw.get("type"), str)
+        ):
+            raise MalformedWebhook("The event has no id or type.")
+        if not isinstance(found, dict):
+            raise MalformedWebhook("The event has no data object.")
+        return WebhookEvent(id=raw["id"], type=raw["type"], object=found, business_id=business_id)
     raise WebhookSignatureError("The signature does not verify.")

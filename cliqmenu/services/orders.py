@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -56,10 +58,47 @@ class OrderRequest:
     customer_phone: str | None = None
 
 
+class IdempotencyKeyReused(DomainError):
+    """An idempotency key sent again with another order than the one it first came with."""
+
+    status_code = 422
+
+
 def find_by_idempotency_key(session: Session, *, truck_id: int, key: str) -> Order | None:
     return session.exec(
         select(Order).where(Order.truck_id == truck_id, Order.idempotency_key == key)
     ).first()
+
+
+def request_fingerprint(request: OrderRequest) -> str:
+    """SHA-256 of the request in one canonical form (the key itself left out): what a retry
+    with the same idempotency key must send again."""
+    canonical = {
+        "customer_name": (request.customer_name or "").strip(),
+        "customer_email": (request.customer_email or "").strip().lower(),
+        "customer_phone": (request.customer_phone or "").strip(),
+        "dining_method": DiningMethod(request.dining_method).value,
+        "payment_method": PaymentMethod(request.payment_method).value,
+        "lines": [
+            [line.item_id, line.quantity, sorted(line.option_ids), (line.note or "").strip()]
+            for line in request.lines
+        ],
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def find_replay(session: Session, *, truck_id: int, request: OrderRequest) -> Order | None:
+    """The order this request already placed (a retry), else None; the key sent with another
+    order than the one it first came with is refused, never answered with that order."""
+    key = (request.idempotency_key or "").strip()
+    existing = find_by_idempotency_key(session, truck_id=truck_id, key=key)
+    if existing is not None and existing.request_hash not in (None, request_fingerprint(request)):
+        raise IdempotencyKeyReused(
+            "idempotency_key was already used for a different order: "
+            "send a new key for a new order."
+        )
+    return existing
 
 
 def truck_by_slug(session: Session, slug: str) -> Truck:
@@ -195,7 +234,7 @@ def place_order(
     walk_in = source == OrderSource.WALK_IN
     if walk_in:
         _check_walk_in(session, truck=truck, actor=actor, method=request.payment_method)
-    existing = find_by_idempotency_key(session, truck_id=truck.id, key=key)
+    existing = find_replay(session, truck_id=truck.id, request=request)
     if existing is not None:
         return existing, False
 
@@ -223,6 +262,7 @@ def place_order(
         service_date=day,
         public_id=secrets.token_urlsafe(16),
         idempotency_key=key,
+        request_hash=request_fingerprint(request),
         source=source,
         stage=_first_stage(request.payment_method, walk_in),
         dining_method=request.dining_method,

@@ -30,7 +30,7 @@ from cliqmenu.models import (
 from cliqmenu.services import audit, outbox
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound, NotSignedIn
 from cliqmenu.services.sign_in_refusals import SignInRefused
-from cliqmenu.services.text import clean_text
+from cliqmenu.services.text import clean_text, has_control_characters, strip_invisible
 from cliqmenu.settings import get_settings
 
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
@@ -50,7 +50,11 @@ def normalize_email(email: str) -> str:
     email = (email or "").strip().lower()
     if len(email) > MAX_EMAIL:
         raise DomainError(f"The email address is too long (at most {MAX_EMAIL} characters).")
-    if not EMAIL_RE.match(email):
+    if (
+        not EMAIL_RE.match(email)
+        or has_control_characters(email)
+        or strip_invisible(email) != email
+    ):
         raise DomainError("Enter a valid email address.")
     return email
 

@@ -38,6 +38,7 @@ class CartMixin(rx.State, mixin=True):
     error: str = ""
     _truck_id: int = 0
     _cart_key: str = ""
+    _cart_fingerprint: str = ""
     _terms: pricing.PricingTerms | None = None
 
     @rx.var
@@ -203,14 +204,15 @@ class CartMixin(rx.State, mixin=True):
         return truck
 
     def _order_request(self, default_name: str = "") -> orders.OrderRequest:
-        """The cart as an order; one idempotency key per cart, so a double tap sends one order."""
-        self._cart_key = self._cart_key or uuid.uuid4().hex
-        return orders.OrderRequest(
+        """The cart as an order; one idempotency key per cart as it is, so a double tap sends one
+        order, and a cart changed after a placed order (back from a cancelled payment) is a
+        new order with a new key."""
+        request = orders.OrderRequest(
             customer_name=self.customer_name.strip() or default_name,
             customer_email=self.customer_email.strip() or None,
             dining_method=DiningMethod(self.dining),
             payment_method=PaymentMethod(self.payment),
-            idempotency_key=self._cart_key,
+            idempotency_key="",
             lines=[
                 orders.LineRequest(
                     item_id=line.item_id,
@@ -221,6 +223,11 @@ class CartMixin(rx.State, mixin=True):
                 for line in self.cart
             ],
         )
+        fingerprint = orders.request_fingerprint(request)
+        if not self._cart_key or fingerprint != self._cart_fingerprint:
+            self._cart_key, self._cart_fingerprint = uuid.uuid4().hex, fingerprint
+        request.idempotency_key = self._cart_key
+        return request
 
     def _clear_cart(self) -> None:
         self.cart, self._cart_key, self.error = [], "", ""

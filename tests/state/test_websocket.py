@@ -112,12 +112,13 @@ def _stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    here = tmp_path_factory.mktemp("backend")
+@contextlib.contextmanager
+def serve_backend(here: Path, port: int = 0, **settings: str) -> Iterator[Backend]:
+    """``reflex run --env prod --backend-only`` on a fresh seeded SQLite database in ``here``,
+    on ``port`` (a free one if 0), with ``settings`` added to its environment; stopped on exit."""
     database_url = f"sqlite:///{here / 'cliqmenu.db'}"
     _migrate_and_seed(database_url)
-    port = free_port()
+    port = port or free_port()
     env = {
         key: value
         for key, value in os.environ.items()
@@ -131,6 +132,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
         REFLEX_TELEMETRY_ENABLED="false",
         CLIQMENU_SECRET_KEY=os.environ["CLIQMENU_SECRET_KEY"],
     )
+    env.update(settings)
     log = here / "backend.log"
     command = [
         str(Path(sys.executable).parent / "reflex"),
@@ -160,6 +162,12 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     finally:
         _stop(process)
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    with serve_backend(tmp_path_factory.mktemp("backend")) as served:
+        yield served
 
 
 @pytest.fixture(autouse=True)

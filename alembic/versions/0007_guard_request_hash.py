@@ -1,0 +1,29 @@
+"""Orders keep a hash of the request their idempotency key first came with.
+
+Revision ID: 0007_guard_request_hash
+Revises: 0004_session_handoff
+Create Date: 2026-12-02 05:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0007_guard_request_hash"
+down_revision: str | Sequence[str] | None = "0004_session_handoff"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("order") as batch:
+        batch.add_column(
+            sa.Column("request_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("order") as batch:
+        batch.drop_column("request_hash")
