@@ -22,6 +22,7 @@ from cliqmenu.models import (
     StaffMember,
     StaffStatus,
 )
+from cliqmenu.realtime import end_access
 from cliqmenu.services import reports, staff, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.pricing import format_cents
@@ -197,10 +198,12 @@ class OwnerHomeState(rx.State):
                 member = staff.set_enabled(
                     session, actor=actor, staff_id=int(staff_id), enabled=bool(enabled)
                 )
-                name = member.name
+                name, member_id = member.name, member.id
         except DomainError as error:
             return refuse(error)
-        # Their open screens re-check the session on the next heartbeat and fall back to sign-in.
+        if not enabled:
+            # Their open screens take nothing more and go to sign-in before this returns.
+            await end_access(member_id)
         self._refresh(actor.business_id)
         if enabled:
             return rx.toast.success(f"{name} can sign in again.")
@@ -219,8 +222,9 @@ class OwnerHomeState(rx.State):
                 member = staff.change_role(
                     session, actor=actor, staff_id=int(staff_id), role=Role(role)
                 )
-                name, label = member.name, member.role.label
+                name, label, member_id = member.name, member.role.label, member.id
         except DomainError as error:
             return refuse(error)
+        await end_access(member_id)
         self._refresh(actor.business_id)
         return rx.toast.success(f"{name} is now {label}; they sign in again to get the new view.")
