@@ -1,5 +1,13 @@
 """Real-time fan-out: screens subscribe to audiences; services' callers publish them after commit."""
 
-from cliqmenu.realtime.hub import Audience, drain, publish, publish_soon, subscribe, unsubscribe
+from cliqmenu.realtime.hub import (
+    Audience,
+    drain,
+    end_access,
+    publish,
+    publish_soon,
+    subscribe,
+    unsubscribe,
+)
 
-__all__ = ["Audience", "drain", "publish", "publish_soon", "subscribe", "unsubscribe"]
+__all__ = ["Audience", "drain", "end_access", "publish", "publish_soon", "subscribe", "unsubscribe"]

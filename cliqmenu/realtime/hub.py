@@ -62,8 +62,9 @@ def _max_age(kind: str) -> float:
     return max_age_seconds(_HEARTBEATS.get(kind))
 
 
-async def subscribe(audience: Audience, token: str) -> None:
-    await get_registry().add(str(audience), token, _max_age(audience.kind))
+async def subscribe(audience: Audience, token: str, member: int | None = None) -> None:
+    """Register a screen; ``member``: the member of staff whose screen it is (see end_access)."""
+    await get_registry().add(str(audience), token, _max_age(audience.kind), member)
 
 
 async def current_change(audience: Audience) -> int:
@@ -87,10 +88,12 @@ class CheckIn:
     change: int
 
 
-async def check_in(audience: Audience, token: str, *, shown: int, waited: bool) -> CheckIn:
+async def check_in(
+    audience: Audience, token: str, *, shown: int, waited: bool, member: int | None = None
+) -> CheckIn:
     """Re-register a screen whose view holds change ``shown``; ``waited``: an earlier beat said
     wait, and no push came since."""
-    joined = await get_registry().add(str(audience), token, _max_age(audience.kind))
+    joined = await get_registry().add(str(audience), token, _max_age(audience.kind), member)
     if joined.was_member and joined.change == shown:
         return CheckIn("current", joined.change)
     if joined.was_member and not waited:
@@ -145,6 +148,44 @@ async def _push_to(
                 log.exception("push of %s to a screen failed", audience)
 
     await asyncio.gather(*(push(token) for token in tokens))
+
+
+async def end_access(member: int) -> int:
+    """A member's access changed (disabled, another role, other trucks): every screen of theirs
+    leaves its audience, shows nothing more and goes to sign-in, whichever worker holds it.
+
+    Returns once every screen's state says so: a push after that (an order accepted next) is
+    refused by the screen itself, even one from a round that read its audience before. The
+    sign-in page sends a member still signed in on to their view, on a truck they work at.
+    """
+    screens = await get_registry().drop_member(member)
+    app = _app()
+    for audience, token in screens:
+        kind = audience.split(":", 1)[0]
+        if kind not in _VIEWS:
+            continue
+        state_cls = _VIEWS[kind][0]
+        try:
+            await _end_screen(app, state_cls, token)
+        except Exception:  # one broken screen never stops the others
+            log.exception("ending a screen of %s failed", audience)
+    return len(screens)
+
+
+async def _end_screen(app: Any, state_cls: type, token: str) -> None:
+    import reflex as rx
+    from reflex.state import StateUpdate
+    from reflex_base.event import Event
+
+    from cliqmenu.routes import SIGN_IN
+
+    async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
+        state = await root.get_state(state_cls)
+        state._end_access()
+    # Sent after the state: the page goes to sign-in as soon as its socket hears of it. With
+    # several workers Reflex relays this to the worker holding the socket.
+    update = StateUpdate(events=Event.from_event_type(rx.redirect(SIGN_IN)))
+    await app.event_namespace.emit_update(update=update, token=token)
 
 
 def _build(builder: Callable[[Any, Any], Any], key: Any) -> Any:

@@ -56,8 +56,11 @@ class Members:
 
 
 class Registry(Protocol):
-    async def add(self, audience: str, token: str, max_age: float | None = None) -> Membership: ...
+    async def add(
+        self, audience: str, token: str, max_age: float | None = None, member: int | None = None
+    ) -> Membership: ...
     async def remove(self, audience: str, token: str) -> None: ...
+    async def drop_member(self, member: int) -> list[tuple[str, str]]: ...
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]: ...
     async def members(self, audience: str, max_age: float | None = None) -> Members: ...
     async def change(self, audience: str) -> int: ...
@@ -75,21 +78,33 @@ class MemoryRegistry:
     def __init__(self) -> None:
         self._seen: dict[str, dict[str, float]] = {}
         self._changes: dict[str, int] = {}
+        # Member id -> the (audience, token) of each screen a member of staff registered.
+        self._screens_of: dict[int, set[tuple[str, str]]] = {}
         # Marks are never reused, so a mark forgotten and set again never looks unchanged.
         self._marks = itertools.count(1)
         self._swept_at = time.monotonic()
 
-    async def add(self, audience: str, token: str, max_age: float | None = None) -> Membership:
+    async def add(
+        self, audience: str, token: str, max_age: float | None = None, member: int | None = None
+    ) -> Membership:
         now = time.monotonic()
         seen = self._seen.setdefault(audience, {})
         last = seen.get(token)
         seen[token] = now
+        if member is not None:
+            self._screens_of.setdefault(member, set()).add((audience, token))
         self._sweep(now)
         fresh = last is not None and last >= now - (max_age or max_age_seconds())
         return Membership(fresh, self._changes.get(audience, 0))
 
     async def remove(self, audience: str, token: str) -> None:
         self._seen.get(audience, {}).pop(token, None)
+
+    async def drop_member(self, member: int) -> list[tuple[str, str]]:
+        screens = sorted(self._screens_of.pop(member, set()))
+        for audience, token in screens:
+            self._seen.get(audience, {}).pop(token, None)
+        return screens
 
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]:
         seen = self._seen.get(audience, {})
@@ -124,6 +139,10 @@ class MemoryRegistry:
                 del self._seen[audience]
         for audience in [a for a in self._changes if a not in self._seen]:
             del self._changes[audience]
+        for member, screens in list(self._screens_of.items()):
+            screens &= {(a, t) for a, t in screens if t in self._seen.get(a, {})}
+            if not screens:
+                del self._screens_of[member]
 
     async def listen(self, on_change: Callable[[str, int | str], None]) -> None:
         return None
@@ -153,6 +172,9 @@ class RedisRegistry:
     def _owner_key(self, token: str) -> str:
         return f"cliqmenu:{self._namespace}:socket-of:{token}"
 
+    def _member_key(self, member: int) -> str:
+        return f"cliqmenu:{self._namespace}:screens-of:{member}"
+
     def _change_key(self, audience: str) -> str:
         return f"cliqmenu:{self._namespace}:change-of:{audience}"
 
@@ -160,13 +182,18 @@ class RedisRegistry:
     def _channel(self) -> str:
         return f"cliqmenu:{self._namespace}:changed"
 
-    async def add(self, audience: str, token: str, max_age: float | None = None) -> Membership:
+    async def add(
+        self, audience: str, token: str, max_age: float | None = None, member: int | None = None
+    ) -> Membership:
         key = self._key(audience)
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.zscore(key, token)  # read before the write below, in the same round trip
             pipe.zadd(key, {token: time.time()})
             pipe.expire(key, 3600)
             pipe.set(self._owner_key(token), self.worker, ex=3600)
+            if member is not None:
+                pipe.sadd(self._member_key(member), f"{audience}\n{token}")
+                pipe.expire(self._member_key(member), 3600)
             pipe.get(self._change_key(audience))
             last, *_written, change = await pipe.execute()
         fresh = last is not None and last >= time.time() - (max_age or max_age_seconds())
@@ -174,6 +201,21 @@ class RedisRegistry:
 
     async def remove(self, audience: str, token: str) -> None:
         await self._redis.zrem(self._key(audience), token)
+
+    async def drop_member(self, member: int) -> list[tuple[str, str]]:
+        """Take every screen of ``member`` out of its audience, on every worker at once (the
+        sorted sets are shared); returns the (audience, token) of each."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.smembers(self._member_key(member))
+            pipe.delete(self._member_key(member))
+            found, _deleted = await pipe.execute()
+        screens = sorted(tuple(entry.decode().split("\n", 1)) for entry in found)
+        if screens:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for audience, token in screens:
+                    pipe.zrem(self._key(audience), token)
+                await pipe.execute()
+        return screens
 
     async def tokens(self, audience: str, max_age: float | None = None) -> list[str]:
         """The screens of ``audience`` whose sockets this worker holds."""

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import AuditEvent, Order, Role, StaffMember, Stage
-from cliqmenu.services.errors import NotFound
+from cliqmenu.services import access
 from cliqmenu.services.staff import require_role, trucks_for
 
 MAX_RESULTS = 100
@@ -54,10 +54,6 @@ def search_orders(
 
 def audit_trail(session: Session, *, actor: StaffMember, order_id: int) -> list[AuditEvent]:
     require_role(actor, Role.ORDER_MANAGER)
-    order = session.get(Order, order_id)
-    if order is None or order.business_id != actor.business_id:
-        raise NotFound("No such order.")
-    if order.truck_id not in {t.id for t in trucks_for(session, actor, including_archived=True)}:
-        raise NotFound("No such order.")
+    access.order_for(session, actor=actor, order_id=order_id, including_archived=True)
     query = select(AuditEvent).where(AuditEvent.order_id == order_id).order_by(AuditEvent.id)
     return list(session.exec(query))

@@ -22,14 +22,13 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox, portions, pricing
+from cliqmenu.services import access, audit, outbox, portions, pricing
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
-    get_order,
     tracking_url,
     validate_prep_minutes,
 )
-from cliqmenu.services.staff import require_role, trucks_for
+from cliqmenu.services.staff import require_role
 from cliqmenu.services.text import clean_text
 
 FORWARD = {
@@ -65,21 +64,20 @@ class AcceptChanges:
 
 def _load(session: Session, *, actor: StaffMember, order_id: int, expected: Stage | None) -> Order:
     """The order, row-locked, checked against the actor's business, trucks and expected stage."""
-    order = get_order(session, order_id=order_id, business_id=actor.business_id, lock=True)
-    if order.truck_id not in {t.id for t in trucks_for(session, actor)}:
-        raise DomainError("You do not work at this order's truck.")
+    order = access.order_for(session, actor=actor, order_id=order_id, lock=True)
     if expected is not None and order.stage != expected:
         raise Conflict(_already_moved(session, order))
     return order
 
 
 def _already_moved(session: Session, order: Order) -> str:
+    # Who moved it, if a member of staff did: a customer's name is not every caller's to see.
     last = session.exec(
         select(AuditEvent)
         .where(AuditEvent.order_id == order.id)
         .order_by(col(AuditEvent.id).desc())
     ).first()
-    who = f" by {last.actor_label.split(' (')[0]}" if last else ""
+    who = f" by {last.actor_label.split(' (')[0]}" if last and last.actor_id else ""
     return f"Order #{order.number} is already {order.stage.label}{who}."
 
 

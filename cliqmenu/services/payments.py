@@ -32,10 +32,10 @@ from cliqmenu.payments import (
     gateway_for,
     is_configured,
 )
-from cliqmenu.services import audit, portions
+from cliqmenu.services import access, audit, portions
 from cliqmenu.services.errors import DomainError, NotFound
-from cliqmenu.services.orders import get_order, order_lines, send_confirmation
-from cliqmenu.services.staff import require_role, trucks_for
+from cliqmenu.services.orders import order_lines, send_confirmation
+from cliqmenu.services.staff import require_role
 
 log = logging.getLogger("cliqmenu.payments")
 
@@ -372,9 +372,7 @@ def expire_stale_orders(session: Session, *, now: dt.datetime | None = None) -> 
 def record_counter_payment(session: Session, *, actor: StaffMember, order_id: int) -> Order:
     """The Order Manager took the money at the counter (cash, or the truck's card terminal)."""
     require_role(actor, Role.ORDER_MANAGER)
-    order = get_order(session, order_id=order_id, business_id=actor.business_id, lock=True)
-    if order.truck_id not in {t.id for t in trucks_for(session, actor)}:
-        raise DomainError("You do not work at this order's truck.")
+    order = access.order_for(session, actor=actor, order_id=order_id, lock=True)
     if order.payment_method == PaymentMethod.ONLINE:
         raise DomainError("Online orders are paid on Stripe's payment page.")
     if order.payment_status != PaymentStatus.UNPAID:

@@ -121,14 +121,15 @@ def take(
     rows = _counted_rows(session, truck, sorted(wanted))
     for row in rows:
         name, quantity = wanted[row.item_id]
-        if row.portions_left < quantity and not force:
-            if row.portions_left == 0:
+        left = row.portions_left or 0  # counted rows only: never None here
+        if left < quantity and not force:
+            if left == 0:
                 raise DomainError(f"Sorry, {name} is sold out.")
-            raise DomainError(f"Only {row.portions_left} {name} left.")
+            raise DomainError(f"Only {left} {name} left.")
     counts: dict[str, tuple[int, int]] = {}
     for row in rows:
         name, quantity = wanted[row.item_id]
-        left = row.portions_left
+        left = row.portions_left or 0
         row.portions_left = max(0, left - quantity)
         if row.portions_left == 0:
             row.out_of_stock, row.back_on = True, None
@@ -183,7 +184,7 @@ def give_back(
     counts: dict[str, tuple[int, int]] = {}
     for row in _counted_rows(session, truck, sorted(wanted)):
         name, quantity = wanted[row.item_id]
-        left = row.portions_left
+        left = row.portions_left or 0
         # Sold out because the count ran out (not marked out by hand "today only"): back in stock.
         if left == 0 and row.out_of_stock and row.back_on is None:
             row.out_of_stock = False

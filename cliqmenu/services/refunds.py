@@ -39,11 +39,10 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.payments import GatewayError, RefundInfo, gateway_for
-from cliqmenu.services import audit
+from cliqmenu.services import access, audit
 from cliqmenu.services.errors import Conflict, DomainError, NotFound
-from cliqmenu.services.orders import get_order
 from cliqmenu.services.pricing import format_cents, round_half_up
-from cliqmenu.services.staff import require_role, trucks_for
+from cliqmenu.services.staff import require_role
 
 log = logging.getLogger("cliqmenu.refunds")
 
@@ -172,11 +171,10 @@ def _amount_for_lines(
 
 def _load_for_refund(session: Session, actor: StaffMember, order_id: int) -> Order:
     require_role(actor, Role.ORDER_MANAGER)
-    order = get_order(session, order_id=order_id, business_id=actor.business_id, lock=True)
     # A truck archived since still owes its customers their refunds.
-    if order.truck_id not in {t.id for t in trucks_for(session, actor, including_archived=True)}:
-        raise DomainError("You do not work at this order's truck.")
-    return order
+    return access.order_for(
+        session, actor=actor, order_id=order_id, lock=True, including_archived=True
+    )
 
 
 def request_refund(

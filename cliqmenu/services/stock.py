@@ -28,10 +28,10 @@ from cliqmenu.models import (
     TruckItemOverride,
     TruckOptionOverride,
 )
-from cliqmenu.services import audit
-from cliqmenu.services.errors import DomainError, Forbidden, NotFound
+from cliqmenu.services import access, audit
+from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.menu import _in_stock, service_date
-from cliqmenu.services.staff import require_role, trucks_for
+from cliqmenu.services.staff import require_role
 
 MAX_PORTIONS = 9999
 
@@ -46,10 +46,7 @@ class Until(StrEnum):
 def check_truck_access(session: Session, *, actor: StaffMember | None, truck: Truck) -> StaffMember:
     """An Order Manager (or the Owner) who works at ``truck``; else Forbidden."""
     member = require_role(actor, Role.ORDER_MANAGER)
-    if truck.business_id != member.business_id or truck.id not in {
-        t.id for t in trucks_for(session, member)
-    }:
-        raise Forbidden(f"You do not work at {truck.name}.")
+    access.truck_of(session, actor=member, truck_id=truck.id)
     return member
 
 

@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 
 from cliqmenu.models import Business, Order, Role, StaffMember, Stage, Truck, utcnow
 from cliqmenu.payments.config import is_configured
-from cliqmenu.services import audit
+from cliqmenu.services import access, audit
 from cliqmenu.services.business import validate_timezone
 from cliqmenu.services.errors import Conflict, DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.orders import MAX_PREP_MINUTES, MIN_PREP_MINUTES
-from cliqmenu.services.staff import require_role, trucks_for
+from cliqmenu.services.staff import require_role
 
 MAX_NAME = 120
 MIN_SLUG, MAX_SLUG = 3, 64
@@ -250,10 +250,7 @@ def update_truck(
 
 def _truck_for_busy(session: Session, actor: StaffMember, truck_id: int) -> Truck:
     require_role(actor, Role.ORDER_MANAGER)
-    truck = get_truck(session, business_id=actor.business_id, truck_id=truck_id)
-    if truck.id not in {t.id for t in trucks_for(session, actor)}:
-        raise NotFound("No such truck.")
-    return truck
+    return access.truck_of(session, actor=actor, truck_id=truck_id)
 
 
 def is_busy(truck: Truck, *, now: dt.datetime | None = None) -> bool:

@@ -8,7 +8,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, DiningMethod, DiscountKind, PaymentMethod, Truck
-from cliqmenu.services import lifecycle, orders
+from cliqmenu.services import access, lifecycle
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.pricing import PricingTerms, format_cents
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
@@ -59,9 +59,7 @@ class AcceptFormState(rx.State):
         try:
             member = await authorize(self, MANAGERS)
             with session_scope() as session:
-                order = orders.get_order(
-                    session, order_id=int(order_id), business_id=member.business_id
-                )
+                order = access.order_for(session, actor=member, order_id=int(order_id))
                 business = session.get(Business, order.business_id)
                 default_prep = session.get(Truck, order.truck_id).default_prep_minutes
         except DomainError as error:

@@ -9,7 +9,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import STAGE_LABELS, Business, Stage
-from cliqmenu.services import history, orders, pricing, staff
+from cliqmenu.services import access, history, orders, pricing, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import service_date
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
@@ -103,8 +103,8 @@ class HistoryState(rx.State):
             member = await authorize(self, MANAGERS)
             with session_scope() as session:
                 events = history.audit_trail(session, actor=member, order_id=int(order_id))
-                order = orders.get_order(
-                    session, order_id=int(order_id), business_id=member.business_id
+                order = access.order_for(
+                    session, actor=member, order_id=int(order_id), including_archived=True
                 )
                 business = session.get(Business, order.business_id)
                 zone = ZoneInfo(business.timezone)

@@ -42,6 +42,10 @@ class Watching(rx.State, mixin=True):
     def _watched(self) -> Audience:
         raise NotImplementedError
 
+    def _screen_member(self) -> int | None:
+        """The member of staff whose screen this is (None: a customer's)."""
+        return None
+
     async def _rebuild(self, mark: int) -> None:
         raise NotImplementedError
 
@@ -56,7 +60,13 @@ class Watching(rx.State, mixin=True):
         """Re-register with the audience; True when the screen now holds its latest view (it
         is rebuilt here if it lapsed or missed a push)."""
         token = self.router.session.client_token
-        found = await check_in(self._watched(), token, shown=self._mark, waited=self._waited)
+        found = await check_in(
+            self._watched(),
+            token,
+            shown=self._mark,
+            waited=self._waited,
+            member=self._screen_member(),
+        )
         if found.action == "wait":
             self._waited = True
             return False
@@ -79,6 +89,10 @@ class LiveScreen(Watching, mixin=True):
     loaded: bool = False
     _truck_id: int = 0
     _kept_alive_at: float = 0.0
+    _member_id: int = 0
+    # The member's access changed since this screen loaded (realtime.hub.end_access): it takes
+    # no push and goes to sign-in, until a load authorizes it again.
+    _access_ended: bool = False
 
     audience_kind: ClassVar[str] = ""
     roles: ClassVar[tuple[Role, ...]] = ()
@@ -88,6 +102,14 @@ class LiveScreen(Watching, mixin=True):
 
     def _watched(self) -> Audience:
         return self._audience()
+
+    def _screen_member(self) -> int | None:
+        return self._member_id or None
+
+    def _end_access(self) -> None:
+        """Show nothing of the truck any more (the page is sent to sign-in next)."""
+        self.reset()
+        self._access_ended = True
 
     async def _enter(self) -> StaffMember | None:
         """Authorize, pick the truck, and rebuild the whole view from the database."""
@@ -101,9 +123,10 @@ class LiveScreen(Watching, mixin=True):
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
         self.trucks = [{"id": str(t.id), "name": t.name} for t in trucks]
         self._truck_id, self.truck_name, self.truck_id_text = truck.id, truck.name, str(truck.id)
+        self._member_id, self._access_ended = member.id, False
         await self._rebuild(await current_change(self._audience()))
         self.loaded = True
-        await subscribe(self._audience(), self.router.session.client_token)
+        await subscribe(self._audience(), self.router.session.client_token, member.id)
         return member
 
     async def _rebuild(self, mark: int) -> None:
@@ -135,6 +158,8 @@ class LiveScreen(Watching, mixin=True):
         it is live from the script call, which is sent only when the screen holds the latest
         view, and the state is written only every ``keep_alive_seconds()``.
         """
+        if self._access_ended:
+            return rx.redirect(SIGN_IN)
         session_state = await self.get_state(SessionState)
         try:
             await session_state._still_signed_in(*self.roles)
@@ -152,7 +177,7 @@ class LiveScreen(Watching, mixin=True):
     async def _receive_view(
         self, audience: Audience, view: Any, version: int, mark: int = 0
     ) -> None:
-        if self._is_newer(audience, version):
+        if self._is_newer(audience, version) and not self._access_ended:
             self._take(view, version, mark)
 
     def _build_view(self, session, truck_id: int) -> Any:

@@ -13,6 +13,7 @@ from cliqmenu.models import (
     StaffMember,
     StaffStatus,
 )
+from cliqmenu.realtime import end_access
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import refuse
@@ -124,10 +125,12 @@ class OwnerHomeState(rx.State):
                 member = staff.set_enabled(
                     session, actor=actor, staff_id=int(staff_id), enabled=bool(enabled)
                 )
-                name = member.name
+                name, member_id = member.name, member.id
         except DomainError as error:
             return refuse(error)
-        # Their open screens re-check the session on the next heartbeat and fall back to sign-in.
+        if not enabled:
+            # Their open screens take nothing more and go to sign-in before this returns.
+            await end_access(member_id)
         self._refresh(actor.business_id)
         if enabled:
             return rx.toast.success(f"{name} can sign in again.")
@@ -146,8 +149,9 @@ class OwnerHomeState(rx.State):
                 member = staff.change_role(
                     session, actor=actor, staff_id=int(staff_id), role=Role(role)
                 )
-                name, label = member.name, member.role.label
+                name, label, member_id = member.name, member.role.label, member.id
         except DomainError as error:
             return refuse(error)
+        await end_access(member_id)
         self._refresh(actor.business_id)
         return rx.toast.success(f"{name} is now {label}; they sign in again to get the new view.")

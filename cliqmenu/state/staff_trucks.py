@@ -6,6 +6,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Role
+from cliqmenu.realtime import end_access
 from cliqmenu.services import staff, trucks
 from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.state.auth import refuse
@@ -82,6 +83,8 @@ class StaffTrucksState(rx.State):
                 return refuse(error)
             self.error = str(error)
             return None
+        # Their open screens leave their trucks' audiences and reload onto a truck they work at.
+        await end_access(self._staff_id)
         self.dialog_open = False
         admin = await self.get_state(OwnerHomeState)
         admin._refresh(actor.business_id)

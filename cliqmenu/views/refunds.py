@@ -13,11 +13,9 @@ from cliqmenu.models import (
     RefundStatus,
     StaffMember,
 )
-from cliqmenu.services import refunds
-from cliqmenu.services.errors import DomainError
-from cliqmenu.services.orders import get_order, order_lines
+from cliqmenu.services import access, refunds
+from cliqmenu.services.orders import order_lines
 from cliqmenu.services.pricing import format_cents
-from cliqmenu.services.staff import trucks_for
 
 STATUS_LABELS = {"pending": "Pending", "succeeded": "Refunded", "failed": "Failed"}
 PAYMENT_STATUS_LABELS = {
@@ -66,10 +64,7 @@ class RefundDetail:
 
 
 def _check_access(session, member: StaffMember, order_id: int) -> Order:
-    order = get_order(session, order_id=order_id, business_id=member.business_id)
-    if order.truck_id not in {t.id for t in trucks_for(session, member, including_archived=True)}:
-        raise DomainError("You do not work at this order's truck.")
-    return order
+    return access.order_for(session, actor=member, order_id=order_id, including_archived=True)
 
 
 def refund_detail(member: StaffMember, order_id: int) -> RefundDetail:

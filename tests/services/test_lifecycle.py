@@ -422,7 +422,7 @@ def test_member_limited_to_another_truck_cannot_move_the_order(session, world):
         trucks=(make_truck(session, business=world.business, name="Burger Bus"),),
     )
 
-    with pytest.raises(DomainError, match="You do not work at this order's truck."):
+    with pytest.raises(NotFound, match="No such order."):
         _accept(session, order, limited)
 
 

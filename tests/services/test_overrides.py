@@ -14,7 +14,7 @@ from cliqmenu.models import (
     TruckOptionOverride,
 )
 from cliqmenu.services import menu_admin, overrides, stock
-from cliqmenu.services.errors import DomainError, Forbidden
+from cliqmenu.services.errors import DomainError, Forbidden, NotFound
 from cliqmenu.services.menu import effective_menu
 from tests import factories
 
@@ -226,7 +226,7 @@ def test_who_may_override(session, world, beach):
     limited = factories.make_member(
         session, business=world.business, role=Role.ORDER_MANAGER, trucks=(beach,)
     )
-    with pytest.raises(Forbidden, match="do not work at Taco Truck"):
+    with pytest.raises(NotFound, match="No such truck."):
         overrides.set_option_override(
             session,
             actor=limited,

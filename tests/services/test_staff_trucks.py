@@ -50,7 +50,7 @@ def test_the_limit_holds_from_the_members_next_action(session, world, beach):
     session.commit()
     limit(session, world, world.manager, beach)
 
-    with pytest.raises(DomainError, match="You do not work at this order's truck"):
+    with pytest.raises(NotFound, match="No such order."):
         lifecycle.accept(
             session,
             actor=world.manager,

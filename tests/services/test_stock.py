@@ -211,12 +211,12 @@ def test_who_may_set_stock(session, world):
     limited = factories.make_member(
         session, business=world.business, role=Role.ORDER_MANAGER, trucks=(other,)
     )
-    with pytest.raises(Forbidden, match="do not work at Taco Truck"):
+    with pytest.raises(NotFound, match="No such truck."):
         stock.set_item_stock(
             session, actor=limited, truck=world.truck, item_id=world.menu.fries.id, in_stock=False
         )
     stranger = factories.make_world(session, business_name="Other Co")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match="No such truck."):
         stock.set_item_stock(
             session,
             actor=stranger.manager,

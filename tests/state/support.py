@@ -129,6 +129,9 @@ class Screens:
 
     def __init__(self) -> None:
         self.roots: dict[str, rx.State] = {}
+        # What was sent to each tab beside its state (events such as a redirect), by token.
+        self.sent: dict[str, list[Any]] = {}
+        self.event_namespace = self
 
     def open(self, session: Session | None = None, member: StaffMember | None = None) -> rx.State:
         """A new tab; signed in as ``member`` if given."""
@@ -145,6 +148,9 @@ class Screens:
     @asynccontextmanager
     async def modify_state(self, token_key) -> AsyncIterator[rx.State]:
         yield self.roots[token_key.ident]
+
+    async def emit_update(self, update: Any, token: str) -> None:
+        self.sent.setdefault(token, []).extend(update.events)
 
 
 def at_path(root: rx.State, path: str) -> rx.State:
