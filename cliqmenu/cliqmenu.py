@@ -6,6 +6,7 @@ from cliqmenu import routes
 from cliqmenu.api import build_api
 from cliqmenu.components.installable import installable_head
 from cliqmenu.infra.mail_delivery import delivery_worker
+from cliqmenu.infra.push_delivery import push_worker
 from cliqmenu.order_expiry import expiry_worker
 from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
@@ -55,6 +56,7 @@ app = rx.App(
     api_transformer=[build_api(), security_headers],
 )
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
+app.register_lifespan_task(push_worker)  # sends stored Web Push notifications
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
 app.register_lifespan_task(listen_to_other_workers)  # scaled out: others' changes to my screens
 app.add_page(sign_in_page, route="/", title="CliqMenu", on_load=SignInState.load)

@@ -22,7 +22,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox, pricing
+from cliqmenu.services import audit, notifications, outbox, pricing
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
     get_order,
@@ -218,6 +218,7 @@ def advance(session: Session, *, actor: StaffMember, order_id: int, expected: St
     _move(session, actor=actor, order=order, to=to, action=f"order.{to.value}")
     if to == Stage.READY_FOR_PICKUP and order.customer_email:
         _send_ready_email(session, order)
+    notifications.order_moved(session, order=order)
     return order
 
 
@@ -244,9 +245,11 @@ def reject(session: Session, *, actor: StaffMember, order_id: int, reason: str) 
     reason = _reason(reason)
     order = _load(session, actor=actor, order_id=order_id, expected=Stage.RECEIVED)
     _mark_refund_needed(order)
-    return _move(
+    _move(
         session, actor=actor, order=order, to=Stage.REJECTED, action="order.rejected", reason=reason
     )
+    notifications.order_moved(session, order=order)
+    return order
 
 
 def cancel(
@@ -261,7 +264,7 @@ def cancel(
     _mark_refund_needed(order)
     # The kitchen must see the cancellation of an order it may be cooking until it is acknowledged.
     order.cancel_acknowledged = expected == Stage.RECEIVED
-    return _move(
+    _move(
         session,
         actor=actor,
         order=order,
@@ -269,6 +272,8 @@ def cancel(
         action="order.cancelled",
         reason=reason,
     )
+    notifications.order_cancelled(session, order=order, was=expected)
+    return order
 
 
 def acknowledge_cancel(session: Session, *, actor: StaffMember, order_id: int) -> Order:

@@ -23,7 +23,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox, pricing
+from cliqmenu.services import audit, notifications, outbox, pricing
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
 from cliqmenu.services.staff import normalize_email, require_role, trucks_for
@@ -264,6 +264,7 @@ def place_order(
     )
     if email and order.stage != Stage.AWAITING_PAYMENT:
         send_confirmation(session, order=order, truck=truck, business=business)
+    notifications.new_order(session, order=order)
     return order, True
 
 

@@ -32,7 +32,7 @@ from cliqmenu.payments import (
     gateway_for,
     is_configured,
 )
-from cliqmenu.services import audit
+from cliqmenu.services import audit, notifications
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.orders import get_order, order_lines, send_confirmation
 from cliqmenu.services.staff import require_role, trucks_for
@@ -253,6 +253,7 @@ def mark_paid(
         order.stage = Stage.RECEIVED
         order.closed_at = None
         order.close_reason = ""
+        notifications.new_order(session, order=order)
     reason = ""
     if checkout.amount_total != order.total_cents:
         reason = (

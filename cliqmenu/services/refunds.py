@@ -39,7 +39,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.payments import GatewayError, RefundInfo, gateway_for
-from cliqmenu.services import audit
+from cliqmenu.services import audit, notifications
 from cliqmenu.services.errors import Conflict, DomainError, NotFound
 from cliqmenu.services.orders import get_order
 from cliqmenu.services.pricing import format_cents, round_half_up
@@ -317,6 +317,8 @@ def _transition(
         },
         reason=error,
     )
+    if to == RefundStatus.FAILED:
+        notifications.refund_failed(session, refund=refund)
     return True
 
 
