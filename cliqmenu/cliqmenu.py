@@ -7,6 +7,7 @@ from cliqmenu.api import build_api
 from cliqmenu.components.installable import installable_head
 from cliqmenu.components.live import connection_overlay
 from cliqmenu.infra.mail_delivery import delivery_worker
+from cliqmenu.push_delivery import push_worker
 from cliqmenu.order_expiry import expiry_worker
 from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
@@ -58,6 +59,7 @@ app = rx.App(
 # Reflex's connection toast and pulse speak of websockets: ours says it in people's words.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
+app.register_lifespan_task(push_worker)  # sends stored Web Push notifications
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
 app.register_lifespan_task(restock_worker)  # "out today" stock back at each truck's midnight
 app.register_lifespan_task(listen_to_other_workers)  # scaled out: others' changes to my screens

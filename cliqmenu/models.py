@@ -164,6 +164,12 @@ class EmailStatus(StrEnum):
     FAILED = "failed"
 
 
+class PushStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class Business(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
@@ -477,4 +483,55 @@ class OutboxEmail(SQLModel, table=True):
     # When pending: not before this time (while a worker holds it: until its claim lapses).
     next_attempt_at: dt.datetime | None = _when(default=None)
     # The claim of the worker sending it now; only that worker may record the outcome.
+    claimed_by: str | None = Field(default=None, max_length=64)
+
+
+class PushKey(SQLModel, table=True):
+    """The installation's VAPID key pair (one row, made on first use; docs/notifications.md)."""
+
+    id: int = Field(default=None, primary_key=True)
+    private_key: str  # raw P-256 private key, base64url; never leaves the server
+    public_key: str = Field(max_length=100)  # uncompressed point, base64url: the page's key
+    created_at: dt.datetime = _when(default_factory=utcnow)
+
+
+class PushSubscription(SQLModel, table=True):
+    """One device that rings: a staff member's (tied to the session that turned it on) or a
+    customer's for one order."""
+
+    id: int = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    # Staff: the member, the session it belongs to and the truck the device works at.
+    staff_id: int | None = Field(default=None, foreign_key="staffmember.id", index=True)
+    session_id: int | None = Field(default=None, foreign_key="staffsession.id", index=True)
+    truck_id: int | None = Field(default=None, foreign_key="truck.id", index=True)
+    # A customer: the order whose tracking page turned it on.
+    order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
+    endpoint_hash: str = Field(max_length=64, unique=True)
+    endpoint: str = Field(sa_type=sa.Text)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    device: str = Field(default="", max_length=200)
+    created_at: dt.datetime = _when(default_factory=utcnow)
+    last_sent_at: dt.datetime | None = _when(default=None)
+
+
+class PushMessage(SQLModel, table=True):
+    """A notification for one device, stored in the transaction of the change that causes it
+    and sent by the push worker (push_delivery.py), like the email outbox."""
+
+    __table_args__ = (sa.Index("ix_pushmessage_due", "status", "next_attempt_at"),)
+
+    id: int = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="pushsubscription.id", index=True)
+    kind: str = Field(max_length=32)
+    payload: dict = _json(dict)  # what the service worker shows: title, body, tag, url, ...
+    ttl_seconds: int = 3600
+    urgency: str = Field(default="normal", max_length=16)
+    status: PushStatus = _label(PushStatus, default=PushStatus.PENDING)
+    attempts: int = 0
+    last_error: str = ""
+    created_at: dt.datetime = _when(default_factory=utcnow)
+    sent_at: dt.datetime | None = _when(default=None)
+    next_attempt_at: dt.datetime | None = _when(default=None)
     claimed_by: str | None = Field(default=None, max_length=64)

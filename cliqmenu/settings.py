@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     mail_max_attempts: int = Field(default=20, ge=1)
     mail_retry_seconds: float = Field(default=30, gt=0)  # first retry; doubles up to an hour
     mail_poll_seconds: float = Field(default=5, gt=0)
+    # Web Push (docs/notifications.md): the worker, and the push services devices may name.
+    push_contact: str = ""  # VAPID "sub": an email or https URL push services can reach you at
+    push_poll_seconds: float = Field(default=2, gt=0)
+    push_retry_seconds: float = Field(default=10, gt=0)  # first retry; doubles up to 10 minutes
+    push_max_attempts: int = Field(default=8, ge=1)
+    push_timeout_seconds: float = Field(default=10, gt=0)
+    # Host names (or dot-prefixed suffixes) a subscription's endpoint may point at: the browsers'
+    # push services. The server POSTs to that address, so anything else is refused.
+    push_service_hosts: str = (
+        ".googleapis.com,.push.services.mozilla.com,.notify.windows.com,.push.apple.com"
+    )
     # How often each app process expires Online orders left unpaid for an hour; 0: never (cron).
     expire_orders_seconds: float = Field(default=120, ge=0)
     # How often each app process brings back "out today" stock whose truck began a new day; 0:

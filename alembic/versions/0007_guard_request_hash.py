@@ -1,7 +1,7 @@
 """Orders keep a hash of the request their idempotency key first came with.
 
 Revision ID: 0007_guard_request_hash
-Revises: 0004_session_handoff
+Revises: 0006_portions_audit
 Create Date: 2026-12-02 05:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007_guard_request_hash"
-down_revision: str | Sequence[str] | None = "0004_session_handoff"
+down_revision: str | Sequence[str] | None = "0006_portions_audit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from cliqmenu.db import get_engine
+from cliqmenu.infra.claims import claim_due
 from cliqmenu.infra.smtp import Failure, Mailer, SmtpServer
 from cliqmenu.models import EmailStatus, OutboxEmail, utcnow
 from cliqmenu.settings import Settings, get_settings
@@ -56,41 +56,16 @@ def retry_delay(attempts: int, settings: Settings) -> dt.timedelta:
     return min(dt.timedelta(seconds=seconds), LONGEST_WAIT)
 
 
-def _due(now: dt.datetime):
-    return (OutboxEmail.status == EmailStatus.PENDING) & or_(
-        col(OutboxEmail.next_attempt_at).is_(None), col(OutboxEmail.next_attempt_at) <= now
-    )
-
-
 def claim_next(
     engine: Engine, *, lease: dt.timedelta, now: dt.datetime | None = None
 ) -> Claim | None:
     """Take the next due email for this worker, or None when none is due."""
     now = now or utcnow()
     with Session(engine, expire_on_commit=False) as session:
-        candidates = session.exec(
-            select(OutboxEmail.id)
-            .where(_due(now))
-            .order_by(col(OutboxEmail.next_attempt_at), col(OutboxEmail.id))
-            .limit(5)
-        ).all()
-        for email_id in candidates:
-            token = secrets.token_hex(16)
-            taken = session.connection().execute(
-                update(OutboxEmail)
-                .where(col(OutboxEmail.id) == email_id, _due(now))
-                .values(
-                    claimed_by=token,
-                    attempts=OutboxEmail.attempts + 1,
-                    next_attempt_at=now + lease,
-                )
-            )
-            if taken.rowcount == 1:
-                email = session.get(OutboxEmail, email_id)
-                session.commit()
-                return Claim(email=email, token=token)
+        claimed = claim_due(session, OutboxEmail, EmailStatus.PENDING, now=now, lease=lease)
+        email = session.get(OutboxEmail, claimed[0]) if claimed else None
         session.commit()
-        return None
+    return Claim(email=email, token=claimed[1]) if claimed else None
 
 
 def record_outcome(

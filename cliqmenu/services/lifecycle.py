@@ -22,7 +22,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import access, audit, outbox, portions, pricing
+from cliqmenu.services import access, audit, notifications, outbox, portions, pricing
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
     tracking_url,
@@ -222,6 +222,7 @@ def advance(session: Session, *, actor: StaffMember, order_id: int, expected: St
     _move(session, actor=actor, order=order, to=to, action=f"order.{to.value}")
     if to == Stage.READY_FOR_PICKUP and order.customer_email:
         _send_ready_email(session, order)
+    notifications.order_moved(session, order=order)
     return order
 
 
@@ -251,6 +252,7 @@ def reject(session: Session, *, actor: StaffMember, order_id: int, reason: str) 
         session, actor=actor, order=order, to=Stage.REJECTED, action="order.rejected", reason=reason
     )
     portions.give_back(session, order=order, actor=actor)
+    notifications.order_moved(session, order=order)
     return order
 
 
@@ -275,6 +277,7 @@ def cancel(
         reason=reason,
     )
     portions.give_back(session, order=order, actor=actor)
+    notifications.order_cancelled(session, order=order, was=expected)
     return order
 
 

@@ -24,7 +24,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox, portions, pricing
+from cliqmenu.services import audit, notifications, outbox, portions, pricing
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -305,6 +305,7 @@ def place_order(
     )
     if email and order.stage != Stage.AWAITING_PAYMENT:
         send_confirmation(session, order=order, truck=truck, business=business)
+    notifications.new_order(session, order=order)
     return order, True
 
 

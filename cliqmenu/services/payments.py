@@ -32,7 +32,7 @@ from cliqmenu.payments import (
     gateway_for,
     is_configured,
 )
-from cliqmenu.services import access, audit, portions
+from cliqmenu.services import access, audit, notifications, portions
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.orders import order_lines, send_confirmation
 from cliqmenu.services.staff import require_role
@@ -255,6 +255,7 @@ def mark_paid(
         order.close_reason = ""
         # Paid after it expired: its portions went back then; the order stands, so take them.
         portions.hold(session, order=order, actor_label=STRIPE_LABEL)
+        notifications.new_order(session, order=order)
     reason = ""
     if checkout.amount_total != order.total_cents:
         reason = (

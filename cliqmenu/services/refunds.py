@@ -39,7 +39,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.payments import GatewayError, RefundInfo, gateway_for
-from cliqmenu.services import access, audit
+from cliqmenu.services import access, audit, notifications
 from cliqmenu.services.errors import Conflict, DomainError, NotFound
 from cliqmenu.services.pricing import format_cents, round_half_up
 from cliqmenu.services.staff import require_role
@@ -315,6 +315,8 @@ def _transition(
         },
         reason=error,
     )
+    if to == RefundStatus.FAILED:
+        notifications.refund_failed(session, refund=refund)
     return True
 
 

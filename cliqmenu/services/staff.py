@@ -27,7 +27,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, outbox
+from cliqmenu.services import audit, notifications, outbox
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound, NotSignedIn
 from cliqmenu.services.sign_in_refusals import SignInRefused
 from cliqmenu.services.text import clean_text, has_control_characters, strip_invisible
@@ -350,6 +350,17 @@ def session_for_token(
     return (row[0], row[1]) if row else None
 
 
+def session_id_for_token(session: Session, token: str | None) -> int | None:
+    """The id of the open session behind a token (what a device's notifications belong to)."""
+    found = session.exec(
+        select(StaffSession.id).where(
+            StaffSession.token_hash == _hash_token(token or ""),
+            col(StaffSession.revoked_at).is_(None),
+        )
+    ).first()
+    return found
+
+
 def sign_out(session: Session, *, token: str) -> None:
     row = session.exec(
         select(StaffSession).where(StaffSession.token_hash == _hash_token(token))
@@ -357,6 +368,7 @@ def sign_out(session: Session, *, token: str) -> None:
     if row and row.revoked_at is None:
         row.revoked_at = utcnow()
         session_generation.move_after_commit(session)
+        notifications.forget_session(session, session_id=row.id)
 
 
 def set_enabled(
@@ -380,6 +392,7 @@ def set_enabled(
             )
         ):
             row.revoked_at = utcnow()
+        notifications.forget_member(session, staff_id=member.id)
     audit.record(
         session,
         business_id=actor.business_id,
@@ -535,6 +548,7 @@ def change_role(session: Session, *, actor: StaffMember, staff_id: int, role: Ro
         )
     ):
         row.revoked_at = utcnow()
+    notifications.forget_member(session, staff_id=member.id)
     audit.record(
         session,
         business_id=actor.business_id,
