@@ -123,6 +123,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_f_amber",
             "set_f_red",
             "set_f_timezone",
+            "set_f_low",
         )
     },
     **{(ReportsState, name): _FIELD for name in ("set_start", "set_end", "set_truck", "pick")},
