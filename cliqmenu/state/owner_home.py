@@ -22,9 +22,8 @@ from cliqmenu.models import (
     StaffMember,
     StaffStatus,
 )
-from cliqmenu.services import reports, staff, trucks
+from cliqmenu.services import money, reports, staff, trucks
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.pricing import format_cents
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
 from cliqmenu.views.owner_overview import Step, TruckToday
@@ -110,9 +109,7 @@ class OwnerHomeState(rx.State):
                 slug=t.slug,
                 busy=trucks.is_busy(t),
                 orders=by_truck[t.id].orders if t.id in by_truck else 0,
-                net=format_cents(
-                    by_truck[t.id].net_cents if t.id in by_truck else 0, business.currency
-                ),
+                net=money.formatter(business)(by_truck[t.id].net_cents if t.id in by_truck else 0),
             )
             for t in truck_rows
         ]

@@ -9,9 +9,8 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, StaffMember
-from cliqmenu.services import reports, trucks
+from cliqmenu.services import money, reports, trucks
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.pricing import format_cents
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
 from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView, row_view
@@ -53,6 +52,7 @@ class ReportsState(rx.State):
     hours: list[HourBar] = []
     has_orders: bool = False
     error: str = ""
+    tax_column: str = "GST incl."
 
     def _today(self, session, member: StaffMember) -> dt.date:
         business = session.get(Business, member.business_id)
@@ -140,7 +140,8 @@ class ReportsState(rx.State):
         return None
 
     def _show(self, report: reports.Report) -> None:
-        currency = report.currency
+        show = money.MoneyStyle(report.currency, report.country)
+        self.tax_column = f"{report.tax_name} incl."
         t = report.totals
         span = (
             report.start.strftime("%a %d %b %Y")
@@ -152,12 +153,12 @@ class ReportsState(rx.State):
         self.tiles = [
             Tile(
                 "Net sales",
-                format_cents(t.net_cents, currency),
+                show(t.net_cents),
                 "after discounts and refunds, incl. GST",
             ),
             Tile("Orders", str(t.orders), f"{t.cancelled} cancelled or rejected"),
-            Tile("Average order", format_cents(average, currency), "net sales ÷ orders"),
-            Tile("Refunds", format_cents(t.refund_cents, currency), "made in this range"),
+            Tile("Average order", show(average), "net sales ÷ orders"),
+            Tile("Refunds", show(t.refund_cents), "made in this range"),
             Tile(
                 "Accept → Cooking Done",
                 reports.format_duration(report.avg_cooking_seconds),
@@ -170,15 +171,12 @@ class ReportsState(rx.State):
             ),
         ]
         self.rows = [
-            row_view(r.day.strftime("%a %d %b"), r.truck_name, r.figures, currency)
-            for r in report.rows
+            row_view(r.day.strftime("%a %d %b"), r.truck_name, r.figures, show) for r in report.rows
         ]
-        self.total = [row_view("Total", report.truck_name, t, currency)] if report.rows else []
+        self.total = [row_view("Total", report.truck_name, t, show)] if report.rows else []
         most = max((i.quantity for i in report.top_items), default=0)
         self.top_items = [
-            TopItemView(
-                i.name, i.quantity, format_cents(i.sales_cents, currency), 100 * i.quantity // most
-            )
+            TopItemView(i.name, i.quantity, show(i.sales_cents), 100 * i.quantity // most)
             for i in report.top_items
         ]
         busiest = max(report.orders_by_hour)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cliqmenu.models import Business, Truck, utcnow
+from cliqmenu.services import money
 from cliqmenu.services.menu import EffectiveGroup, EffectiveMenu, effective_menu
-from cliqmenu.services.pricing import format_cents
 
 
 @dataclass
@@ -64,14 +64,7 @@ def rule_text(group: EffectiveGroup) -> str:
     return f"Choose {least} to {group.max_choices}"
 
 
-def _delta(cents: int, currency: str) -> str:
-    if cents == 0:
-        return ""
-    sign = "+" if cents > 0 else "-"
-    return sign + format_cents(abs(cents), currency)
-
-
-def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
+def menu_view(menu: EffectiveMenu, show: money.MoneyStyle) -> list[CategoryView]:
     categories = {cid: CategoryView(id=cid, name=name) for cid, name in menu.categories}
     for item in menu.items.values():
         categories[item.category_id].items.append(
@@ -79,7 +72,7 @@ def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
                 id=item.id,
                 name=item.name,
                 description=item.description,
-                price=format_cents(item.price_cents, currency),
+                price=show(item.price_cents),
                 price_cents=item.price_cents,
                 photo_url=item.photo_url or "",
                 dietary_tags=item.dietary_tags,
@@ -98,7 +91,7 @@ def menu_view(menu: EffectiveMenu, currency: str) -> list[CategoryView]:
                             OptionView(
                                 id=o.id,
                                 name=o.name,
-                                delta=_delta(o.price_delta_cents, currency),
+                                delta=show.delta(o.price_delta_cents),
                                 in_stock=o.in_stock,
                             )
                             for o in group.options
@@ -126,7 +119,7 @@ def truck_menu(session, truck_id: int) -> TruckMenu:
     business = session.get(Business, truck.business_id)
     return TruckMenu(
         truck_id=truck.id,
-        categories=menu_view(effective_menu(session, truck), business.currency),
+        categories=menu_view(effective_menu(session, truck), money.formatter(business)),
         paused=bool(truck.busy_until and truck.busy_until > utcnow()),
         closed=truck.archived,
     )

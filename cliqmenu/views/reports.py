@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cliqmenu.services import reports
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services import money, reports
 
 
 @dataclass
@@ -44,17 +43,16 @@ class HourBar:
     percent: int
 
 
-def row_view(day: str, truck: str, figures: reports.Figures, currency: str) -> RowView:
-    money = lambda cents: format_cents(cents, currency)  # noqa: E731
+def row_view(day: str, truck: str, figures: reports.Figures, show: money.MoneyStyle) -> RowView:
     return RowView(
         day=day,
         truck=truck,
         orders=figures.orders,
         cancelled=figures.cancelled,
-        gross=money(figures.gross_cents),
-        discounts=money(figures.discount_cents),
-        surcharges=money(figures.surcharge_cents),
-        gst=money(figures.gst_cents),
-        refunds=money(figures.refund_cents),
-        net=money(figures.net_cents),
+        gross=show(figures.gross_cents),
+        discounts=show(figures.discount_cents),
+        surcharges=show(figures.surcharge_cents),
+        gst=show(figures.gst_cents),
+        refunds=show(figures.refund_cents),
+        net=show(figures.net_cents),
     )

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from cliqmenu import demo_data
 from cliqmenu.models import AuditEvent, Business, DiscountKind, Order, PaymentMethod
-from cliqmenu.services.pricing import format_cents, price
+from cliqmenu.services.money import format_cents, price
 from tests.e2e.helpers import ORDERS_API, at, demo_menu_ids, sign_in, unique, visit
 
 pytestmark = pytest.mark.e2e
