@@ -7,7 +7,6 @@ from cliqmenu.api import build_api
 from cliqmenu.components.installable import installable_head
 from cliqmenu.components.live import connection_overlay
 from cliqmenu.infra.mail_delivery import delivery_worker
-from cliqmenu.push_delivery import push_worker
 from cliqmenu.order_expiry import expiry_worker
 from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
@@ -24,6 +23,7 @@ from cliqmenu.pages.owner_trucks import trucks_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
+from cliqmenu.push_delivery import push_worker
 from cliqmenu.realtime import disk_purge
 from cliqmenu.realtime.hub import listen_to_other_workers
 from cliqmenu.restock import restock_worker

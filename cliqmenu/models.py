@@ -176,6 +176,8 @@ class Business(SQLModel, table=True):
     logo_url: str | None = None
     currency: str = Field(default="AUD", max_length=3)
     timezone: str = Field(default="Australia/Sydney", max_length=64)
+    # Where it trades (ISO 3166 code): the locale its amounts are written in and its GST rate.
+    country: str = Field(default="AU", max_length=2)
     gst_registered: bool = True
     # Surcharges in basis points (250 = 2.5%); cash is always 0.
     card_surcharge_bp: int = 0
@@ -388,7 +390,9 @@ class Order(SQLModel, table=True):
     surcharge_bp: int = 0
     surcharge_cents: int = 0
     total_cents: int
+    # The GST included in the total, and its rate when the order was priced (basis points).
     gst_cents: int = 0
+    tax_bp: int = 0
     kitchen_note: str = ""
     internal_note: str = ""
     close_reason: str = ""

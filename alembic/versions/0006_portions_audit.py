@@ -4,7 +4,7 @@ Orders already In Progress or later took their portions at Accept (the old rule)
 marked as holding them; Received and Awaiting Payment orders did not, and hold none.
 
 Revision ID: 0006_portions_audit
-Revises: 0004_session_handoff
+Revises: 0005_money
 Create Date: 2026-12-03 10:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_portions_audit"
-down_revision: str | Sequence[str] | None = "0004_session_handoff"
+down_revision: str | Sequence[str] | None = "0005_money"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.fields import labelled_select
+from cliqmenu.components.receipt import money_rows
 from cliqmenu.state.accept_form import DINING_CHOICES, PREP_PICKS, AcceptFormState
 
 F = AcceptFormState
@@ -80,36 +81,23 @@ def discount_row() -> rx.Component:
     )
 
 
-def _money(label: str, value, strong: bool = False) -> rx.Component:
-    weight = "bold" if strong else "regular"
-    return rx.hstack(
-        rx.text(label, weight=weight), rx.spacer(), rx.text(value, weight=weight), width="100%"
-    )
-
-
 def totals_preview() -> rx.Component:
     p = F.preview
     return rx.card(
         rx.vstack(
-            _money("Subtotal", p["subtotal"]),
-            rx.cond(p["discount"] != "", _money("Discount", "-" + p["discount"])),
-            rx.cond(
-                p["surcharge"] != "",
-                _money("Surcharge (" + p["surcharge_rate"] + ")", p["surcharge"]),
-            ),
-            rx.hstack(
-                rx.text("Total", weight="bold"),
-                rx.spacer(),
-                rx.cond(
-                    F.before_total != p["total"],
-                    rx.text(F.before_total, " → ", color_scheme="gray", id="total-before"),
+            money_rows(
+                p,
+                total_row=rx.hstack(
+                    rx.text("Total", weight="bold"),
+                    rx.spacer(),
+                    rx.cond(
+                        F.before_total != p["total"],
+                        rx.text(F.before_total, " → ", color_scheme="gray", id="total-before"),
+                    ),
+                    rx.text(p["total"], weight="bold", size="5", id="total-after"),
+                    width="100%",
+                    align="center",
                 ),
-                rx.text(p["total"], weight="bold", size="5", id="total-after"),
-                width="100%",
-                align="center",
-            ),
-            rx.cond(
-                p["gst"] != "", rx.text("Includes GST ", p["gst"], size="1", color_scheme="gray")
             ),
             rx.cond(
                 F.preview_error != "",
@@ -137,8 +125,12 @@ def accept_panel() -> rx.Component:
             labelled_select(
                 "Dining method", F.dining, F.set_dining, DINING_CHOICES, "dining-method"
             ),
-            labelled_select(
-                "Payment method", F.payment, F.set_payment, F.payment_choices, "payment-method"
+            rx.cond(
+                F.paid,
+                payment_paid(),
+                labelled_select(
+                    "Payment method", F.payment, F.set_payment, F.payment_choices, "payment-method"
+                ),
             ),
             width="100%",
         ),
@@ -160,14 +152,69 @@ def accept_panel() -> rx.Component:
             width="100%",
         ),
         totals_preview(),
+        rx.cond(F.refund_due != "", refund_due_panel(), accept_button()),
+        width="100%",
+        spacing="3",
+    )
+
+
+def payment_paid() -> rx.Component:
+    """A paid order's payment method, read-only: the money is already taken."""
+    return rx.vstack(
+        rx.text("Payment method", size="2", weight="medium"),
+        rx.hstack(
+            rx.badge(F.payment_choices[0][1], size="3", color_scheme="gray"),
+            rx.badge(F.paid_text, size="3", color_scheme="green"),
+            id="payment-method-paid",
+            wrap="wrap",
+        ),
+        width="100%",
+        spacing="1",
+    )
+
+
+def accept_button() -> rx.Component:
+    return rx.button(
+        "Accept",
+        on_click=F.accept,
+        disabled=F.preview_error != "",
+        size="4",
+        color_scheme="green",
+        width="100%",
+        id="accept-order",
+    )
+
+
+def refund_due_panel() -> rx.Component:
+    """A paid order at a lower total: the difference goes back in the same step as Accept."""
+    return rx.vstack(
+        rx.callout(
+            "Refund due " + F.refund_due,
+            icon="hand-coins",
+            color_scheme="amber",
+            size="2",
+            width="100%",
+            id="refund-due",
+        ),
+        rx.cond(
+            F.refund_ways.length() > 0,
+            labelled_select(
+                "How the money goes back",
+                F.refund_way,
+                F.set_refund_way,
+                F.refund_ways,
+                "accept-refund-way",
+            ),
+        ),
         rx.button(
-            "Accept",
-            on_click=F.accept,
+            "Accept and refund " + F.refund_due,
+            on_click=F.accept_with_refund,
+            loading=F.busy,
             size="4",
             color_scheme="green",
             width="100%",
             id="accept-order",
         ),
         width="100%",
-        spacing="3",
+        spacing="2",
     )

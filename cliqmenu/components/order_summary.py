@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.receipt import money_rows
 from cliqmenu.views.boards import LineView, OrderCard
 
 
@@ -28,13 +29,6 @@ def line_row(line: LineView) -> rx.Component:
     )
 
 
-def money_row(label: str, value, strong: bool = False) -> rx.Component:
-    weight = "bold" if strong else "regular"
-    return rx.hstack(
-        rx.text(label, weight=weight), rx.spacer(), rx.text(value, weight=weight), width="100%"
-    )
-
-
 def order_summary(card: OrderCard) -> rx.Component:
     return rx.vstack(
         rx.text(card.customer_name, weight="bold", size="4"),
@@ -48,13 +42,7 @@ def order_summary(card: OrderCard) -> rx.Component:
         rx.divider(),
         rx.foreach(card.lines, line_row),
         rx.divider(),
-        money_row("Subtotal", card.subtotal),
-        rx.cond(card.discount != "$0.00", money_row("Discount", "-" + card.discount)),
-        rx.cond(card.surcharge != "$0.00", money_row("Surcharge", card.surcharge)),
-        money_row("Total", card.total, strong=True),
-        rx.cond(
-            card.gst != "$0.00", rx.text("Includes GST ", card.gst, size="1", color_scheme="gray")
-        ),
+        money_rows(card.money),
         rx.cond(
             card.kitchen_note != "",
             rx.callout(card.kitchen_note, icon="chef-hat", size="1", width="100%"),

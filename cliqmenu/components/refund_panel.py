@@ -170,7 +170,10 @@ def refund_form(detail: RefundDetail) -> rx.Component:
                     size="3",
                     width="100%",
                 ),
-                rx.cond(R.error != "", rx.text(R.error, color_scheme="red", size="2")),
+                rx.cond(
+                    R.error != "",
+                    rx.text(R.error, color_scheme="red", size="2", role="alert", id="refund-error"),
+                ),
                 rx.button(
                     rx.cond(R.busy, rx.spinner(size="2"), rx.icon("undo-2", size=16)),
                     R.refund_total_label,

@@ -6,6 +6,7 @@ import reflex as rx
 
 from cliqmenu.components.live import heartbeat, live_script
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
+from cliqmenu.components.receipt import money_rows
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
@@ -56,13 +57,6 @@ def diet_filter() -> rx.Component:
     )
 
 
-def money_line(label, value, strong: bool = False) -> rx.Component:
-    weight = "bold" if strong else "regular"
-    return rx.hstack(
-        rx.text(label, weight=weight), rx.spacer(), rx.text(value, weight=weight), width="100%"
-    )
-
-
 def checkout_sheet() -> rx.Component:
     t = C.totals
     return rx.dialog.root(
@@ -71,13 +65,7 @@ def checkout_sheet() -> rx.Component:
                 rx.dialog.title("Your order", margin="0"),
                 rx.foreach(C.cart, lambda line, i: cart_line(line, i, C.remove_line)),
                 rx.divider(),
-                money_line("Subtotal", t["subtotal"]),
-                rx.cond(t["surcharge"] != "", money_line("Card surcharge", t["surcharge"])),
-                money_line("Total", t["total"], strong=True),
-                rx.cond(
-                    t["gst"] != "",
-                    rx.text("Includes GST ", t["gst"], size="1", color_scheme="gray"),
-                ),
+                money_rows(t),
                 rx.input(
                     value=C.customer_name,
                     on_change=C.set_customer_name,
@@ -361,16 +349,7 @@ def tracker_page() -> rx.Component:
                     rx.vstack(
                         rx.foreach(v.lines, tracker_line),
                         rx.divider(),
-                        rx.hstack(
-                            rx.text("Total", weight="bold"),
-                            rx.spacer(),
-                            rx.text(v.total, weight="bold"),
-                            width="100%",
-                        ),
-                        rx.cond(
-                            v.gst != "",
-                            rx.text("Includes GST ", v.gst, size="1", color_scheme="gray"),
-                        ),
+                        rx.box(money_rows(v.money), id="tracker-money", width="100%"),
                         rx.text(
                             v.dining_label, " · ", v.payment_label, size="2", color_scheme="gray"
                         ),

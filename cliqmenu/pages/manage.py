@@ -284,6 +284,36 @@ def board() -> rx.Component:
     )
 
 
+def unpaid_delivery_dialog() -> rx.Component:
+    """Delivered on an order nobody marked paid: asked first, and recorded when confirmed."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Not paid"),
+            rx.alert_dialog.description(S.unpaid_question, id="unpaid-question"),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Back", variant="soft", color_scheme="gray", size="3"),
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Delivered unpaid",
+                        on_click=S.deliver_unpaid,
+                        color_scheme="red",
+                        size="3",
+                        id="deliver-unpaid",
+                    ),
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="420px",
+        ),
+        open=S.unpaid_order_id != 0,
+        on_open_change=lambda _open: S.keep_undelivered(),
+    )
+
+
 def manage_page() -> rx.Component:
     return rx.box(
         live_script(),
@@ -324,5 +354,6 @@ def manage_page() -> rx.Component:
         stage_tabs(),
         rx.box(new_order_alert(), padding="0 14px 8px"),
         board(),
+        unpaid_delivery_dialog(),
         class_name="manage-page",
     )

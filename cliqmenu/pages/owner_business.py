@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.owner_nav import error_callout, owner_frame, section_card
 from cliqmenu.services.business import CURRENCIES
 from cliqmenu.state.owner_business import BusinessState
@@ -102,6 +103,11 @@ def details_card() -> rx.Component:
 def money_card() -> rx.Component:
     return section_card(
         "GST and surcharges",
+        rx.box(
+            labelled_select("Country", S.country, S.set_country, S.countries, "business-country"),
+            max_width="20em",
+            width="100%",
+        ),
         rx.text(
             rx.hstack(
                 rx.switch(
@@ -112,11 +118,7 @@ def money_card() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.text("Registered for GST", weight="medium"),
-                    rx.text(
-                        "Prices include 10% GST; orders show it as a line (total ÷ 11).",
-                        size="1",
-                        color_scheme="gray",
-                    ),
+                    rx.text(S.gst_hint, size="1", color_scheme="gray", id="business-gst-hint"),
                     spacing="0",
                 ),
                 spacing="3",

@@ -17,7 +17,7 @@ COLUMNS = [
     "Gross sales",
     "Discounts",
     "Surcharges",
-    "GST incl.",
+    S.tax_column,
     "Refunds",
     "Net",
 ]

@@ -84,7 +84,7 @@ def setup_page() -> rx.Component:
                                 id="setup-gst",
                                 name="setup-gst",
                             ),
-                            "Registered for GST (prices include 10% GST)",
+                            "Registered for GST (prices include GST)",
                             spacing="2",
                             align="center",
                         ),

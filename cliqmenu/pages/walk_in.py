@@ -7,6 +7,7 @@ import reflex as rx
 from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.layout import staff_header
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
+from cliqmenu.components.receipt import money_rows
 from cliqmenu.routes import MANAGE
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.walk_in import WalkInState
@@ -70,19 +71,14 @@ def order_panel() -> rx.Component:
                 ),
                 align="center",
             ),
-            rx.hstack(rx.text("Subtotal"), rx.spacer(), rx.text(t["subtotal"]), width="100%"),
-            rx.cond(
-                t["surcharge"] != "",
-                rx.hstack(rx.text("Surcharge"), rx.spacer(), rx.text(t["surcharge"]), width="100%"),
-            ),
-            rx.hstack(
-                rx.text("Total", weight="bold"),
-                rx.spacer(),
-                rx.text(t["total"], weight="bold", size="5", id="walk-in-total"),
-                width="100%",
-            ),
-            rx.cond(
-                t["gst"] != "", rx.text("Includes GST ", t["gst"], size="1", color_scheme="gray")
+            money_rows(
+                t,
+                total_row=rx.hstack(
+                    rx.text("Total", weight="bold"),
+                    rx.spacer(),
+                    rx.text(t["total"], weight="bold", size="5", id="walk-in-total"),
+                    width="100%",
+                ),
             ),
             rx.cond(
                 W.error != "",

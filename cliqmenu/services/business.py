@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
 from cliqmenu.models import Business, Role, StaffMember
-from cliqmenu.services import audit
+from cliqmenu.services import audit, money
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.staff import require_role
 
@@ -29,7 +28,6 @@ TIMEZONES = (
     "Australia/Hobart",
     "Pacific/Auckland",
 )
-_PERCENT_RE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,7 @@ class BusinessDetails:
     currency: str = "AUD"
     timezone: str = "Australia/Sydney"
     gst_registered: bool = True
+    country: str = money.DEFAULT_COUNTRY
     card_surcharge: str = "0"
     online_surcharge: str = "0"
     logo_url: str = ""
@@ -51,29 +50,24 @@ class ValidDetails:
     currency: str
     timezone: str
     gst_registered: bool
+    country: str
     card_surcharge_bp: int
     online_surcharge_bp: int
     logo_url: str | None
 
 
 def parse_percent(text: str, *, what: str) -> int:
-    """A percentage as typed ("2.5", "2.50%", "0") in basis points, 0% to 10%."""
-    cleaned = (text or "").strip().removesuffix("%").strip() or "0"
-    if not _PERCENT_RE.match(cleaned):
-        raise DomainError(f"{what} must be a percentage such as 2.5 (at most two decimals).")
-    try:
-        basis_points = int(Decimal(cleaned) * 100)
-    except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
-        raise DomainError(f"{what} must be a percentage such as 2.5.") from None
-    if basis_points > MAX_SURCHARGE_BP:
-        raise DomainError(f"{what} must be between 0% and {MAX_SURCHARGE_BP // 100}%.")
-    return basis_points
+    """A surcharge as typed ("2.5", "2.50%", "" for none) in basis points, 0% to 10%."""
+    return money.parse_percent(text or "0", what=what, maximum_bp=MAX_SURCHARGE_BP)
 
 
-def percent_text(basis_points: int) -> str:
-    """250 -> "2.5", 300 -> "3", 0 -> "0"."""
-    text = f"{Decimal(basis_points) / 100:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def validate_country(code: str) -> str:
+    """Australia or New Zealand: the country sets the GST rate and how amounts are written."""
+    code = (code or "").strip().upper()
+    if code not in money.COUNTRIES:
+        names = " or ".join(c.name for c in money.COUNTRIES.values())
+        raise DomainError(f"Choose the country the business trades in: {names}.")
+    return code
 
 
 def validate_timezone(name: str) -> str:
@@ -107,6 +101,7 @@ def validate(details: BusinessDetails) -> ValidDetails:
         currency=currency,
         timezone=validate_timezone(details.timezone),
         gst_registered=bool(details.gst_registered),
+        country=validate_country(details.country),
         card_surcharge_bp=parse_percent(
             details.card_surcharge, what="The Card at Counter surcharge"
         ),
@@ -120,6 +115,7 @@ def _snapshot(business: Business) -> dict:
         "name": business.name,
         "currency": business.currency,
         "timezone": business.timezone,
+        "country": business.country,
         "gst_registered": business.gst_registered,
         "card_surcharge_bp": business.card_surcharge_bp,
         "online_surcharge_bp": business.online_surcharge_bp,
@@ -135,7 +131,8 @@ def get_business(session: Session, *, business_id: int) -> Business:
 
 
 def update_business(session: Session, *, actor: StaffMember, details: BusinessDetails) -> Business:
-    """Save the Owner's business details; new surcharges apply to orders priced from now on."""
+    """Save the Owner's business details; new surcharges and GST apply to orders priced from now
+    on (an order keeps the GST rate it was priced with)."""
     require_role(actor, Role.OWNER)
     valid = validate(details)
     business = get_business(session, business_id=actor.business_id)
@@ -143,6 +140,7 @@ def update_business(session: Session, *, actor: StaffMember, details: BusinessDe
     business.name = valid.name
     business.currency = valid.currency
     business.timezone = valid.timezone
+    business.country = valid.country
     business.gst_registered = valid.gst_registered
     business.card_surcharge_bp = valid.card_surcharge_bp
     business.online_surcharge_bp = valid.online_surcharge_bp

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
@@ -22,7 +22,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import access, audit, notifications, outbox, portions, pricing
+from cliqmenu.services import access, audit, money, notifications, outbox, portions, refunds
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
     tracking_url,
@@ -60,6 +60,52 @@ class AcceptChanges:
     discount_value: int = 0
     kitchen_note: str = ""
     internal_note: str = ""
+
+
+@dataclass(frozen=True)
+class PricedOrder:
+    """What pricing a change needs of an order (the accept form keeps it between keystrokes)."""
+
+    number: int
+    subtotal_cents: int
+    surcharge_bp: int
+    tax_bp: int
+    total_cents: int
+    payment_status: PaymentStatus
+
+    @classmethod
+    def of(cls, order: Order) -> PricedOrder:
+        return cls(
+            number=order.number,
+            subtotal_cents=order.subtotal_cents,
+            surcharge_bp=order.surcharge_bp,
+            tax_bp=order.tax_bp,
+            total_cents=order.total_cents,
+            payment_status=order.payment_status,
+        )
+
+
+@dataclass(frozen=True)
+class PaidCheck:
+    """What a change at Accept does to the money a customer has already paid."""
+
+    net_paid_cents: int  # paid and not refunded (nor being refunded)
+    refund_due_cents: int  # what the customer overpays at the new total
+
+
+def paid_check(
+    *, number: int, total_before: int, total_after: int, net_paid_cents: int, show
+) -> PaidCheck:
+    """A paid order stays settled: a change may lower its total (the difference is due back to
+    the customer), never raise it (the customer is not there to pay more)."""
+    if net_paid_cents <= 0:
+        return PaidCheck(0, 0)
+    if total_after > total_before:
+        raise DomainError(
+            f"Order #{number} is paid, so its total cannot go up "
+            f"({show(total_before)} → {show(total_after)})."
+        )
+    return PaidCheck(net_paid_cents, max(0, net_paid_cents - total_after))
 
 
 def _load(session: Session, *, actor: StaffMember, order_id: int, expected: Stage | None) -> Order:
@@ -116,8 +162,21 @@ def _move(
     return order
 
 
-def accept(session: Session, *, actor: StaffMember, order_id: int, changes: AcceptChanges) -> Order:
-    """Accept a Received order with a prep time and any last changes; it goes to the kitchen."""
+def accept(
+    session: Session,
+    *,
+    actor: StaffMember,
+    order_id: int,
+    changes: AcceptChanges,
+    refund: refunds.RefundRequest | None = None,
+) -> Order:
+    """Accept a Received order with a prep time and any last changes; it goes to the kitchen.
+
+    A paid order whose change lowers its total is accepted only with ``refund``: the refund due
+    (an amount request for exactly what the manager was shown), recorded in this transaction;
+    otherwise it is refused. The caller sends an Online refund to Stripe (``refunds.run_refund``
+    with this call as ``before``).
+    """
     require_role(actor, Role.ORDER_MANAGER)
     prep = validate_prep_minutes(changes.prep_minutes)
     order = _load(session, actor=actor, order_id=order_id, expected=Stage.RECEIVED)
@@ -132,7 +191,24 @@ def accept(session: Session, *, actor: StaffMember, order_id: int, changes: Acce
         "internal_note",
     )
     before = _snapshot(order, *fields)
+    total_before = order.total_cents
     apply_changes(session, order=order, business=business, changes=changes)
+    show = money.formatter(business)
+    settled = paid_check(
+        number=order.number,
+        total_before=total_before,
+        total_after=order.total_cents,
+        net_paid_cents=refunds.balance(session, order.id).refundable_cents,
+        show=show,
+    )
+    due = settled.refund_due_cents
+    if due and (refund is None or refund.amount_cents != due):
+        raise Conflict(
+            f"Order #{order.number} is paid {show(settled.net_paid_cents)} and now costs "
+            f"{show(order.total_cents)}: refund due {show(due)}. Confirm the refund to accept."
+        )
+    if refund is not None and not due:
+        raise Conflict(f"Order #{order.number} has no refund due now. Check it and accept again.")
     now = utcnow()
     order.prep_minutes = prep
     order.promised_at = now + dt.timedelta(minutes=prep)
@@ -149,6 +225,13 @@ def accept(session: Session, *, actor: StaffMember, order_id: int, changes: Acce
             before=before,
             after=after,
         )
+    if due:
+        refunds.request_refund(
+            session,
+            actor=actor,
+            order_id=order.id,
+            request=replace(refund, kind=refunds.AMOUNT, amount_cents=due),
+        )
     return order
 
 
@@ -163,9 +246,9 @@ def apply_changes(
         raise DomainError("This order is already paid; its payment method cannot change.")
     if method == PaymentMethod.ONLINE and order.payment_method != PaymentMethod.ONLINE:
         raise DomainError("Online payment is made by the customer; choose Cash or Card at Counter.")
-    totals = checked_totals(
-        business=business,
-        subtotal_cents=order.subtotal_cents,
+    totals = totals_for_change(
+        order,
+        business,
         payment_method=method,
         discount_kind=changes.discount_kind,
         discount_value=changes.discount_value,
@@ -179,26 +262,61 @@ def apply_changes(
     order.surcharge_cents = totals.surcharge_cents
     order.total_cents = totals.total_cents
     order.gst_cents = totals.gst_cents
+    order.tax_bp = totals.tax_bp
     order.kitchen_note = kitchen_note
     order.internal_note = internal_note
 
 
+def totals_for_change(
+    order: Order | PricedOrder,
+    business: Business | money.PricingTerms,
+    *,
+    payment_method: PaymentMethod,
+    discount_kind: DiscountKind | None,
+    discount_value: int,
+) -> money.Totals:
+    """An order's totals after a change at Accept, from scratch. A paid order keeps the
+    surcharge and GST rates it was paid at (the owner may have changed them since); an unpaid
+    one is priced on the business's terms now."""
+    if order.payment_status == PaymentStatus.UNPAID:
+        return checked_totals(
+            business=business,
+            subtotal_cents=order.subtotal_cents,
+            payment_method=payment_method,
+            discount_kind=discount_kind,
+            discount_value=discount_value,
+        )
+    _check_discount(order.subtotal_cents, discount_kind, discount_value)
+    return money.price(
+        subtotal_cents=order.subtotal_cents,
+        discount_kind=discount_kind,
+        discount_value=discount_value,
+        surcharge_bp=order.surcharge_bp,
+        tax_bp=order.tax_bp,
+    )
+
+
+def _check_discount(subtotal_cents: int, kind: DiscountKind | None, value: int) -> None:
+    """A discount is never negative, nor above the subtotal or 100%."""
+    if value < 0:
+        raise DomainError("A discount cannot be negative.")
+    if kind == DiscountKind.PERCENT and value > money.BASIS_POINTS:
+        raise DomainError("A percent discount can be at most 100%.")
+    if kind == DiscountKind.AMOUNT and value > subtotal_cents:
+        raise DomainError("A discount cannot be more than the subtotal.")
+
+
 def checked_totals(
     *,
-    business: Business | pricing.PricingTerms,
+    business: Business | money.PricingTerms,
     subtotal_cents: int,
     payment_method: PaymentMethod,
     discount_kind: DiscountKind | None,
     discount_value: int,
-) -> pricing.Totals:
-    """Totals for a proposed change; a discount is never negative nor above the subtotal."""
-    if discount_value < 0:
-        raise DomainError("A discount cannot be negative.")
-    if discount_kind == DiscountKind.PERCENT and discount_value > pricing.BASIS_POINTS:
-        raise DomainError("A percent discount can be at most 100%.")
-    if discount_kind == DiscountKind.AMOUNT and discount_value > subtotal_cents:
-        raise DomainError("A discount cannot be more than the subtotal.")
-    return pricing.price_for(
+) -> money.Totals:
+    """Totals for a proposed change on the business's terms; the discount checked."""
+    _check_discount(subtotal_cents, discount_kind, discount_value)
+    return money.price_for(
         business,
         subtotal_cents=subtotal_cents,
         method=payment_method,
@@ -207,8 +325,23 @@ def checked_totals(
     )
 
 
-def advance(session: Session, *, actor: StaffMember, order_id: int, expected: Stage) -> Order:
-    """Move an order one stage forward from ``expected`` (Cooking Done, Ready for Pickup, Delivered)."""
+class UnpaidDelivery(Conflict):
+    """Delivered was asked for an order nobody has marked paid: the person must confirm it."""
+
+
+def advance(
+    session: Session,
+    *,
+    actor: StaffMember,
+    order_id: int,
+    expected: Stage,
+    deliver_unpaid: bool = False,
+) -> Order:
+    """Move an order one stage forward from ``expected`` (Cooking Done, Ready for Pickup, Delivered).
+
+    Delivered on an unpaid order is refused with UnpaidDelivery unless ``deliver_unpaid`` says
+    the person confirmed it; it is then recorded as ``order.delivered_unpaid`` too.
+    """
     if expected == Stage.RECEIVED:
         raise DomainError("Use Accept for a Received order.")
     if expected not in FORWARD:
@@ -219,7 +352,24 @@ def advance(session: Session, *, actor: StaffMember, order_id: int, expected: St
     else:
         require_role(actor, Role.ORDER_MANAGER)
     order = _load(session, actor=actor, order_id=order_id, expected=expected)
+    unpaid = to == Stage.DELIVERED and order.payment_status == PaymentStatus.UNPAID
+    if unpaid and not deliver_unpaid:
+        due = money.formatter(session.get(Business, order.business_id))(order.total_cents)
+        raise UnpaidDelivery(
+            f"Order #{order.number} is not marked paid ({due} due). Deliver it unpaid?"
+        )
     _move(session, actor=actor, order=order, to=to, action=f"order.{to.value}")
+    if unpaid:
+        audit.record(
+            session,
+            business_id=order.business_id,
+            order_id=order.id,
+            actor=actor,
+            action="order.delivered_unpaid",
+            before={"payment_status": order.payment_status.value},
+            after={"stage": to.value, "due_cents": order.total_cents},
+            reason="Delivered without payment, confirmed by the Order Manager",
+        )
     if to == Stage.READY_FOR_PICKUP and order.customer_email:
         _send_ready_email(session, order)
     notifications.order_moved(session, order=order)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -25,7 +24,7 @@ from cliqmenu.models import (
 )
 from cliqmenu.services import audit
 from cliqmenu.services.errors import DomainError, NotFound
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services.money import format_cents
 from cliqmenu.services.staff import require_role
 
 MAX_PRICE_CENTS = 1_000_000  # $10,000: anything above is a typo
@@ -39,27 +38,8 @@ MAX_CHOICES = 20
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_DIR = "menu"  # under Reflex's upload dir, served at /_upload/menu/<file>
 PHOTO_URL_PREFIX = "/_upload/menu/"
-_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 
 Parent = MenuCategory | MenuItem | CustomizationGroup | CustomizationOption
-
-
-def parse_money(text: str, *, what: str = "Price", allow_negative: bool = False) -> int:
-    """ "12.5", "$12.50", "12" → cents; a clear message for anything else."""
-    cleaned = str(text or "").strip().replace("$", "").replace(",", "").replace(" ", "")
-    if cleaned.startswith("+"):
-        cleaned = cleaned[1:]
-    if not cleaned:
-        raise DomainError(f"Enter a {what.lower()}, for example 12.50.")
-    if not _MONEY.match(cleaned):
-        raise DomainError(f"{what} must be an amount like 12.50.")
-    try:
-        cents = int(Decimal(cleaned) * 100)
-    except InvalidOperation as error:  # pragma: no cover - the pattern already rules this out
-        raise DomainError(f"{what} must be an amount like 12.50.") from error
-    if cents < 0 and not allow_negative:
-        raise DomainError(f"{what} cannot be negative.")
-    return cents
 
 
 def _owner(actor: StaffMember | None) -> StaffMember:

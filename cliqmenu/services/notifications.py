@@ -45,8 +45,8 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.routes import MANAGE
+from cliqmenu.services import money
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.pricing import format_cents
 from cliqmenu.settings import get_settings
 
 # Who rings for a truck: the roles that work the Order Manager screen.
@@ -340,7 +340,7 @@ def new_order(session: Session, *, order: Order) -> None:
 
 
 def _order_line(order: Order, business: Business) -> str:
-    total = format_cents(order.total_cents, business.currency)
+    total = money.formatter(business)(order.total_cents)
     return f"#{order.number} {order.customer_name} · {order.dining_method.label} · {total}"
 
 
@@ -368,7 +368,7 @@ def refund_failed(session: Session, *, refund: Refund) -> None:
     notice = Notice(
         kind="refund_failed",
         title=f"Refund failed · order #{order.number} · {truck.name}",
-        body=f"{format_cents(refund.amount_cents, business.currency)} was not refunded.",
+        body=f"{money.formatter(business)(refund.amount_cents)} was not refunded.",
         tag=f"refund-{refund.id}",
         url=order_url(order),
     )

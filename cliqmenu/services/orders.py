@@ -24,7 +24,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, notifications, outbox, portions, pricing
+from cliqmenu.services import audit, money, notifications, outbox, portions
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -183,7 +183,7 @@ def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[Orde
                 ],
                 unit_price_cents=unit,
                 quantity=request.quantity,
-                line_total_cents=pricing.line_total(unit, request.quantity),
+                line_total_cents=money.line_total(unit, request.quantity),
                 note=note,
                 allergens=list(item.allergens),
             )
@@ -245,9 +245,9 @@ def place_order(
     if source != OrderSource.WALK_IN and truck.busy_until and truck.busy_until > utcnow():
         raise DomainError(f"{truck.name} is not taking new orders right now. Try again soon.")
     lines = _priced_lines(_menu_for(session, truck, request.lines), request.lines)
-    totals = pricing.price_for(
+    totals = money.price_for(
         business,
-        subtotal_cents=pricing.subtotal([line.line_total_cents for line in lines]),
+        subtotal_cents=money.subtotal([line.line_total_cents for line in lines]),
         method=request.payment_method,
     )
     now = utcnow()
@@ -275,6 +275,7 @@ def place_order(
         surcharge_cents=totals.surcharge_cents,
         total_cents=totals.total_cents,
         gst_cents=totals.gst_cents,
+        tax_bp=totals.tax_bp,
         placed_at=now,
         updated_at=now,
         prep_minutes=prep_minutes if walk_in else None,
@@ -326,6 +327,20 @@ def _first_stage(method: PaymentMethod, walk_in: bool) -> Stage:
     return Stage.AWAITING_PAYMENT if method == PaymentMethod.ONLINE else Stage.RECEIVED
 
 
+def parse_prep_minutes(text: str | int | None) -> int:
+    """Prep time as typed ("12"): a whole number of minutes in range, else a clear refusal
+    ("-3" is refused, never read as 3)."""
+    cleaned = str(text if text is not None else "").strip()
+    if not cleaned:
+        raise DomainError("Enter a prep time in minutes.")
+    if not cleaned.isdigit() or not cleaned.isascii():
+        raise DomainError(
+            f"Prep time must be a whole number of minutes, {MIN_PREP_MINUTES} to "
+            f"{MAX_PREP_MINUTES}."
+        )
+    return validate_prep_minutes(int(cleaned))
+
+
 def validate_prep_minutes(minutes: int) -> int:
     if not MIN_PREP_MINUTES <= int(minutes) <= MAX_PREP_MINUTES:
         raise DomainError(
@@ -339,6 +354,11 @@ def tracking_url(order: Order) -> str:
 
 
 def send_confirmation(session: Session, *, order: Order, truck: Truck, business: Business) -> None:
+    items = [
+        (f"{line.quantity} × {line.name}", line.line_total_cents)
+        for line in order_lines(session, order.id)
+    ]
+    receipt = money.receipt_text(order, money.formatter(business), items)
     outbox.queue_email(
         session,
         business_id=business.id,
@@ -346,9 +366,8 @@ def send_confirmation(session: Session, *, order: Order, truck: Truck, business:
         to=order.customer_email,
         subject=f"{business.name}: order #{order.number} received",
         body_text=(
-            f"Hi {order.customer_name},\n\nThanks for your order #{order.number} at {truck.name}.\n"
-            f"Total: {pricing.format_cents(order.total_cents, business.currency)} "
-            f"({order.payment_method.label}).\n\nFollow it live: {tracking_url(order)}"
+            f"Hi {order.customer_name},\n\nThanks for your order #{order.number} at {truck.name}.\n\n"
+            f"{receipt}\n({order.payment_method.label})\n\nFollow it live: {tracking_url(order)}"
         ),
     )
 

@@ -20,7 +20,7 @@ from cliqmenu.services import audit
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.menu_admin import MAX_DELTA_CENTS, MAX_PRICE_CENTS
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services.money import format_cents
 from cliqmenu.services.stock import check_truck_access, menu_item, menu_option
 
 # Sentinel for "leave this field as it is".

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -41,7 +42,7 @@ from cliqmenu.models import (
 from cliqmenu.payments import GatewayError, RefundInfo, gateway_for
 from cliqmenu.services import access, audit, notifications
 from cliqmenu.services.errors import Conflict, DomainError, NotFound
-from cliqmenu.services.pricing import format_cents, round_half_up
+from cliqmenu.services.money import formatter, round_half_up
 from cliqmenu.services.staff import require_role
 
 log = logging.getLogger("cliqmenu.refunds")
@@ -67,6 +68,13 @@ class RefundRequest:
     reason: str = ""
     # Counter orders only: "cash" or "card_terminal" (default: how the order was paid).
     method: str | None = None
+    # The refunded total (succeeded + pending) the person saw when they confirmed. If another
+    # refund landed since (from any device), the request is stopped: see RefundRaced.
+    seen_refunded_cents: int | None = None
+
+
+class RefundRaced(Conflict):
+    """Another refund landed (or failed) since the person looked: they must look and confirm again."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,11 @@ class Balance:
     @property
     def refundable_cents(self) -> int:
         return max(0, self.paid_cents - self.succeeded_cents - self.pending_cents)
+
+    @property
+    def refunded_cents(self) -> int:
+        """Refunded or being refunded: what a refund request says it saw."""
+        return self.succeeded_cents + self.pending_cents
 
 
 def balance(session: Session, order_id: int) -> Balance:
@@ -177,6 +190,35 @@ def _load_for_refund(session: Session, actor: StaffMember, order_id: int) -> Ord
     )
 
 
+def _what_happened_since(
+    session: Session, order: Order, business: Business, seen: int, money: Balance
+) -> str:
+    """ "$2.00 refunded by Sam at 12:41 pm, $5.50 left. ..." for a person who saw ``seen``."""
+    show = formatter(business)
+    zone = ZoneInfo(business.timezone)
+    since = money.refunded_cents - seen
+    happened: list[str] = []
+    if since > 0:
+        counted = 0
+        for refund in reversed(refunds_of(session, order.id)):
+            if refund.status == RefundStatus.FAILED or counted >= since:
+                continue
+            member = (
+                session.get(StaffMember, refund.created_by_id) if refund.created_by_id else None
+            )
+            who = member.name.split()[0] if member and member.name else "someone"
+            at = refund.created_at.astimezone(zone).strftime("%-I:%M %p").lower()
+            happened.append(f"{show(refund.amount_cents)} refunded by {who} at {at}")
+            counted += refund.amount_cents
+        happened.reverse()
+    else:
+        happened.append(f"a refund of {show(-since)} failed")
+    return (
+        f"Order #{order.number}: {'; '.join(happened)}, {show(money.refundable_cents)} left. "
+        "Nothing was refunded now: check the amount and confirm again."
+    )
+
+
 def request_refund(
     session: Session, *, actor: StaffMember, order_id: int, request: RefundRequest
 ) -> tuple[Refund, bool]:
@@ -196,6 +238,9 @@ def request_refund(
     business = session.get(Business, order.business_id)
     money = balance(session, order.id)
     left = money.refundable_cents
+    seen = request.seen_refunded_cents
+    if seen is not None and int(seen) != money.refunded_cents:
+        raise RefundRaced(_what_happened_since(session, order, business, int(seen), money))
     if money.paid_cents == 0:
         raise DomainError(
             f"Order #{order.number} has not been paid, so there is nothing to refund."
@@ -215,8 +260,7 @@ def request_refund(
         raise DomainError("A refund must be more than $0.00.")
     if amount > left:
         raise DomainError(
-            f"Only {format_cents(left, business.currency)} can still be refunded on order "
-            f"#{order.number}."
+            f"Only {formatter(business)(left)} can still be refunded on order #{order.number}."
         )
     online = order.payment_method == PaymentMethod.ONLINE
     if online:
@@ -395,16 +439,22 @@ def run_refund(
 ) -> Refund:
     """All three steps, each in its own unit of work from ``sessions`` (db.session_scope).
 
-    ``before`` runs in step 1's transaction first (cancel or reject in the same step). Blocks
+    ``before`` runs in step 1's transaction first (cancel, reject or accept in the same step;
+    it may record ``request`` itself, as Accept does with the refund due). Blocks
     on Stripe: call it from a background handler or a thread. Returns the refund as it stands.
     """
     try:
         with sessions() as session:
+            known = session.exec(
+                select(Refund.id).where(Refund.request_id == request.request_id)
+            ).first()
             if before is not None:
                 before(session, actor)
             refund, created = request_refund(
                 session, actor=actor, order_id=order_id, request=request
             )
+            # ``before`` may record this very request itself (Accept with its refund due).
+            created = created or known is None
             refund_id, pending = refund.id, refund.status == RefundStatus.PENDING
             order = session.get(Order, order_id)
             business = session.get(Business, order.business_id)

@@ -35,9 +35,9 @@ from cliqmenu.models import (
     Stage,
     Truck,
 )
+from cliqmenu.services import money
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.menu import truck_zone
-from cliqmenu.services.pricing import gst_included
 from cliqmenu.services.staff import require_role
 
 MAX_DAYS = 366
@@ -105,6 +105,8 @@ class Report:
     avg_ready_seconds: int | None  # Accept -> Ready for Pickup
     top_items: list[TopItem]
     orders_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    country: str = money.DEFAULT_COUNTRY
+    tax_name: str = "GST"  # the business's GST now, "GST (10%)": the GST column's name
 
 
 def _money_taken(order: Order) -> bool:
@@ -197,7 +199,7 @@ def sales_report(
             continue
         figures = cells[(day, order.truck_id)]
         figures.refund_cents += refund.amount_cents
-        figures.gst_cents -= gst_included(refund.amount_cents, order.gst_cents > 0)
+        figures.gst_cents -= money.tax_included(refund.amount_cents, order.tax_bp)
 
     top: dict[str, TopItem] = {}
     if sold_order_ids:
@@ -219,6 +221,8 @@ def sales_report(
         start=start,
         end=end,
         currency=business.currency,
+        country=business.country,
+        tax_name=money.tax_name(money.tax_bp_for(business.country, business.gst_registered)),
         truck_name=trucks[truck_id].name if truck_id is not None else "All trucks",
         rows=rows,
         totals=totals,

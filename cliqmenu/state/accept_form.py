@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import asyncio
+import secrets
 
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, DiningMethod, DiscountKind, PaymentMethod, Truck
-from cliqmenu.services import access, lifecycle
+from cliqmenu.models import (
+    Business,
+    DiningMethod,
+    DiscountKind,
+    Order,
+    PaymentMethod,
+    PaymentStatus,
+    RefundStatus,
+    Truck,
+)
+from cliqmenu.services import access, lifecycle, money, orders, refunds
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.pricing import PricingTerms, format_cents
+from cliqmenu.services.money import PricingTerms
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
-from cliqmenu.state.board_actions import run_order_action
+from cliqmenu.state.board_actions import publish_truck, run_order_action
 from cliqmenu.state.order_detail import close_order_detail
+from cliqmenu.views.receipt import money_lines
 
 DINING_CHOICES = [(m.value, m.label) for m in DiningMethod]
 COUNTER_METHODS = [
@@ -23,18 +34,18 @@ ONLINE_CHOICE = (PaymentMethod.ONLINE.value, PaymentMethod.ONLINE.label)
 PREP_PICKS = ["5", "10", "15", "20", "30"]
 
 
-def parse_discount(kind: str, text: str) -> tuple[DiscountKind | None, int]:
-    """ "2.50" dollars → 250 cents; "12.5" percent → 1250 basis points."""
-    text = (text or "").strip().lstrip("$").rstrip("%")
-    if kind == "none" or not text:
+def parse_discount(
+    kind: str, text: str, style: money.MoneyStyle | None = None
+) -> tuple[DiscountKind | None, int]:
+    """ "2.50" → 250 cents off; "12.5" percent → 1250 basis points; by the one money rule."""
+    if (
+        kind not in (DiscountKind.AMOUNT.value, DiscountKind.PERCENT.value)
+        or not (text or "").strip()
+    ):
         return None, 0
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError("Enter the discount as a number, like 2.50 or 10.") from None
-    if value < 0:
-        raise DomainError("A discount cannot be negative.")
-    return DiscountKind(kind), int((value * 100).quantize(Decimal(1)))
+    if kind == DiscountKind.PERCENT.value:
+        return DiscountKind.PERCENT, money.parse_percent(text, what="The discount")
+    return DiscountKind.AMOUNT, (style or money.MoneyStyle()).parse(text, what="The discount")
 
 
 class AcceptFormState(rx.State):
@@ -43,6 +54,9 @@ class AcceptFormState(rx.State):
     dining: str = ""
     payment: str = ""
     payment_choices: list[list[str]] = []
+    # Once an order is paid its payment method is shown, not offered for change.
+    paid: bool = False
+    paid_text: str = ""
     discount_kind: str = "none"
     discount_text: str = ""
     kitchen_note: str = ""
@@ -50,7 +64,15 @@ class AcceptFormState(rx.State):
     before_total: str = ""
     preview: dict[str, str] = {}
     preview_error: str = ""
-    _subtotal_cents: int = 0
+    # A paid order whose total goes down: the difference goes back in the same step.
+    refund_due: str = ""
+    refund_way: str = "cash"
+    refund_ways: list[list[str]] = []
+    busy: bool = False
+    _refund_due_cents: int = 0
+    _net_paid_cents: int = 0
+    _refund_request_id: str = ""
+    _order: lifecycle.PricedOrder | None = None
     _terms: PricingTerms | None = None
 
     @rx.event
@@ -62,6 +84,7 @@ class AcceptFormState(rx.State):
                 order = access.order_for(session, actor=member, order_id=int(order_id))
                 business = session.get(Business, order.business_id)
                 default_prep = session.get(Truck, order.truck_id).default_prep_minutes
+                net_paid = refunds.balance(session, order.id).refundable_cents
         except DomainError as error:
             return refuse(error)
         self.order_id = order.id
@@ -69,48 +92,65 @@ class AcceptFormState(rx.State):
         self.dining = order.dining_method.value
         self.payment = order.payment_method.value
         online = order.payment_method == PaymentMethod.ONLINE
-        self.payment_choices = [
-            list(c) for c in COUNTER_METHODS + ([ONLINE_CHOICE] if online else [])
-        ]
+        self.paid = order.payment_status != PaymentStatus.UNPAID
+        self.payment_choices = (
+            [[order.payment_method.value, order.payment_method.label]]
+            if self.paid
+            else [list(c) for c in COUNTER_METHODS + ([ONLINE_CHOICE] if online else [])]
+        )
         self.discount_kind, self.discount_text = "none", ""
         self.kitchen_note, self.internal_note = order.kitchen_note, order.internal_note
-        self._subtotal_cents = order.subtotal_cents
-        self.before_total = format_cents(order.total_cents, business.currency)
+        self._order = lifecycle.PricedOrder.of(order)
         self._terms = PricingTerms.of(business)
+        self._net_paid_cents = net_paid
+        show = money.formatter(business)
+        self.before_total = show(order.total_cents)
+        self.paid_text = f"Paid {show(net_paid)}" if self.paid else ""
+        self.refund_ways = [] if online else [list(w) for w in refunds.COUNTER_METHODS.items()]
+        self.refund_way = (
+            "cash" if order.payment_method == PaymentMethod.CASH_AT_COUNTER else "card_terminal"
+        )
+        self._refund_request_id = ""
+        self.busy = False
         self._recompute()
         return None
 
     def _recompute(self) -> None:
-        """The preview, from the pricing terms kept at start: no query per keystroke."""
-        terms = self._terms
-        if terms is None:
+        """The preview, from the terms kept at start: no query per keystroke."""
+        terms, order = self._terms, self._order
+        if terms is None or order is None:
             return
+        show = money.formatter(terms)
+        self.refund_due, self._refund_due_cents = "", 0
         try:
-            kind, value = parse_discount(self.discount_kind, self.discount_text)
-            totals = lifecycle.checked_totals(
-                business=terms,
-                subtotal_cents=self._subtotal_cents,
+            kind, value = parse_discount(self.discount_kind, self.discount_text, show)
+            totals = lifecycle.totals_for_change(
+                order,
+                terms,
                 payment_method=PaymentMethod(self.payment),
                 discount_kind=kind,
                 discount_value=value,
             )
+            settled = lifecycle.paid_check(
+                number=order.number,
+                total_before=order.total_cents,
+                total_after=totals.total_cents,
+                net_paid_cents=self._net_paid_cents,
+                show=show,
+            )
         except (DomainError, ValueError) as error:
             self.preview_error = str(error)
             return
-        money = lambda cents: format_cents(cents, terms.currency)  # noqa: E731
         self.preview_error = ""
-        self.preview = {
-            "subtotal": money(totals.subtotal_cents),
-            "discount": money(totals.discount_cents) if totals.discount_cents else "",
-            "surcharge": money(totals.surcharge_cents) if totals.surcharge_cents else "",
-            "surcharge_rate": f"{totals.surcharge_bp / 100:g}%",
-            "total": money(totals.total_cents),
-            "gst": money(totals.gst_cents) if totals.gst_cents else "",
-        }
+        self.preview = money_lines(totals, show)
+        self._refund_due_cents = settled.refund_due_cents
+        if settled.refund_due_cents:
+            self.refund_due = show(settled.refund_due_cents)
 
     @rx.event
     def set_prep_minutes(self, value: str):
-        self.prep_minutes = "".join(ch for ch in str(value) if ch.isdigit())[:3]
+        # Kept as typed: "-3" or "ten" are refused with a message at Accept, never turned into 3.
+        self.prep_minutes = str(value).strip()[:6]
 
     @rx.event
     def set_dining(self, value: str):
@@ -119,7 +159,7 @@ class AcceptFormState(rx.State):
 
     @rx.event
     def set_payment(self, value: str):
-        if value in {choice[0] for choice in self.payment_choices}:
+        if not self.paid and value in {choice[0] for choice in self.payment_choices}:
             self.payment = value
             self._recompute()
 
@@ -135,6 +175,11 @@ class AcceptFormState(rx.State):
         self._recompute()
 
     @rx.event
+    def set_refund_way(self, value: str):
+        if value in refunds.COUNTER_METHODS:
+            self.refund_way = value
+
+    @rx.event
     def set_kitchen_note(self, value: str):
         self.kitchen_note = str(value)[: lifecycle.MAX_NOTE]
 
@@ -142,24 +187,32 @@ class AcceptFormState(rx.State):
     def set_internal_note(self, value: str):
         self.internal_note = str(value)[: lifecycle.MAX_NOTE]
 
+    def _changes(self) -> lifecycle.AcceptChanges:
+        """The form as the service takes it; a DomainError names what is wrong."""
+        show = money.formatter(self._terms) if self._terms else money.MoneyStyle()
+        kind, value = parse_discount(self.discount_kind, self.discount_text, show)
+        try:
+            dining, method = DiningMethod(self.dining), PaymentMethod(self.payment)
+        except ValueError:
+            raise DomainError("Open the order again: the form is incomplete.") from None
+        return lifecycle.AcceptChanges(
+            prep_minutes=orders.parse_prep_minutes(self.prep_minutes),
+            dining_method=dining,
+            payment_method=method,
+            discount_kind=kind,
+            discount_value=value,
+            kitchen_note=self.kitchen_note,
+            internal_note=self.internal_note,
+        )
+
     @rx.event
     async def accept(self):
+        """Accept as shown. A paid order whose total went down needs ``accept_with_refund``."""
         try:
             await authorize(self, MANAGERS)
-            kind, value = parse_discount(self.discount_kind, self.discount_text)
-            changes = lifecycle.AcceptChanges(
-                prep_minutes=int(self.prep_minutes or 0),
-                dining_method=DiningMethod(self.dining),
-                payment_method=PaymentMethod(self.payment),
-                discount_kind=kind,
-                discount_value=value,
-                kitchen_note=self.kitchen_note,
-                internal_note=self.internal_note,
-            )
+            changes = self._changes()
         except DomainError as error:
             return refuse(error)
-        except ValueError:
-            return refuse(DomainError("Open the order again: the form is incomplete."))
         order_id = self.order_id
         result = await run_order_action(
             self,
@@ -169,3 +222,70 @@ class AcceptFormState(rx.State):
         if result is None:
             await close_order_detail(self)
         return result
+
+    @rx.event(background=True)
+    async def accept_with_refund(self):
+        """Accept a paid order at its lower total and refund the difference in the same step:
+        Online through Stripe (idempotency key = the request id), counter orders recorded."""
+        async with self:
+            try:
+                member = await authorize(self, MANAGERS)
+                changes = self._changes()
+            except DomainError as error:
+                return refuse(error)
+            if self.busy or not self._refund_due_cents:
+                return None
+            self.busy = True
+            if not self._refund_request_id:
+                self._refund_request_id = secrets.token_urlsafe(18)
+            order_id = self.order_id
+            show = money.formatter(self._terms) if self._terms else money.MoneyStyle()
+            request = refunds.RefundRequest(
+                request_id=self._refund_request_id,
+                kind=refunds.AMOUNT,
+                amount_cents=self._refund_due_cents,
+                reason="Total lowered at Accept",
+                method=self.refund_way if self.refund_ways else None,
+            )
+
+        def run():
+            return refunds.run_refund(
+                sessions=session_scope,
+                actor=member,
+                order_id=order_id,
+                request=request,
+                before=lambda s, m: lifecycle.accept(
+                    s, actor=m, order_id=order_id, changes=changes, refund=request
+                ),
+            )
+
+        try:
+            refund = await asyncio.to_thread(run)
+        except DomainError as error:
+            async with self:
+                # Refused before anything was written: a fresh confirm makes a new request.
+                self.busy, self._refund_request_id = False, ""
+            return refuse(error)
+        except Exception:
+            async with self:
+                self.busy = False
+            raise
+        truck_id, public_id = await asyncio.to_thread(_where, order_id)
+        publish_truck(truck_id, public_id)
+        async with self:
+            self.busy, self._refund_request_id = False, ""
+            await close_order_detail(self)
+        if refund.status == RefundStatus.FAILED:
+            return rx.toast.error(
+                f"Accepted, but the refund failed: {refund.error or 'Stripe refused it.'}",
+                duration=10000,
+            )
+        if refund.status == RefundStatus.PENDING:
+            return rx.toast.info(f"Accepted; the {show(refund.amount_cents)} refund is pending.")
+        return rx.toast.success(f"Accepted and {show(refund.amount_cents)} refunded.")
+
+
+def _where(order_id: int) -> tuple[int, str]:
+    with session_scope() as session:
+        order = session.get(Order, order_id)
+        return order.truck_id, order.public_id

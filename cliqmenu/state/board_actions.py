@@ -43,8 +43,14 @@ async def run_order_action(
     state: rx.State,
     roles: tuple[Role, ...],
     action: Callable[[Session, StaffMember], Order],
+    asks: tuple[type[DomainError], ...] = (),
+    ask: Callable[[DomainError], object] | None = None,
 ):
-    """Run ``action`` for the authorized caller; returns a message to show when it was refused."""
+    """Run ``action`` for the authorized caller; returns a message to show when it was refused.
+
+    A refusal of one of the ``asks`` kinds (a question for the person, such as delivering an
+    unpaid order) goes to ``ask`` instead, which returns what to show.
+    """
     try:
         member = await authorize(state, roles)
         with session_scope() as session:
@@ -52,6 +58,8 @@ async def run_order_action(
             truck_id, public_id = order.truck_id, order.public_id
             menu = customers_see_portions(session, truck_id)
     except DomainError as error:
+        if ask is not None and isinstance(error, asks):
+            return ask(error)
         return refuse(error)
     publish_truck(truck_id, public_id, menu=menu)
     return None

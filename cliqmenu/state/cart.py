@@ -8,11 +8,12 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, DiningMethod, PaymentMethod, Truck
-from cliqmenu.services import orders, pricing
+from cliqmenu.services import money, orders
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.views.menu import CartLine, CategoryView, ItemView
+from cliqmenu.views.receipt import money_lines
 
 DINING_CHOICES = [[m.value, m.label] for m in DiningMethod]
 
@@ -39,7 +40,7 @@ class CartMixin(rx.State, mixin=True):
     _truck_id: int = 0
     _cart_key: str = ""
     _cart_fingerprint: str = ""
-    _terms: pricing.PricingTerms | None = None
+    _terms: money.PricingTerms | None = None
 
     @rx.var
     def shown_items(self) -> list[ItemView]:
@@ -136,7 +137,7 @@ class CartMixin(rx.State, mixin=True):
                 options=", ".join(names),
                 quantity=self.pick_qty,
                 note=self.pick_note.strip(),
-                total=pricing.format_cents(unit * self.pick_qty, self._terms.currency),
+                total=money.formatter(self._terms)(unit * self.pick_qty),
                 total_cents=unit * self.pick_qty,
             ),
         ]
@@ -177,24 +178,18 @@ class CartMixin(rx.State, mixin=True):
     def _open_truck(self, truck: Truck, business: Business) -> None:
         """Remember the truck and its business's pricing terms; the totals need no query."""
         self._truck_id, self.truck_name = truck.id, truck.name
-        self._terms = pricing.PricingTerms.of(business)
+        self._terms = money.PricingTerms.of(business)
 
     def _retotal(self) -> None:
         terms = self._terms
         if terms is None:
             return
-        totals = pricing.price_for(
+        totals = money.price_for(
             terms,
             subtotal_cents=sum(line.total_cents for line in self.cart),
             method=PaymentMethod(self.payment),
         )
-        money = lambda cents: pricing.format_cents(cents, terms.currency)  # noqa: E731
-        self.totals = {
-            "subtotal": money(totals.subtotal_cents),
-            "surcharge": money(totals.surcharge_cents) if totals.surcharge_cents else "",
-            "total": money(totals.total_cents),
-            "gst": money(totals.gst_cents) if totals.gst_cents else "",
-        }
+        self.totals = money_lines(totals, money.formatter(terms))
 
     def _truck(self, session) -> Truck:
         """The truck this page was opened for; a page that was never loaded has none."""

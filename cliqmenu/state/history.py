@@ -9,7 +9,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import STAGE_LABELS, Business, Stage
-from cliqmenu.services import access, history, orders, pricing, staff
+from cliqmenu.services import access, history, money, orders, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import service_date
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
@@ -90,7 +90,7 @@ class HistoryState(rx.State):
                 day=o.service_date.strftime("%d %b"),
                 customer=o.customer_name,
                 stage_label=o.stage.label,
-                total=pricing.format_cents(o.total_cents, business.currency),
+                total=money.formatter(business)(o.total_cents),
             )
             for o in found
         ]
@@ -108,9 +108,7 @@ class HistoryState(rx.State):
                 )
                 business = session.get(Business, order.business_id)
                 zone = ZoneInfo(business.timezone)
-                self.detail = [
-                    order_card(order, orders.order_lines(session, order.id), business.currency)
-                ]
+                self.detail = [order_card(order, orders.order_lines(session, order.id), business)]
                 self.trail = [audit_row(event, zone) for event in events]
         except DomainError as error:
             return refuse(error)

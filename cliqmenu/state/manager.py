@@ -9,6 +9,7 @@ import reflex as rx
 from cliqmenu.models import Role, Stage
 from cliqmenu.realtime.hub import register_view
 from cliqmenu.services import lifecycle
+from cliqmenu.services.errors import DomainError
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.auth import MANAGERS
 from cliqmenu.state.board_actions import run_order_action
@@ -46,6 +47,9 @@ class ManagerState(LiveScreen, rx.State):
     # The open order in full, as a list of zero or one so the page can render it safely.
     selected: list[OrderCard] = []
     reason: str = ""
+    # Delivered was asked for an unpaid order: the question shown, until confirmed or not.
+    unpaid_order_id: int = 0
+    unpaid_question: str = ""
     # Received orders this screen has not opened yet: they chime until opened.
     unseen: list[int] = []
     _seen: list[int] = []
@@ -113,12 +117,41 @@ class ManagerState(LiveScreen, rx.State):
 
     @rx.event
     async def advance(self, order_id: int, expected: str):
+        """The next stage; Delivered on an unpaid order asks first (``deliver_unpaid``)."""
         stage = Stage(expected)
+        self.unpaid_order_id, self.unpaid_question = 0, ""
+
+        def ask(error: DomainError):
+            self.unpaid_order_id, self.unpaid_question = int(order_id), str(error)
+
         return await run_order_action(
             self,
             MANAGERS,
             lambda s, m: lifecycle.advance(s, actor=m, order_id=int(order_id), expected=stage),
+            asks=(lifecycle.UnpaidDelivery,),
+            ask=ask,
         )
+
+    @rx.event
+    async def deliver_unpaid(self):
+        """The person confirmed: Delivered although nobody marked the order paid (audited)."""
+        order_id = self.unpaid_order_id
+        self.unpaid_order_id, self.unpaid_question = 0, ""
+        return await run_order_action(
+            self,
+            MANAGERS,
+            lambda s, m: lifecycle.advance(
+                s,
+                actor=m,
+                order_id=order_id,
+                expected=Stage.READY_FOR_PICKUP,
+                deliver_unpaid=True,
+            ),
+        )
+
+    @rx.event
+    def keep_undelivered(self):
+        self.unpaid_order_id, self.unpaid_question = 0, ""
 
     @rx.event
     async def step_back(self, order_id: int, expected: str):

@@ -10,9 +10,9 @@ from sqlmodel import Session
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, StaffMember
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.services import menu_admin
+from cliqmenu.services import menu_admin, money
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.menu_admin import ItemFields, MasterItem, parse_money
+from cliqmenu.services.menu_admin import ItemFields, MasterItem
 from cliqmenu.state.auth import OWNER_ONLY, authorize, refuse
 from cliqmenu.state.owner_access import owner_or_redirect
 from cliqmenu.views.menu_editor import (
@@ -21,7 +21,6 @@ from cliqmenu.views.menu_editor import (
     ItemRow,
     group_row,
     item_row,
-    money_text,
 )
 
 
@@ -46,7 +45,8 @@ class MenuEditorState(rx.State):
     # Bumped after every change so forms showing saved values re-mount with them.
     version: int = 0
     _business_id: int = 0
-    _currency: str = "AUD"
+    # How the business writes amounts (currency, country): prices typed here are read alike.
+    _money_style: tuple[str, str] = ("AUD", "AU")
 
     @rx.var
     def category_choices(self) -> list[list[str]]:
@@ -63,7 +63,8 @@ class MenuEditorState(rx.State):
     def _refresh(self, session: Session) -> None:
         """Rebuild every list from the database, keeping the selection when it still exists."""
         business = session.get(Business, self._business_id)
-        self.business_name, self._currency = business.name, business.currency
+        self.business_name = business.name
+        self._money_style = (business.currency, business.country)
         master = menu_admin.master_menu(session, business_id=self._business_id)
         shown = [c for c in master if self.show_archived or not c.archived]
         self.categories = [
@@ -76,7 +77,7 @@ class MenuEditorState(rx.State):
         items = [
             i for i in (category.items if category else []) if self.show_archived or not i.archived
         ]
-        self.items = [item_row(i, self._currency) for i in items]
+        self.items = [item_row(i, self._style()) for i in items]
         every_item = {i.id: i for c in master for i in c.items}
         item = every_item.get(self.item_id)
         if item is None or (item.archived and not self.show_archived):
@@ -92,7 +93,7 @@ class MenuEditorState(rx.State):
         self.item_id, self.item_archived = item.id, item.archived
         self.item_form = {
             "name": item.name,
-            "price": money_text(item.price_cents),
+            "price": money.input_text(item.price_cents),
             "description": item.description,
             "category_id": str(item.category_id),
             "dietary_tags": ", ".join(item.dietary_tags),
@@ -100,9 +101,7 @@ class MenuEditorState(rx.State):
         }
         self.photo_url = item.photo_url or ""
         self.groups = [
-            group_row(g, self._currency)
-            for g in item.groups
-            if self.show_archived or not g.archived
+            group_row(g, self._style()) for g in item.groups if self.show_archived or not g.archived
         ]
 
     async def _change(
@@ -128,6 +127,9 @@ class MenuEditorState(rx.State):
                 *(Audience(kind, truck_id) for truck_id in truck_ids for kind in ("menu", "stock"))
             )
         return rx.toast.success(done, duration=2500) if done else None
+
+    def _style(self) -> money.MoneyStyle:
+        return money.MoneyStyle(*self._money_style)
 
     @rx.event
     async def load(self):
@@ -204,7 +206,7 @@ class MenuEditorState(rx.State):
                 fields=ItemFields(
                     category_id=category_id,
                     name=str(form.get("name", "")),
-                    price_cents=parse_money(str(form.get("price", ""))),
+                    price_cents=self._style().parse(form.get("price"), what="Price"),
                 ),
             )
             self.item_id = item.id
@@ -227,7 +229,7 @@ class MenuEditorState(rx.State):
                 fields=ItemFields(
                     category_id=int(category) if category.isdigit() else 0,
                     name=str(form.get("name", "")),
-                    price_cents=parse_money(str(form.get("price", ""))),
+                    price_cents=self._style().parse(form.get("price"), what="Price"),
                     description=str(form.get("description", "")),
                     dietary_tags=str(form.get("dietary_tags", "")),
                     allergens=str(form.get("allergens", "")),
@@ -343,8 +345,8 @@ class MenuEditorState(rx.State):
                 actor=member,
                 group_id=_int(form, "group_id", "Group"),
                 name=str(form.get("name", "")),
-                price_delta_cents=parse_money(
-                    str(form.get("delta", "") or "0"), what="Price change", allow_negative=True
+                price_delta_cents=self._style().parse(
+                    form.get("delta") or "0", what="Price change", allow_negative=True
                 ),
             ),
             "Option added.",
@@ -358,8 +360,8 @@ class MenuEditorState(rx.State):
                 actor=member,
                 option_id=_int(form, "option_id", "Option"),
                 name=str(form.get("name", "")),
-                price_delta_cents=parse_money(
-                    str(form.get("delta", "") or "0"), what="Price change", allow_negative=True
+                price_delta_cents=self._style().parse(
+                    form.get("delta") or "0", what="Price change", allow_negative=True
                 ),
             ),
             "Option saved.",

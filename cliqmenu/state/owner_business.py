@@ -14,9 +14,9 @@ from cliqmenu.services.business import (
     BusinessDetails,
     StripeKeys,
     masked,
-    percent_text,
 )
 from cliqmenu.services.errors import DomainError, Forbidden
+from cliqmenu.services.money import COUNTRIES, percent_text
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
 
@@ -28,6 +28,8 @@ class BusinessState(rx.State):
     timezone: str = TIMEZONES[0]
     timezones: list[str] = list(TIMEZONES)
     gst_registered: bool = True
+    country: str = "AU"
+    countries: list[list[str]] = [[c.code, c.name] for c in COUNTRIES.values()]
     card_surcharge: str = "0"
     online_surcharge: str = "0"
     error: str = ""
@@ -51,6 +53,7 @@ class BusinessState(rx.State):
             [business.timezone] if business.timezone not in TIMEZONES else []
         )
         self.gst_registered = business.gst_registered
+        self.country = business.country
         self.card_surcharge = percent_text(business.card_surcharge_bp)
         self.online_surcharge = percent_text(business.online_surcharge_bp)
         self.error = ""
@@ -97,6 +100,17 @@ class BusinessState(rx.State):
             self._changed()
 
     @rx.event
+    def set_country(self, value: str):
+        if value in COUNTRIES:
+            self.country = value
+            self._changed()
+
+    @rx.var
+    def gst_hint(self) -> str:
+        rate = percent_text(COUNTRIES.get(self.country, COUNTRIES["AU"]).gst_bp)
+        return f"Prices include {rate}% GST; receipts show it as a line, never added on top."
+
+    @rx.event
     def set_gst_registered(self, value: bool):
         self.gst_registered = bool(value)
         self._changed()
@@ -118,6 +132,7 @@ class BusinessState(rx.State):
             currency=self.currency,
             timezone=self.timezone,
             gst_registered=self.gst_registered,
+            country=self.country,
             card_surcharge=self.card_surcharge,
             online_surcharge=self.online_surcharge,
             logo_url=self.logo_url,

@@ -52,6 +52,7 @@ class ReportsState(rx.State):
     hours: list[HourBar] = []
     has_orders: bool = False
     error: str = ""
+    tax_column: str = "GST incl."
 
     def _today(self, session, member: StaffMember) -> dt.date:
         business = session.get(Business, member.business_id)
@@ -147,6 +148,7 @@ class ReportsState(rx.State):
             view.total,
         )
         self.top_items, self.hours, self.has_orders = view.top_items, view.hours, view.has_orders
+        self.tax_column = view.tax_column
 
     @rx.event
     async def export_csv(self):

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from decimal import Decimal, InvalidOperation
 
 import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Order, RefundStatus, StaffMember, Stage
-from cliqmenu.services import lifecycle, payments, refunds
+from cliqmenu.services import lifecycle, money, payments, refunds
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.refunds import AMOUNT, FULL, LINES, RefundRequest
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
@@ -29,17 +28,6 @@ COUNTER_WAYS = [["cash", "Cash handed back"], ["card_terminal", "Refunded on the
 
 def _new_request_id() -> str:
     return secrets.token_urlsafe(18)
-
-
-def parse_amount(text: str) -> int:
-    """ "12.50" or "$12.50" → 1250 cents."""
-    try:
-        value = Decimal((text or "").strip().lstrip("$"))
-    except InvalidOperation:
-        raise DomainError("Enter the amount to refund, like 12.50.") from None
-    if value <= 0:
-        raise DomainError("A refund must be more than $0.00.")
-    return int((value * 100).quantize(Decimal(1)))
 
 
 def _truck_of(order_id: int) -> int:
@@ -64,6 +52,8 @@ class RefundState(rx.State):
     refund_on_close: bool = True
     _request_id: str = ""
     _close_request_id: str = ""
+    # How the business writes amounts (currency, country): the amount typed is read alike.
+    _money_style: tuple[str, str] = ("AUD", "AU")
 
     @rx.var
     def refund_total_label(self) -> str:
@@ -94,6 +84,7 @@ class RefundState(rx.State):
         async with self:
             self.detail = [detail]
             self.way = detail.default_way
+            self._money_style = (detail.currency, detail.country)
             self.busy = False
         return None
 
@@ -142,13 +133,20 @@ class RefundState(rx.State):
         lines = [
             {"line_id": int(key), "quantity": qty} for key, qty in self.line_qty.items() if qty > 0
         ]
+        amount = 0
+        if self.mode == AMOUNT:
+            amount = money.MoneyStyle(*self._money_style).parse(
+                self.amount_text, what="The refund", allow_zero=False
+            )
         return RefundRequest(
             request_id=self._request_id,
             kind=self.mode,
-            amount_cents=parse_amount(self.amount_text) if self.mode == AMOUNT else 0,
+            amount_cents=amount,
             lines=lines if self.mode == LINES else [],
             reason=self.reason,
             method=self.way,
+            # What this panel showed as refunded: a refund from another device since stops this one.
+            seen_refunded_cents=self.detail[0].refunded_cents if self.detail else None,
         )
 
     @rx.event(background=True)
@@ -178,8 +176,15 @@ class RefundState(rx.State):
             )
             detail = await asyncio.to_thread(refund_detail, member, order_id)
         except DomainError as error:
+            # Another device refunded since this panel was read: show the money as it is now,
+            # so the next confirm is made on what is left.
+            fresh = None
+            if isinstance(error, refunds.RefundRaced):
+                fresh = await asyncio.to_thread(refund_detail, member, order_id)
             async with self:
                 self.busy, self.error = False, str(error)
+                if fresh is not None:
+                    self.detail = [fresh]
                 # The request was refused before anything was recorded: a new one may follow.
                 self._request_id = _new_request_id()
             return refuse(error)

@@ -14,9 +14,8 @@ from cliqmenu.db import read_scope, session_scope
 from cliqmenu.models import Role, StaffMember, Truck
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.realtime.hub import register_view
-from cliqmenu.services import overrides, stock
+from cliqmenu.services import money, overrides, stock
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.menu_admin import parse_money
 from cliqmenu.services.stock import Until
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
 from cliqmenu.state.live import LiveScreen
@@ -49,13 +48,16 @@ class StockState(LiveScreen, rx.State):
     lines: list[StockLine] = []
     open_id: int = 0
     out_count: int = 0
+    # How the business writes amounts: prices typed here are read the same way.
+    _money_style: tuple[str, str] = ("AUD", "AU")
 
     def _build_view(self, session: Session, truck_id: int) -> StockView:
         return stock_view(session, truck_id)
 
     def _show(self, view: StockView) -> None:
         found = stock.matching(view.items, self.query)
-        self.lines = [stock_line(item, view.currency) for item in found]
+        self._money_style = (view.show.currency, view.show.country)
+        self.lines = [stock_line(item, view.show) for item in found]
         self.out_count = len([line for line in self.lines if line.status != STATUS_IN])
 
     def _refresh(self) -> None:
@@ -198,7 +200,9 @@ class StockState(LiveScreen, rx.State):
                 actor=member,
                 truck=truck,
                 item_id=item_id,
-                price_cents=parse_money(text) if text else None,
+                price_cents=money.MoneyStyle(*self._money_style).parse(text, what="Price")
+                if text
+                else None,
             ),
             f"Price at {self.truck_name} saved." if text else "Back to the master price.",
         )
@@ -233,7 +237,9 @@ class StockState(LiveScreen, rx.State):
                 actor=member,
                 truck=truck,
                 option_id=option_id,
-                price_delta_cents=parse_money(text, what="Price change", allow_negative=True)
+                price_delta_cents=money.MoneyStyle(*self._money_style).parse(
+                    text, what="Price change", allow_negative=True
+                )
                 if text
                 else None,
             ),

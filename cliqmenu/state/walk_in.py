@@ -7,7 +7,7 @@ import reflex as rx
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, OrderSource, PaymentMethod
 from cliqmenu.routes import MANAGE
-from cliqmenu.services import orders, staff
+from cliqmenu.services import money, orders, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
@@ -34,7 +34,7 @@ class WalkInState(CartMixin, rx.State):
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
             business = session.get(Business, truck.business_id)
             self.categories = menu_view(
-                effective_menu(session, truck), business.currency, truck.low_portions_at
+                effective_menu(session, truck), money.formatter(business), truck.low_portions_at
             )
             self._open_truck(truck, business)
             if not self.prep_minutes:
@@ -47,7 +47,8 @@ class WalkInState(CartMixin, rx.State):
 
     @rx.event
     def set_prep_minutes(self, value: str):
-        self.prep_minutes = "".join(ch for ch in str(value) if ch.isdigit())[:3]
+        # Kept as typed: "-3" or "ten" are refused with a message, never turned into 3.
+        self.prep_minutes = str(value).strip()[:6]
 
     @rx.event
     async def place(self):
@@ -61,6 +62,7 @@ class WalkInState(CartMixin, rx.State):
             return None
         request = self._order_request(default_name="Walk-in")
         try:
+            prep_minutes = orders.parse_prep_minutes(self.prep_minutes)
             with session_scope() as session:
                 truck = self._truck(session)
                 order, _created = orders.place_order(
@@ -69,7 +71,7 @@ class WalkInState(CartMixin, rx.State):
                     request=request,
                     source=OrderSource.WALK_IN,
                     actor=member,
-                    prep_minutes=int(self.prep_minutes or 0),
+                    prep_minutes=prep_minutes,
                 )
                 number = order.number
                 menu = customers_see_portions(session, truck.id)

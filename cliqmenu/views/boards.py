@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -22,7 +22,8 @@ from cliqmenu.models import (
     Stage,
     Truck,
 )
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services import money
+from cliqmenu.views.receipt import money_lines
 
 KITCHEN_STAGES = (Stage.IN_PROGRESS,)
 DELIVERED_SHOWN = 30
@@ -67,6 +68,8 @@ class OrderCard:
     total: str
     gst: str
     subtotal_cents: int
+    # Subtotal, discount, surcharge, total, GST: the lines of views.receipt.money_lines.
+    money: dict[str, str]
     kitchen_note: str
     internal_note: str
     close_reason: str
@@ -237,7 +240,7 @@ def _lines(session: Session, order_ids: list[int]) -> dict[int, list[BoardLine]]
     return grouped
 
 
-def _line_view(line: OrderLine | BoardLine, currency: str | None) -> LineView:
+def _line_view(line: OrderLine | BoardLine, show: Callable[[int], str] | None) -> LineView:
     return LineView(
         id=line.id,
         quantity=line.quantity,
@@ -246,14 +249,17 @@ def _line_view(line: OrderLine | BoardLine, currency: str | None) -> LineView:
         note=line.note,
         allergens=list(line.allergens),
         done=line.done,
-        total=format_cents(line.line_total_cents, currency) if currency else "",
+        total=show(line.line_total_cents) if show else "",
     )
 
 
 def order_card(
-    order: Order | Row, lines: list[OrderLine] | list[BoardLine], currency: str
+    order: Order | Row,
+    lines: list[OrderLine] | list[BoardLine],
+    business: Business | money.PricingTerms,
 ) -> OrderCard:
-    money = lambda cents: format_cents(cents, currency)  # noqa: E731
+    show = money.formatter(business)
+    lines_text = money_lines(order, show)
     return OrderCard(
         id=order.id,
         number=order.number,
@@ -272,17 +278,18 @@ def order_card(
         accepted_at_ms=_ms(order.accepted_at),
         promised_at_ms=_ms(order.promised_at),
         prep_minutes=order.prep_minutes or 0,
-        subtotal=money(order.subtotal_cents),
-        discount=money(order.discount_cents),
-        surcharge=money(order.surcharge_cents),
-        total=money(order.total_cents),
-        gst=money(order.gst_cents),
+        subtotal=lines_text["subtotal"],
+        discount=lines_text["discount"],
+        surcharge=lines_text["surcharge"],
+        total=lines_text["total"],
+        gst=lines_text["gst"],
         subtotal_cents=order.subtotal_cents,
+        money=lines_text,
         kitchen_note=order.kitchen_note,
         internal_note=order.internal_note,
         close_reason=order.close_reason,
         refund_needed=order.refund_needed,
-        lines=[_line_view(line, currency) for line in lines],
+        lines=[_line_view(line, show) for line in lines],
     )
 
 
@@ -317,7 +324,7 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     lines = _lines(session, [o.id for o in active + delivered])
     board = ManagerBoard(truck_id=truck_id)
     for order in active + delivered:
-        card = order_card(order, lines.get(order.id, []), business.currency)
+        card = order_card(order, lines.get(order.id, []), business)
         getattr(board, order.stage.value).append(order_row(card))
         board.cards[card.id] = card
     return board

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cliqmenu.models import Business, Truck, utcnow
+from cliqmenu.services import money
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.menu import EffectiveMenu, effective_menu
-from cliqmenu.services.pricing import format_cents
 
 
 @dataclass
@@ -52,13 +52,6 @@ class CategoryView:
     items: list[ItemView] = field(default_factory=list)
 
 
-def _delta(cents: int, currency: str) -> str:
-    if cents == 0:
-        return ""
-    sign = "+" if cents > 0 else "-"
-    return sign + format_cents(abs(cents), currency)
-
-
 def left_note(portions_left: int | None, low_portions_at: int) -> str:
     """ "Only 3 left" for an orderable item with few counted portions; else nothing."""
     if portions_left is None or not 0 < portions_left <= low_portions_at:
@@ -66,7 +59,9 @@ def left_note(portions_left: int | None, low_portions_at: int) -> str:
     return f"Only {portions_left} left"
 
 
-def menu_view(menu: EffectiveMenu, currency: str, low_portions_at: int = 0) -> list[CategoryView]:
+def menu_view(
+    menu: EffectiveMenu, show: money.MoneyStyle, low_portions_at: int = 0
+) -> list[CategoryView]:
     categories = {cid: CategoryView(id=cid, name=name) for cid, name in menu.categories}
     for item in menu.items.values():
         categories[item.category_id].items.append(
@@ -74,7 +69,7 @@ def menu_view(menu: EffectiveMenu, currency: str, low_portions_at: int = 0) -> l
                 id=item.id,
                 name=item.name,
                 description=item.description,
-                price=format_cents(item.price_cents, currency),
+                price=show(item.price_cents),
                 price_cents=item.price_cents,
                 photo_url=item.photo_url or "",
                 dietary_tags=item.dietary_tags,
@@ -94,7 +89,7 @@ def menu_view(menu: EffectiveMenu, currency: str, low_portions_at: int = 0) -> l
                             OptionView(
                                 id=o.id,
                                 name=o.name,
-                                delta=_delta(o.price_delta_cents, currency),
+                                delta=show.delta(o.price_delta_cents),
                                 in_stock=o.in_stock,
                             )
                             for o in group.options
@@ -123,7 +118,7 @@ def truck_menu(session, truck_id: int) -> TruckMenu:
     return TruckMenu(
         truck_id=truck.id,
         categories=menu_view(
-            effective_menu(session, truck), business.currency, truck.low_portions_at
+            effective_menu(session, truck), money.formatter(business), truck.low_portions_at
         ),
         paused=bool(truck.busy_until and truck.busy_until > utcnow()),
         closed=truck.archived,

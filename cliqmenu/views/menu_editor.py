@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cliqmenu.services import money
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.menu_admin import MasterGroup, MasterItem
-from cliqmenu.services.pricing import format_cents
 
 
 @dataclass
@@ -52,18 +52,11 @@ class GroupRow:
     options: list[OptionRow] = field(default_factory=list)
 
 
-def money_text(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+def _delta_label(cents: int, show: money.MoneyStyle) -> str:
+    return show.delta(cents) or "no change"
 
 
-def _delta_label(cents: int, currency: str) -> str:
-    if cents == 0:
-        return "no change"
-    return ("+" if cents > 0 else "-") + format_cents(abs(cents), currency)
-
-
-def group_row(group: MasterGroup, currency: str) -> GroupRow:
+def group_row(group: MasterGroup, show: money.MoneyStyle) -> GroupRow:
     live = [o for o in group.options if not o.archived]
     rule = choice_rule(group)
     warning = ""
@@ -86,8 +79,8 @@ def group_row(group: MasterGroup, currency: str) -> GroupRow:
                 o.id,
                 group.id,
                 o.name,
-                money_text(o.price_delta_cents),
-                _delta_label(o.price_delta_cents, currency),
+                money.input_text(o.price_delta_cents),
+                _delta_label(o.price_delta_cents, show),
                 o.archived,
             )
             for o in group.options
@@ -95,11 +88,11 @@ def group_row(group: MasterGroup, currency: str) -> GroupRow:
     )
 
 
-def item_row(item: MasterItem, currency: str) -> ItemRow:
+def item_row(item: MasterItem, show: money.MoneyStyle) -> ItemRow:
     return ItemRow(
         id=item.id,
         name=item.name,
-        price=format_cents(item.price_cents, currency),
+        price=show(item.price_cents),
         photo_url=item.photo_url or "",
         tags=item.dietary_tags,
         allergens=", ".join(item.allergens),

@@ -10,8 +10,7 @@ from sqlmodel import Session
 
 from cliqmenu import routes
 from cliqmenu.models import Business, StaffMember
-from cliqmenu.services import reports, trucks
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services import money, reports, trucks
 from cliqmenu.services.setup_progress import setup_progress
 
 
@@ -82,6 +81,7 @@ def owner_overview(session: Session, *, actor: StaffMember) -> OwnerOverview:
         ),
     ]
     by_truck = {row.truck_id: row.figures for row in report.rows}
+    show = money.formatter(business)
     return OwnerOverview(
         business_name=business.name,
         steps=steps,
@@ -92,9 +92,7 @@ def owner_overview(session: Session, *, actor: StaffMember) -> OwnerOverview:
                 slug=t.slug,
                 busy=trucks.is_busy(t),
                 orders=by_truck[t.id].orders if t.id in by_truck else 0,
-                net=format_cents(
-                    by_truck[t.id].net_cents if t.id in by_truck else 0, business.currency
-                ),
+                net=show(by_truck[t.id].net_cents if t.id in by_truck else 0),
             )
             for t in truck_rows
         ],

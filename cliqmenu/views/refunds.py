@@ -13,9 +13,8 @@ from cliqmenu.models import (
     RefundStatus,
     StaffMember,
 )
-from cliqmenu.services import access, refunds
+from cliqmenu.services import access, money, refunds
 from cliqmenu.services.orders import order_lines
-from cliqmenu.services.pricing import format_cents
 
 STATUS_LABELS = {"pending": "Pending", "succeeded": "Refunded", "failed": "Failed"}
 PAYMENT_STATUS_LABELS = {
@@ -58,7 +57,11 @@ class RefundDetail:
     pending: str
     refundable: str
     refundable_cents: int
+    # Refunded or being refunded when this was read: the refund request carries it back.
+    refunded_cents: int
     default_way: str
+    currency: str
+    country: str
     refunds: list[RefundView]
     lines: list[RefundLineChoice]
 
@@ -74,8 +77,8 @@ def refund_detail(member: StaffMember, order_id: int) -> RefundDetail:
     refunds.reconcile_pending(sessions=session_scope, order_id=order_id)
     with session_scope() as session:
         order = _check_access(session, member, order_id)
-        currency = session.get(Business, order.business_id).currency
-        money = refunds.balance(session, order.id)
+        show = money.formatter(session.get(Business, order.business_id))
+        funds = refunds.balance(session, order.id)
         taken = refunds.refunded_quantities(session, order.id)
         rows = refunds.refunds_of(session, order.id)
         lines = order_lines(session, order.id)
@@ -84,18 +87,21 @@ def refund_detail(member: StaffMember, order_id: int) -> RefundDetail:
             number=order.number,
             online=order.payment_method == PaymentMethod.ONLINE,
             payment_status=PAYMENT_STATUS_LABELS[order.payment_status.value],
-            paid=format_cents(money.paid_cents, currency),
-            refunded=format_cents(money.succeeded_cents, currency),
-            pending=format_cents(money.pending_cents, currency),
-            refundable=format_cents(money.refundable_cents, currency),
-            refundable_cents=money.refundable_cents,
+            paid=show(funds.paid_cents),
+            refunded=show(funds.succeeded_cents),
+            pending=show(funds.pending_cents),
+            refundable=show(funds.refundable_cents),
+            refundable_cents=funds.refundable_cents,
+            refunded_cents=funds.refunded_cents,
+            currency=show.currency,
+            country=show.country,
             default_way="cash"
             if order.payment_method == PaymentMethod.CASH_AT_COUNTER
             else ("card_terminal"),
             refunds=[
                 RefundView(
                     id=row.id,
-                    amount=format_cents(row.amount_cents, currency),
+                    amount=show(row.amount_cents),
                     status=row.status.value,
                     status_label=STATUS_LABELS[row.status.value],
                     method_label=refunds.METHOD_LABELS.get(row.method, row.method),
@@ -111,7 +117,7 @@ def refund_detail(member: StaffMember, order_id: int) -> RefundDetail:
                     id=line.id,
                     name=line.name,
                     left=line.quantity - taken.get(line.id, 0),
-                    unit=format_cents(line.unit_price_cents, currency),
+                    unit=show(line.unit_price_cents),
                 )
                 for line in lines
                 if line.quantity - taken.get(line.id, 0) > 0

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cliqmenu.services import reports
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services import money, reports
 
 
 @dataclass
@@ -44,19 +43,18 @@ class HourBar:
     percent: int
 
 
-def row_view(day: str, truck: str, figures: reports.Figures, currency: str) -> RowView:
-    money = lambda cents: format_cents(cents, currency)  # noqa: E731
+def row_view(day: str, truck: str, figures: reports.Figures, show: money.MoneyStyle) -> RowView:
     return RowView(
         day=day,
         truck=truck,
         orders=figures.orders,
         cancelled=figures.cancelled,
-        gross=money(figures.gross_cents),
-        discounts=money(figures.discount_cents),
-        surcharges=money(figures.surcharge_cents),
-        gst=money(figures.gst_cents),
-        refunds=money(figures.refund_cents),
-        net=money(figures.net_cents),
+        gross=show(figures.gross_cents),
+        discounts=show(figures.discount_cents),
+        surcharges=show(figures.surcharge_cents),
+        gst=show(figures.gst_cents),
+        refunds=show(figures.refund_cents),
+        net=show(figures.net_cents),
     )
 
 
@@ -69,11 +67,12 @@ class ReportView:
     top_items: list[TopItemView]
     hours: list[HourBar]
     has_orders: bool
+    tax_column: str
 
 
 def report_view(report: reports.Report) -> ReportView:
     """The report page: tiles, a row per day and truck with a total, top items, orders by hour."""
-    currency = report.currency
+    show = money.MoneyStyle(report.currency, report.country)
     t = report.totals
     span = (
         report.start.strftime("%a %d %b %Y")
@@ -85,12 +84,12 @@ def report_view(report: reports.Report) -> ReportView:
     tiles = [
         Tile(
             "Net sales",
-            format_cents(t.net_cents, currency),
+            show(t.net_cents),
             "after discounts and refunds, incl. GST",
         ),
         Tile("Orders", str(t.orders), f"{t.cancelled} cancelled or rejected"),
-        Tile("Average order", format_cents(average, currency), "net sales ÷ orders"),
-        Tile("Refunds", format_cents(t.refund_cents, currency), "made in this range"),
+        Tile("Average order", show(average), "net sales ÷ orders"),
+        Tile("Refunds", show(t.refund_cents), "made in this range"),
         Tile(
             "Accept → Cooking Done",
             reports.format_duration(report.avg_cooking_seconds),
@@ -103,14 +102,12 @@ def report_view(report: reports.Report) -> ReportView:
         ),
     ]
     rows = [
-        row_view(r.day.strftime("%a %d %b"), r.truck_name, r.figures, currency) for r in report.rows
+        row_view(r.day.strftime("%a %d %b"), r.truck_name, r.figures, show) for r in report.rows
     ]
-    total = [row_view("Total", report.truck_name, t, currency)] if report.rows else []
+    total = [row_view("Total", report.truck_name, t, show)] if report.rows else []
     most = max((i.quantity for i in report.top_items), default=0)
     top_items = [
-        TopItemView(
-            i.name, i.quantity, format_cents(i.sales_cents, currency), 100 * i.quantity // most
-        )
+        TopItemView(i.name, i.quantity, show(i.sales_cents), 100 * i.quantity // most)
         for i in report.top_items
     ]
     busiest = max(report.orders_by_hour)
@@ -126,4 +123,5 @@ def report_view(report: reports.Report) -> ReportView:
         for h in range(first, last + 1)
     ]
     has_orders = t.orders > 0 or t.cancelled > 0 or t.refund_cents > 0
-    return ReportView(title, tiles, rows, total, top_items, hours, has_orders)
+    tax_column = f"{report.tax_name} incl."
+    return ReportView(title, tiles, rows, total, top_items, hours, has_orders, tax_column)

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from cliqmenu.models import Business, Truck
-from cliqmenu.services import stock
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services import money, stock
 from cliqmenu.services.stock import ItemStatus, OptionStatus
 
 STATUS_IN, STATUS_TODAY, STATUS_OUT = "in", "today", "out"
@@ -46,22 +45,15 @@ class StockLine:
     options: list[OptionLine] = field(default_factory=list)
 
 
-def _money_text(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-def _delta_label(cents: int, currency: str) -> str:
-    if cents == 0:
-        return "+$0.00" if currency in ("AUD", "USD", "NZD", "CAD") else "+0.00"
-    return ("+" if cents > 0 else "-") + format_cents(abs(cents), currency)
+def _delta_label(cents: int, show: money.MoneyStyle) -> str:
+    return show.delta(cents) or "+" + show(0)
 
 
 def _back(day: dt.date | None) -> str:
     return f" · back {day:%a %-d %b}" if day else ""
 
 
-def option_line(option: OptionStatus, currency: str) -> OptionLine:
+def option_line(option: OptionStatus, show: money.MoneyStyle) -> OptionLine:
     status = STATUS_IN if option.in_stock else STATUS_TODAY if option.back_on else STATUS_OUT
     label = {
         STATUS_IN: "In stock",
@@ -75,15 +67,15 @@ def option_line(option: OptionStatus, currency: str) -> OptionLine:
         status=status,
         status_label=label,
         offered=option.offered,
-        master_delta=_delta_label(option.master_delta_cents, currency),
-        delta_text=_money_text(option.override_delta_cents)
+        master_delta=_delta_label(option.master_delta_cents, show),
+        delta_text=money.input_text(option.override_delta_cents)
         if option.override_delta_cents is not None
         else "",
         overridden=option.override_delta_cents is not None,
     )
 
 
-def stock_line(item: ItemStatus, currency: str) -> StockLine:
+def stock_line(item: ItemStatus, show: money.MoneyStyle) -> StockLine:
     sold_out = item.portions_left == 0
     if item.in_stock:
         status, label, color = STATUS_IN, "In stock", "green"
@@ -98,7 +90,7 @@ def stock_line(item: ItemStatus, currency: str) -> StockLine:
     if not item.offered:
         label, color = "Not offered here", "gray"
     here = item.override_price_cents if item.override_price_cents is not None else None
-    options = [option_line(o, currency) for o in item.options]
+    options = [option_line(o, show) for o in item.options]
     return StockLine(
         id=item.id,
         name=item.name,
@@ -108,9 +100,9 @@ def stock_line(item: ItemStatus, currency: str) -> StockLine:
         status_color=color,
         portions_text="" if item.portions_left is None else str(item.portions_left),
         offered=item.offered,
-        master_price=format_cents(item.master_price_cents, currency),
-        price_here=format_cents(here if here is not None else item.master_price_cents, currency),
-        price_text=_money_text(here) if here is not None else "",
+        master_price=show(item.master_price_cents),
+        price_here=show(here if here is not None else item.master_price_cents),
+        price_text=money.input_text(here),
         overridden=here is not None,
         options_out=len([o for o in options if o.status != STATUS_IN or not o.offered]),
         options=options,
@@ -122,11 +114,11 @@ class StockView:
     """A truck's whole stock board, read once per change and searched by each screen."""
 
     truck_id: int
-    currency: str
+    show: money.MoneyStyle
     items: list[ItemStatus] = field(default_factory=list)
 
 
 def stock_view(session: Session, truck_id: int) -> StockView:
     truck = session.get(Truck, truck_id)
-    currency = session.get(Business, truck.business_id).currency
-    return StockView(truck_id, currency, stock.stock_board(session, truck=truck))
+    show = money.formatter(session.get(Business, truck.business_id))
+    return StockView(truck_id, show, stock.stock_board(session, truck=truck))

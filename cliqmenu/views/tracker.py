@@ -1,4 +1,5 @@
-"""What the customer's tracking page shows: the order's stage, expected-ready time, items, total."""
+"""What the customer's tracking page shows: the order's stage, expected-ready time, items and
+the money lines (subtotal, discount, surcharge, total, GST included) that add up."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from cliqmenu.models import BOARD_STAGES, STAGE_LABELS, Business, Order, Stage, Truck
+from cliqmenu.services import money
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.orders import order_lines
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.views.receipt import money_lines
 
 CLOSED = (Stage.REJECTED, Stage.CANCELLED, Stage.EXPIRED)
 
@@ -47,6 +49,8 @@ class TrackerView:
     payment_status: str = ""
     total: str = ""
     gst: str = ""
+    # Subtotal, discount, surcharge, total, GST: the lines of views.receipt.money_lines.
+    money: dict[str, str] = field(default_factory=dict)
     steps: list[StageStep] = field(default_factory=list)
     lines: list[TrackerLine] = field(default_factory=list)
 
@@ -75,7 +79,7 @@ def tracker_view(session: Session, public_id: str) -> TrackerView:
         return TrackerView(found=False)
     truck = session.get(Truck, order.truck_id)
     business = session.get(Business, order.business_id)
-    money = lambda cents: format_cents(cents, business.currency)  # noqa: E731
+    show = money.formatter(business)
     return TrackerView(
         found=True,
         number=order.number,
@@ -90,15 +94,16 @@ def tracker_view(session: Session, public_id: str) -> TrackerView:
         dining_label=order.dining_method.label,
         payment_label=order.payment_method.label,
         payment_status=order.payment_status.value,
-        total=money(order.total_cents),
-        gst=money(order.gst_cents) if order.gst_cents else "",
+        total=show(order.total_cents),
+        gst=show(order.gst_cents) if order.gst_cents else "",
+        money=money_lines(order, show),
         steps=_steps(order.stage),
         lines=[
             TrackerLine(
                 quantity=line.quantity,
                 name=line.name,
                 options=", ".join(o["name"] for o in line.options),
-                total=money(line.line_total_cents),
+                total=show(line.line_total_cents),
             )
             for line in order_lines(session, order.id)
         ],

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from cliqmenu import demo_data
 from cliqmenu.models import Business, MenuItem, Order, OutboxEmail, Truck
 from cliqmenu.services.menu import truck_zone
-from cliqmenu.services.pricing import format_cents
+from cliqmenu.services.money import format_cents
 from tests.e2e.helpers import (
     assert_not_reloaded,
     at,

@@ -17,8 +17,9 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from cliqmenu import demo_data
-from cliqmenu.models import AuditEvent, Business, DiscountKind, Order, PaymentMethod
-from cliqmenu.services.pricing import format_cents, price
+from cliqmenu.models import AuditEvent, Business, DiscountKind, Order, PaymentMethod, Refund
+from cliqmenu.services.money import format_cents, price, tax_bp_for
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import ORDERS_API, at, demo_menu_ids, sign_in, unique, visit
 
 pytestmark = pytest.mark.e2e
@@ -121,7 +122,7 @@ def test_accept_with_changes_totals_notes_then_undo_and_reject(
             discount_kind=kind,
             discount_value=value,
             surcharge_bp=bp,
-            gst_registered=business.gst_registered,
+            tax_bp=tax_bp_for(business.country, business.gst_registered),
         )
 
     by_card = money(method=PaymentMethod.CARD_AT_COUNTER)
@@ -142,7 +143,7 @@ def test_accept_with_changes_totals_notes_then_undo_and_reject(
     expect(manager.locator("#total-after")).to_have_text(format_cents(by_cash.total_cents))
     expect(manager.locator("#total-before")).to_contain_text(format_cents(by_card.total_cents))
     expect(preview).not_to_contain_text("Surcharge")
-    expect(preview).to_contain_text(f"Includes GST {format_cents(by_cash.gst_cents)}")
+    expect(preview).to_contain_text(f"Includes GST (10%) {format_cents(by_cash.gst_cents)}")
 
     # 12.5% off: computed from the subtotal, half-up to the cent.
     manager.locator("#discount-kind").get_by_role("radio", name="%").click()
@@ -150,7 +151,7 @@ def test_accept_with_changes_totals_notes_then_undo_and_reject(
     final = money(kind=DiscountKind.PERCENT, value=1250, method=PaymentMethod.CASH_AT_COUNTER)
     expect(manager.locator("#total-after")).to_have_text(format_cents(final.total_cents))
     expect(preview).to_contain_text(f"-{format_cents(final.discount_cents)}")
-    expect(preview).to_contain_text(f"Includes GST {format_cents(final.gst_cents)}")
+    expect(preview).to_contain_text(f"Includes GST (10%) {format_cents(final.gst_cents)}")
 
     kitchen_note = unique("Birthday, candle on the fries")
     internal_note = unique("Regular: comped discount")
@@ -292,3 +293,70 @@ def test_two_managers_accept_the_same_order_at_once_one_wins_the_other_is_told(
     expect(pages[loser].get_by_text(told)).to_be_visible()
     expect(pages[winner].get_by_text(told)).to_have_count(0)
     expect(pages[winner].locator("#order-detail")).to_have_count(0)
+
+
+def test_two_managers_refund_the_same_order_at_once_one_refund_the_other_is_told(
+    screen, app_server
+) -> None:
+    """Two phones, one refund (issue 17): both panels show nothing refunded and both press
+    "Refund" for $2.00 at the same instant; one refund is made, the other panel says what
+    happened and how much is left, and asks for a fresh confirm."""
+    maddie = screen(390, 844, name="maddie")
+    sign_in(maddie, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
+    sam = screen(390, 844, name="sam")
+    sign_in(sam, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
+    visit(sam, "/manage")
+    names = {"maddie": "Maddie Manager", "sam": "Sam Smoky"}
+
+    placed = place_order(app_server, unique("Refund Race"), payment="cash_at_counter")
+    number = placed["order_number"]
+    open_order(maddie, "received", number)
+    maddie.locator("#mark-paid").click()
+    expect(maddie.locator("#open-refund")).to_be_visible()
+    open_order(sam, "received", number)
+    for page in (maddie, sam):
+        page.locator("#open-refund").click()
+        page.locator("#refund-mode").get_by_role("radio", name="Amount").click()
+        page.locator("#refund-amount").fill("2.00")
+        expect(page.locator("#refund-amount")).to_have_value("2.00")
+        expect(page.locator("#confirm-refund")).to_be_enabled()
+
+    at_ms = int(time.time() * 1000) + 400
+    for page in (maddie, sam):
+        page.evaluate(
+            """at => setTimeout(() => document.getElementById('confirm-refund').click(),
+                                at - Date.now())""",
+            at_ms,
+        )
+
+    told = re.compile(r"\$2\.00 refunded by (\w+) at .*, (\$[\d.]+) left\.")
+    deadline = time.monotonic() + 15
+    loser = None
+    while loser is None and time.monotonic() < deadline:
+        for key, page in (("maddie", maddie), ("sam", sam)):
+            if page.locator("#refund-error").count() and told.search(
+                page.locator("#refund-error").inner_text()
+            ):
+                loser = key
+        time.sleep(0.1)
+    assert loser is not None, "neither panel was told about the other refund"
+    winner = "sam" if loser == "maddie" else "maddie"
+    pages = {"maddie": maddie, "sam": sam}
+    message = told.search(pages[loser].locator("#refund-error").inner_text())
+    assert message.group(1) == names[winner].split()[0]
+    total = placed["total_cents"]
+    assert message.group(2) == format_cents(total - 200)
+    expect(pages[winner].locator("#refund-error")).to_have_count(0)
+    # The loser's panel shows the money as it is now; a fresh confirm is a new request.
+    expect(pages[loser].locator("#refundable")).to_contain_text(format_cents(total - 200))
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages[loser].screenshot(path=str(ARTIFACTS / "refund-race-loser.png"))
+
+    engine = create_engine(app_server.db_url)
+    try:
+        with Session(engine) as session:
+            order = session.exec(select(Order).where(Order.public_id == placed["order_id"])).one()
+            made = session.exec(select(Refund).where(Refund.order_id == order.id)).all()
+    finally:
+        engine.dispose()
+    assert [r.amount_cents for r in made] == [200]

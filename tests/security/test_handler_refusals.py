@@ -68,6 +68,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
     (ManagerState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
     (ManagerState, "select_tab"): _UI,
     (ManagerState, "close_order"): _UI,
+    (ManagerState, "keep_undelivered"): _UI,
     (ManagerState, "set_reason"): _FIELD,
     **{
         (AcceptFormState, name): _FIELD
@@ -79,6 +80,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_discount_text",
             "set_kitchen_note",
             "set_internal_note",
+            "set_refund_way",
         )
     },
     (RefundState, "close_panel"): _UI,
@@ -97,6 +99,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_currency",
             "set_timezone",
             "set_gst_registered",
+            "set_country",
             "set_card_surcharge",
             "set_online_surcharge",
             "set_s_secret",

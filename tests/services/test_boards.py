@@ -50,7 +50,9 @@ def _orders_at_every_stage(session: Session, world: World) -> list[Order]:
     moves = (Stage.IN_PROGRESS, Stage.COOKING_DONE, Stage.READY_FOR_PICKUP)
     for order, steps in zip(placed[3:], (1, 2, 3), strict=True):
         for stage in moves[:steps]:
-            lifecycle.advance(session, actor=world.manager, order_id=order.id, expected=stage)
+            lifecycle.advance(
+                session, actor=world.manager, order_id=order.id, expected=stage, deliver_unpaid=True
+            )
     lifecycle.cancel(
         session,
         actor=world.manager,
@@ -64,7 +66,7 @@ def _orders_at_every_stage(session: Session, world: World) -> list[Order]:
 
 def test_manager_cards_show_what_the_orders_hold(session, world):
     placed = _orders_at_every_stage(session, world)
-    currency = session.get(Business, world.business.id).currency
+    business = session.get(Business, world.business.id)
 
     board = manager_board(session, world.truck.id)
 
@@ -75,7 +77,7 @@ def test_manager_cards_show_what_the_orders_hold(session, world):
             assert order.id not in rows and order.id not in board.cards
             continue
         session.refresh(order)
-        expected = order_card(order, order_lines(session, order.id), currency)
+        expected = order_card(order, order_lines(session, order.id), business)
         assert board.cards[order.id] == expected
         assert rows[order.id] == order_row(expected)
         assert rows[order.id] in getattr(board, order.stage.value)

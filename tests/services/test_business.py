@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from cliqmenu.models import AuditEvent, Business, Role, StaffMember, StaffSession, StaffStatus
 from cliqmenu.services import business as business_service
-from cliqmenu.services import first_run, staff
+from cliqmenu.services import first_run, money, staff
 from cliqmenu.services.business import BusinessDetails
 from cliqmenu.services.errors import Conflict, DomainError, Forbidden
 from tests import factories
@@ -42,7 +42,7 @@ def test_bad_surcharge_is_refused_with_a_clear_message(typed):
 
 
 def test_percent_text_round_trips():
-    assert [business_service.percent_text(bp) for bp in (0, 250, 300, 1000, 1)] == [
+    assert [money.percent_text(bp) for bp in (0, 250, 300, 1000, 1)] == [
         "0",
         "2.5",
         "3",

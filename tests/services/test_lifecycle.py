@@ -47,7 +47,13 @@ def _to_stage(session: Session, world: World, order: Order, stage: Stage) -> Ord
     if order.stage == Stage.RECEIVED and stage != Stage.RECEIVED:
         _accept(session, order, world.manager)
     while order.stage != stage:
-        lifecycle.advance(session, actor=world.manager, order_id=order.id, expected=order.stage)
+        lifecycle.advance(
+            session,
+            actor=world.manager,
+            order_id=order.id,
+            expected=order.stage,
+            deliver_unpaid=True,
+        )
     return order
 
 
@@ -169,7 +175,11 @@ def test_a_whole_order_journey_is_recorded(session, world):
     lifecycle.advance(session, actor=world.kitchen, order_id=order.id, expected=Stage.IN_PROGRESS)
     lifecycle.advance(session, actor=world.manager, order_id=order.id, expected=Stage.COOKING_DONE)
     lifecycle.advance(
-        session, actor=world.owner, order_id=order.id, expected=Stage.READY_FOR_PICKUP
+        session,
+        actor=world.owner,
+        order_id=order.id,
+        expected=Stage.READY_FOR_PICKUP,
+        deliver_unpaid=True,  # a counter order nobody marked paid: the owner confirmed it
     )
 
     assert order.stage == Stage.DELIVERED
@@ -180,6 +190,7 @@ def test_a_whole_order_journey_is_recorded(session, world):
         "order.cooking_done",
         "order.ready_for_pickup",
         "order.delivered",
+        "order.delivered_unpaid",
     ]
 
 

@@ -83,7 +83,9 @@ def ready_for_pickup(session: Session, world: factories.World, email: str) -> st
     changes = AcceptChanges(prep_minutes=10)
     lifecycle.accept(session, actor=world.manager, order_id=order.id, changes=changes)
     for stage in (Stage.IN_PROGRESS, Stage.COOKING_DONE):
-        lifecycle.advance(session, actor=world.manager, order_id=order.id, expected=stage)
+        lifecycle.advance(
+            session, actor=world.manager, order_id=order.id, expected=stage, deliver_unpaid=True
+        )
     session.commit()
     assert order.stage == Stage.READY_FOR_PICKUP
     return tracking_url(order)

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from cliqmenu.models import AuditEvent, MenuItem, OrderLine
-from cliqmenu.services import menu_admin
+from cliqmenu.services import menu_admin, money
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.menu_admin import ItemFields
@@ -21,16 +21,17 @@ def fields(world, **changes) -> ItemFields:
     return ItemFields(**values)
 
 
-def test_parse_money_reads_dollars_and_says_what_is_wrong():
-    assert menu_admin.parse_money("12.5") == 1250
-    assert menu_admin.parse_money("$1,012.05") == 101205
-    assert menu_admin.parse_money("-1.50", allow_negative=True) == -150
-    with pytest.raises(DomainError, match="cannot be negative"):
-        menu_admin.parse_money("-1")
-    with pytest.raises(DomainError, match="like 12.50"):
-        menu_admin.parse_money("12.505")
+def test_menu_prices_are_read_by_the_one_money_parser():
+    style = money.MoneyStyle()
+    assert style.parse("12.5", what="Price") == 1250
+    assert style.parse("$1,012.05", what="Price") == 101205
+    assert style.parse("-1.50", what="Price change", allow_negative=True) == -150
+    with pytest.raises(DomainError, match="Price cannot be negative"):
+        style.parse("-1", what="Price")
+    with pytest.raises(DomainError, match="at most 2 decimals, like 12.50"):
+        style.parse("12.505", what="Price")
     with pytest.raises(DomainError, match="Enter a price"):
-        menu_admin.parse_money(" ")
+        style.parse(" ", what="Price")
 
 
 def test_new_category_and_item_appear_on_every_truck(session, world):

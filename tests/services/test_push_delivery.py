@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cliqmenu.push_delivery import deliver_due
 from cliqmenu.models import (
     Order,
     OrderSource,
@@ -31,6 +30,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.payments.gateway import CheckoutSessionInfo
+from cliqmenu.push_delivery import deliver_due
 from cliqmenu.services import lifecycle, notifications, payments, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.lifecycle import AcceptChanges

@@ -104,7 +104,9 @@ def seeded(session: Session, world: factories.World):
 
     def forward(order, *stages):
         for stage in stages:
-            lifecycle.advance(session, actor=manager, order_id=order.id, expected=stage)
+            lifecycle.advance(
+                session, actor=manager, order_id=order.id, expected=stage, deliver_unpaid=True
+            )
 
     o1 = factories.place(
         session, world=world, lines=[line(m.burger, m.beef, quantity=2), line(m.fries)]

@@ -39,7 +39,9 @@ def deliver(session: Session, world: factories.World, order: Order) -> None:
         changes=lifecycle.AcceptChanges(prep_minutes=10),
     )
     for stage in (Stage.IN_PROGRESS, Stage.COOKING_DONE, Stage.READY_FOR_PICKUP):
-        lifecycle.advance(session, actor=world.manager, order_id=order.id, expected=stage)
+        lifecycle.advance(
+            session, actor=world.manager, order_id=order.id, expected=stage, deliver_unpaid=True
+        )
     session.commit()
 
 
