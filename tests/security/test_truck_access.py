@@ -165,7 +165,11 @@ def kitchen_orders(session: Session, sibling: Sibling) -> dict[str, Order]:
             session, actor=manager, order_id=made[stage].id, expected=Stage.COOKING_DONE
         )
     lifecycle.advance(
-        session, actor=manager, order_id=made["delivered"].id, expected=Stage.READY_FOR_PICKUP
+        session,
+        actor=manager,
+        order_id=made["delivered"].id,
+        expected=Stage.READY_FOR_PICKUP,
+        deliver_unpaid=True,
     )
     session.commit()
     return made

@@ -6,13 +6,15 @@ from __future__ import annotations
 import pytest
 
 from cliqmenu.models import OrderSource
-from cliqmenu.services import menu_admin, orders
+from cliqmenu.services import menu_admin, money, orders
 from cliqmenu.services.choices import ChoiceRule, choice_rule
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.views.menu import truck_menu
 from cliqmenu.views.menu_editor import group_row
 from tests.factories import line, order_request
+
+AUD = money.MoneyStyle("AUD", "AU")
 
 
 @pytest.mark.parametrize(
@@ -36,7 +38,7 @@ def _editor_rule(session, world, group_name: str) -> str:
     (category,) = menu_admin.master_menu(session, business_id=world.business.id)
     burger = next(i for i in category.items if i.name == "Burger")
     group = next(g for g in burger.groups if g.name == group_name)
-    return group_row(group, "AUD").rule
+    return group_row(group, AUD).rule
 
 
 def _customer_rule(session, world, group_name: str) -> str:
@@ -74,7 +76,7 @@ def test_editor_warns_when_a_required_group_has_no_option_left(session, world):
     (category,) = menu_admin.master_menu(session, business_id=world.business.id)
     burger = next(i for i in category.items if i.name == "Burger")
     extras = next(g for g in burger.groups if g.name == "Extras")
-    assert group_row(extras, "AUD").warning == (
+    assert group_row(extras, AUD).warning == (
         "Customers must choose 1: add 1 more option(s) or this item cannot be ordered."
     )
 

@@ -377,7 +377,11 @@ def test_the_customer_hears_ready_for_pickup_and_then_nothing_more(
     assert ready.headers["ttl"] == "1800"
 
     lifecycle.advance(
-        session, actor=world.manager, order_id=order.id, expected=Stage.READY_FOR_PICKUP
+        session,
+        actor=world.manager,
+        order_id=order.id,
+        expected=Stage.READY_FOR_PICKUP,
+        deliver_unpaid=True,
     )
     session.commit()
     assert devices(engine) == []  # Delivered: the subscription is deleted
