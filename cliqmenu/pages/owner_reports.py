@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.owner_nav import error_callout, owner_frame
+from cliqmenu.components.owner_nav import error_callout, export_csv_button, owner_frame
 from cliqmenu.state.owner_reports import QUICK_RANGES, ReportsState
 from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView
 
@@ -293,14 +293,5 @@ def reports_page() -> rx.Component:
                 width="100%",
             ),
         ),
-        actions=[
-            rx.button(
-                rx.icon("download", size=16),
-                "Export CSV",
-                size="3",
-                variant="outline",
-                on_click=S.export_csv,
-                id="export-csv",
-            )
-        ],
+        actions=[export_csv_button(S.export_csv, "export-csv")],
     )
