@@ -94,6 +94,15 @@ class TopItem:
 
 
 @dataclass
+class MemberRefunds:
+    """Refunds one member made in the range (``name`` "Stripe" for ones made on Stripe)."""
+
+    name: str
+    count: int
+    cents: int
+
+
+@dataclass
 class Report:
     start: dt.date
     end: dt.date
@@ -105,6 +114,7 @@ class Report:
     avg_ready_seconds: int | None  # Accept -> Ready for Pickup
     top_items: list[TopItem]
     orders_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    refunds_by_member: list[MemberRefunds] = field(default_factory=list)
 
 
 def _money_taken(order: Order) -> bool:
@@ -191,10 +201,19 @@ def sales_report(
             Refund.created_at < latest,
         )
     ).all()
+    names = {
+        m.id: m.name
+        for m in session.exec(select(StaffMember).where(StaffMember.business_id == business.id))
+    }
+    by_member: dict[str, MemberRefunds] = {}
     for refund, order in refunds:
         day = refund.created_at.astimezone(zones[order.truck_id]).date()
         if not start <= day <= end:
             continue
+        name = names.get(refund.created_by_id, "Stripe")
+        member = by_member.setdefault(name, MemberRefunds(name, 0, 0))
+        member.count += 1
+        member.cents += refund.amount_cents
         figures = cells[(day, order.truck_id)]
         figures.refund_cents += refund.amount_cents
         figures.gst_cents -= gst_included(refund.amount_cents, order.gst_cents > 0)
@@ -228,6 +247,7 @@ def sales_report(
             :TOP_ITEMS
         ],
         orders_by_hour=by_hour,
+        refunds_by_member=sorted(by_member.values(), key=lambda m: (-m.cents, m.name)),
     )
 
 

@@ -14,7 +14,7 @@ from cliqmenu.services.errors import DomainError
 from cliqmenu.services.pricing import format_cents
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView, row_view
+from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView, row_view
 
 QUICK_RANGES = [
     ["today", "Today"],
@@ -51,6 +51,7 @@ class ReportsState(rx.State):
     total: list[RowView] = []
     top_items: list[TopItemView] = []
     hours: list[HourBar] = []
+    refunders: list[RefunderView] = []
     has_orders: bool = False
     error: str = ""
 
@@ -192,6 +193,14 @@ class ReportsState(rx.State):
                 percent=100 * report.orders_by_hour[h] // busiest if busiest else 0,
             )
             for h in range(first, last + 1)
+        ]
+        self.refunders = [
+            RefunderView(
+                m.name,
+                f"{m.count} refund{'' if m.count == 1 else 's'}",
+                format_cents(m.cents, currency),
+            )
+            for m in report.refunds_by_member
         ]
         self.has_orders = t.orders > 0 or t.cancelled > 0 or t.refund_cents > 0
 

@@ -38,6 +38,15 @@ class TopItemView:
 
 
 @dataclass
+class RefunderView:
+    """One line of "Refunds by member": "Sam · 2 refunds · $7.50"."""
+
+    name: str
+    count: str
+    amount: str
+
+
+@dataclass
 class HourBar:
     label: str
     count: int
