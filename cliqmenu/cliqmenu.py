@@ -13,6 +13,7 @@ from cliqmenu.pages.history import history_page
 from cliqmenu.pages.kds import kds_page
 from cliqmenu.pages.manage import manage_page
 from cliqmenu.pages.menu_editor import menu_editor_page
+from cliqmenu.pages.owner_audit import audit_page
 from cliqmenu.pages.owner_business import business_page
 from cliqmenu.pages.owner_outbox import outbox_page
 from cliqmenu.pages.owner_overview import overview_page
@@ -33,6 +34,7 @@ from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
+from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_outbox import OutboxState
@@ -107,6 +109,9 @@ app.add_page(
 )
 app.add_page(
     reports_page, route=routes.ADMIN_REPORTS, title="Reports · CliqMenu", on_load=ReportsState.load
+)
+app.add_page(
+    audit_page, route=routes.ADMIN_AUDIT, title="Audit · CliqMenu", on_load=AuditState.load
 )
 app.add_page(
     outbox_page, route=routes.ADMIN_OUTBOX, title="Outbox · CliqMenu", on_load=OutboxState.load

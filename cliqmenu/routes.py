@@ -20,6 +20,7 @@ SETUP = "/setup"
 ADMIN_BUSINESS = "/admin/business"
 ADMIN_TRUCKS = "/admin/trucks"
 ADMIN_REPORTS = "/admin/reports"
+ADMIN_AUDIT = "/admin/audit"
 
 # The HTTP routes that set and clear the session cookie (cliqmenu.api.session).
 SESSION_ROUTE = "/api/session"

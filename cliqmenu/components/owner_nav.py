@@ -15,6 +15,7 @@ OWNER_SECTIONS = (
     ("menu", "Menu", "utensils", routes.ADMIN_MENU),
     ("staff", "Staff", "users", routes.ADMIN_STAFF),
     ("reports", "Reports", "chart-column", routes.ADMIN_REPORTS),
+    ("audit", "Audit", "history", routes.ADMIN_AUDIT),
     ("outbox", "Outbox", "mail", routes.ADMIN_OUTBOX),
 )
 
@@ -123,4 +124,16 @@ def error_callout(message: rx.Var, id: str) -> rx.Component:
         rx.callout(
             message, icon="triangle-alert", color_scheme="red", role="alert", width="100%", id=id
         ),
+    )
+
+
+def export_csv_button(on_click, id: str) -> rx.Component:
+    """The page's "Export CSV" action (reports, audit)."""
+    return rx.button(
+        rx.icon("download", size=16),
+        "Export CSV",
+        size="3",
+        variant="outline",
+        on_click=on_click,
+        id=id,
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.owner_nav import error_callout, owner_frame
+from cliqmenu.components.owner_nav import error_callout, export_csv_button, owner_frame
 from cliqmenu.state.owner_reports import QUICK_RANGES, ReportsState
-from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView
+from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView
 
 S = ReportsState
 COLUMNS = [
@@ -261,6 +261,29 @@ def day_table() -> rx.Component:
     )
 
 
+def refunder(line: RefunderView) -> rx.Component:
+    return rx.hstack(
+        rx.text(line.name, size="2", weight="medium"),
+        rx.spacer(),
+        rx.text(line.count, " · ", line.amount, size="2", color_scheme="gray"),
+        width="100%",
+        class_name="refunder",
+    )
+
+
+def refunds_by_member() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Refunds by member", size="3", as_="h2"),
+            rx.vstack(rx.foreach(S.refunders, refunder), spacing="2", width="100%"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="refunds-by-member",
+    )
+
+
 def reports_page() -> rx.Component:
     return owner_frame(
         "reports",
@@ -284,6 +307,7 @@ def reports_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
+                rx.cond(S.refunders.length() > 0, refunds_by_member()),
                 day_table(),
                 spacing="4",
                 width="100%",
@@ -293,14 +317,5 @@ def reports_page() -> rx.Component:
                 width="100%",
             ),
         ),
-        actions=[
-            rx.button(
-                rx.icon("download", size=16),
-                "Export CSV",
-                size="3",
-                variant="outline",
-                on_click=S.export_csv,
-                id="export-csv",
-            )
-        ],
+        actions=[export_csv_button(S.export_csv, "export-csv")],
     )

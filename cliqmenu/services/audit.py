@@ -1,4 +1,6 @@
-"""The audit trail: who, what, when, before/after, reason, in the same transaction as the change."""
+"""The audit trail: who, what, when, before/after, reason, in the same transaction as the change.
+
+The Owner reads it on the audit page (``audit_trail.trail``)."""
 
 from __future__ import annotations
 

@@ -94,6 +94,15 @@ class TopItem:
 
 
 @dataclass
+class MemberRefunds:
+    """Refunds one member made in the range (``name`` "Stripe" for ones made on Stripe)."""
+
+    name: str
+    count: int
+    cents: int
+
+
+@dataclass
 class Report:
     start: dt.date
     end: dt.date
@@ -107,6 +116,7 @@ class Report:
     orders_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
     country: str = money.DEFAULT_COUNTRY
     tax_name: str = "GST"  # the business's GST now, "GST (10%)": the GST column's name
+    refunds_by_member: list[MemberRefunds] = field(default_factory=list)
 
 
 def _money_taken(order: Order) -> bool:
@@ -193,10 +203,19 @@ def sales_report(
             Refund.created_at < latest,
         )
     ).all()
+    names = {
+        m.id: m.name
+        for m in session.exec(select(StaffMember).where(StaffMember.business_id == business.id))
+    }
+    by_member: dict[str, MemberRefunds] = {}
     for refund, order in refunds:
         day = refund.created_at.astimezone(zones[order.truck_id]).date()
         if not start <= day <= end:
             continue
+        name = names.get(refund.created_by_id, "Stripe")
+        member = by_member.setdefault(name, MemberRefunds(name, 0, 0))
+        member.count += 1
+        member.cents += refund.amount_cents
         figures = cells[(day, order.truck_id)]
         figures.refund_cents += refund.amount_cents
         figures.gst_cents -= money.tax_included(refund.amount_cents, order.tax_bp)
@@ -232,6 +251,7 @@ def sales_report(
             :TOP_ITEMS
         ],
         orders_by_hour=by_hour,
+        refunds_by_member=sorted(by_member.values(), key=lambda m: (-m.cents, m.name)),
     )
 
 

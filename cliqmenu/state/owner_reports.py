@@ -13,7 +13,7 @@ from cliqmenu.services import reports, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.reports import HourBar, RowView, Tile, TopItemView, report_view
+from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView, report_view
 
 QUICK_RANGES = [
     ["today", "Today"],
@@ -50,6 +50,7 @@ class ReportsState(rx.State):
     total: list[RowView] = []
     top_items: list[TopItemView] = []
     hours: list[HourBar] = []
+    refunders: list[RefunderView] = []
     has_orders: bool = False
     error: str = ""
     tax_column: str = "GST incl."
@@ -149,6 +150,7 @@ class ReportsState(rx.State):
         )
         self.top_items, self.hours, self.has_orders = view.top_items, view.hours, view.has_orders
         self.tax_column = view.tax_column
+        self.refunders = view.refunders
 
     @rx.event
     async def export_csv(self):

@@ -37,6 +37,15 @@ class TopItemView:
 
 
 @dataclass
+class RefunderView:
+    """One line of "Refunds by member": "Sam · 2 refunds · $7.50"."""
+
+    name: str
+    count: str
+    amount: str
+
+
+@dataclass
 class HourBar:
     label: str
     count: int
@@ -68,6 +77,7 @@ class ReportView:
     hours: list[HourBar]
     has_orders: bool
     tax_column: str
+    refunders: list[RefunderView]
 
 
 def report_view(report: reports.Report) -> ReportView:
@@ -124,4 +134,10 @@ def report_view(report: reports.Report) -> ReportView:
     ]
     has_orders = t.orders > 0 or t.cancelled > 0 or t.refund_cents > 0
     tax_column = f"{report.tax_name} incl."
-    return ReportView(title, tiles, rows, total, top_items, hours, has_orders, tax_column)
+    refunders = [
+        RefunderView(m.name, f"{m.count} refund{'' if m.count == 1 else 's'}", show(m.cents))
+        for m in report.refunds_by_member
+    ]
+    return ReportView(
+        title, tiles, rows, total, top_items, hours, has_orders, tax_column, refunders
+    )

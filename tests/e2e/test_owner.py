@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -225,3 +226,31 @@ def test_an_invited_manager_signs_in_and_is_signed_out_when_disabled(
         manager.wait_for_url(re.compile(r"/signin/?$"), timeout=20_000)
     finally:
         manager_context.close()
+
+
+def test_the_audit_page_shows_every_change_and_exports_it(owner: Page) -> None:
+    owner.set_viewport_size({"width": 1280, "height": 800})
+    owner.goto(f"{BASE}/admin/audit")
+    expect(owner.get_by_role("heading", name="Audit")).to_be_visible()
+    rows = owner.locator("#audit-list .audit-row")
+    # Today's changes, newest first: the member disabled last, the truck added before.
+    expect(rows.first).to_contain_text("staff.disabled")
+    expect(owner.locator("#audit-list")).to_contain_text("truck.created")
+    owner.screenshot(path="docs/img/owner-audit.png", full_page=False)
+
+    owner.click("#audit-kind")
+    owner.get_by_role("option", name="Trucks").click()
+    expect(rows.first).to_contain_text("truck.")
+    expect(owner.locator("#audit-list")).not_to_contain_text("staff.")
+
+    with owner.expect_download() as download:
+        owner.click("#audit-export-csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("When,Who,Change,Order,Truck,Before,After,Reason")
+    assert "truck.created" in text and "staff.disabled" not in text
+
+    owner.set_viewport_size({"width": 390, "height": 844})
+    owner.goto(f"{BASE}/admin/audit")
+    expect(rows.first).to_be_visible()
+    owner.screenshot(path="docs/img/owner-audit-phone.png", full_page=False)
+    owner.set_viewport_size({"width": 1280, "height": 900})

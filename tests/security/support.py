@@ -25,6 +25,7 @@ from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
+from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_outbox import OutboxState
@@ -46,6 +47,7 @@ STAFF_STATES: list[type[rx.State]] = [
     TrucksState,
     StaffTrucksState,
     ReportsState,
+    AuditState,
     OutboxState,
     StockState,
     MenuEditorState,

@@ -26,6 +26,7 @@ from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
+from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_reports import ReportsState
@@ -125,11 +126,13 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_f_prep",
             "set_f_amber",
             "set_f_red",
+            "set_f_low",
             "set_f_timezone",
             "set_f_low",
         )
     },
     **{(ReportsState, name): _FIELD for name in ("set_start", "set_end", "set_truck", "pick")},
+    **{(AuditState, name): _FIELD for name in ("set_order", "set_day")},
     (StockState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
     (StockState, "set_query"): _FIELD,
     (StockState, "toggle_open"): _UI,

@@ -41,7 +41,7 @@ import datetime as dt
 import io
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from cliqmenu.models import (
     DiscountKind,
@@ -74,7 +74,12 @@ def pin(order: Order, *, day: dt.date, placed: dt.datetime, **times: dt.datetime
 
 
 def refund(
-    session: Session, order: Order, cents: int, at: dt.datetime, status=RefundStatus.SUCCEEDED
+    session: Session,
+    order: Order,
+    cents: int,
+    at: dt.datetime,
+    status=RefundStatus.SUCCEEDED,
+    by: int | None = None,
 ):
     session.add(
         Refund(
@@ -84,6 +89,7 @@ def refund(
             status=status,
             method="card_terminal",
             created_at=at,
+            created_by_id=by,
         )
     )
 
@@ -243,6 +249,29 @@ def test_report_for_one_truck_and_one_day(session, seeded):
     # The refund of o4 was made on D2 (Sydney time), so D1 alone shows only o2's refund.
     d1 = reports.sales_report(session, actor=world.owner, start=D1, end=D1, truck_id=world.truck.id)
     assert figures_of(d1.totals) == (2, 2, 5800, 300, 65, 461, 500, 5065)
+
+
+def test_the_days_refunds_by_member(session, seeded):
+    world, _truck_b = seeded
+    # The order with the seeded $5.00 refund (o2, on D1).
+    o2 = session.get(
+        Order, session.exec(select(Refund.order_id).where(Refund.amount_cents == 500)).one()
+    )
+    refund(session, o2, 150, utc(D1, 3, 0), by=world.manager.id)
+    refund(session, o2, 250, utc(D1, 3, 5), by=world.manager.id)
+    refund(session, o2, 700, utc(D1, 3, 9), by=world.owner.id)
+    refund(session, o2, 60, utc(D1, 3, 20), status=RefundStatus.FAILED, by=world.owner.id)
+    session.flush()
+
+    d1 = reports.sales_report(session, actor=world.owner, start=D1, end=D1)
+
+    # The seeded refund of $5.00 was made on Stripe's dashboard (no member); failed ones never
+    # count.
+    assert [(m.name, m.count, m.cents) for m in d1.refunds_by_member] == [
+        (world.owner.name, 1, 700),
+        ("Stripe", 1, 500),
+        (world.manager.name, 2, 400),
+    ]
 
 
 def test_csv_export_has_one_line_per_day_and_truck_and_a_total(session, seeded):
