@@ -1,7 +1,7 @@
 """What makes CliqMenu an installable app: the manifest, the icons and the service worker.
 
 The files live in assets/ (served at the root): manifest.webmanifest, icons/, sw.js, pwa.js
-(registers sw.js) and offline.html. These tags go into the head of every page.
+(registers sw.js), push.js (Web Push on this device) and offline.html. These tags go into the head of every page.
 """
 
 from __future__ import annotations
@@ -21,4 +21,5 @@ def installable_head() -> list[rx.Component]:
         rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
         rx.el.meta(name="apple-mobile-web-app-title", content="CliqMenu"),
         rx.script(src="/pwa.js"),
+        rx.script(src="/push.js"),
     ]

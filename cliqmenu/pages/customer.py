@@ -10,6 +10,7 @@ from cliqmenu.components.receipt import money_rows
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
+from cliqmenu.state.push import CustomerPushState
 from cliqmenu.views.tracker import StageStep, TrackerLine
 
 C = CustomerMenuState
@@ -301,6 +302,37 @@ def tracker_line(line: TrackerLine) -> rx.Component:
     )
 
 
+def notify_me() -> rx.Component:
+    """While the order is on its way to Ready for Pickup: ring this phone when it gets there."""
+    v, n = T.view, CustomerPushState
+    waiting = (
+        ~v.closed & ~v.awaiting_payment & (v.stage != "ready_for_pickup") & (v.stage != "delivered")
+    )
+    return rx.cond(
+        waiting | (n.notify_status != ""),
+        rx.cond(
+            n.notify_status == "",
+            rx.button(
+                rx.icon("bell-ring", size=18),
+                "Notify me when it's ready",
+                on_click=n.turn_on,
+                size="3",
+                variant="soft",
+                color_scheme="orange",
+                width="100%",
+                id="notify-me",
+            ),
+            rx.callout(
+                n.notify_words,
+                icon=rx.cond(n.notify_status == "on", "bell-ring", "info"),
+                color_scheme=rx.cond(n.notify_status == "on", "green", "gray"),
+                width="100%",
+                id="notify-status",
+            ),
+        ),
+    )
+
+
 def tracker_page() -> rx.Component:
     v = T.view
     return rx.box(
@@ -357,6 +389,7 @@ def tracker_page() -> rx.Component:
                     ),
                     width="100%",
                 ),
+                notify_me(),
                 rx.text(
                     "This page updates by itself. Keep it open or bookmark it.",
                     size="1",

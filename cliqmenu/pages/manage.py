@@ -7,6 +7,7 @@ import reflex as rx
 from cliqmenu.components.accept_panel import accept_panel
 from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
+from cliqmenu.components.notifications import notifications_bell, notifications_card
 from cliqmenu.components.order_summary import order_summary
 from cliqmenu.components.refund_panel import (
     cancel_with_refund,
@@ -16,6 +17,7 @@ from cliqmenu.components.refund_panel import (
 )
 from cliqmenu.routes import HISTORY, STOCK, WALK_IN
 from cliqmenu.state.manager import ManagerState
+from cliqmenu.state.push import StaffPushState
 from cliqmenu.views.boards import OrderCard, OrderRow
 
 S = ManagerState
@@ -318,7 +320,7 @@ def manage_page() -> rx.Component:
     return rx.box(
         live_script(),
         heartbeat(S.heartbeat),
-        staff_header(live_badge(S.last_sync_ms)),
+        staff_header(notifications_bell(), live_badge(S.last_sync_ms)),
         rx.hstack(
             rx.icon("truck", size=18),
             truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
@@ -351,9 +353,11 @@ def manage_page() -> rx.Component:
             class_name="truck-bar",
             width="100%",
         ),
+        rx.box(notifications_card(), padding="8px 14px 0"),
         stage_tabs(),
         rx.box(new_order_alert(), padding="0 14px 8px"),
         board(),
         unpaid_delivery_dialog(),
         class_name="manage-page",
+        on_mount=StaffPushState.check,
     )

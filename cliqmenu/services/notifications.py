@@ -186,6 +186,16 @@ def turn_on_for_staff(
     )
 
 
+def turn_on_for_tracked_order(
+    session: Session, *, public_id: str, subscription: dict
+) -> PushSubscription:
+    """From the tracking page: whoever holds the order's unguessable link may ask."""
+    order = session.exec(select(Order).where(Order.public_id == public_id)).first()
+    if order is None or not public_id:
+        raise DomainError("This order was not found.")
+    return turn_on_for_order(session, order=order, subscription=subscription)
+
+
 def turn_on_for_order(session: Session, *, order: Order, subscription: dict) -> PushSubscription:
     """The customer's device hears when ``order`` is ready (or rejected, or cancelled)."""
     if order.stage in FINAL_STAGES or order.stage == Stage.AWAITING_PAYMENT:

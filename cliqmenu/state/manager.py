@@ -86,7 +86,14 @@ class ManagerState(LiveScreen, rx.State):
 
     @rx.event
     async def load(self):
-        return await self._load()
+        refused = await self._load()
+        # A notification opens /manage?order=<id>: that order, if it is on this truck's board.
+        wanted = self.router.url.query_parameters.get("order", "")
+        card = self.get_value("_cards").get(int(wanted)) if wanted.isdigit() else None
+        if refused is None and card is not None:
+            self.tab = card.stage if card.stage in TABS else self.tab
+            return ManagerState.open_order(card.id)
+        return refused
 
     @rx.event
     async def heartbeat(self, _value: str = ""):

@@ -219,6 +219,8 @@ def _server_env(database_url: str, base_url: str) -> dict[str, str]:
     # The fault tests' bursts and the benches send every order from one address: not throttled
     # (tests/security/test_order_api_limits.py tests the limit).
     env.setdefault("CLIQMENU_ORDER_API_PER_MINUTE", "1000000")
+    # Devices may subscribe with the push service double on 127.0.0.1 (tests/push_service.py).
+    env.setdefault("CLIQMENU_PUSH_SERVICE_HOSTS", "127.0.0.1")
     if not env.get("NPM_CONFIG_REGISTRY") and (registry := _npm_registry()):
         env["NPM_CONFIG_REGISTRY"] = registry
     env.update(
