@@ -24,7 +24,7 @@ from cliqmenu.models import (
 )
 from cliqmenu.services import audit
 from cliqmenu.services.errors import DomainError, NotFound
-from cliqmenu.services.money import format_cents
+from cliqmenu.services.money import business_style
 from cliqmenu.services.staff import require_role
 
 MAX_PRICE_CENTS = 1_000_000  # $10,000: anything above is a typo
@@ -300,9 +300,10 @@ def update_item(
     values = _checked_item_fields(session, actor, fields)
     lowest = _lowest_delta(session, item.id)
     if values["price_cents"] + lowest < 0:
+        show = business_style(session, item.business_id)
         raise DomainError(
-            f"An option takes {format_cents(-lowest)} off this item, so its price must be at "
-            f"least {format_cents(-lowest)}."
+            f"An option takes {show(-lowest)} off this item, so its price must be at "
+            f"least {show(-lowest)}."
         )
     before = {k: getattr(item, k) for k in values}
     moved = values["category_id"] != item.category_id
@@ -526,9 +527,10 @@ def _checked_delta(session: Session, group: CustomizationGroup, delta_cents: int
     delta = _delta(delta_cents)
     item = session.get(MenuItem, group.item_id)
     if item.price_cents + delta < 0:
+        show = business_style(session, item.business_id)
         raise DomainError(
-            f"{item.name} costs {format_cents(item.price_cents)}, so an option can take at "
-            f"most {format_cents(item.price_cents)} off."
+            f"{item.name} costs {show(item.price_cents)}, so an option can take at "
+            f"most {show(item.price_cents)} off."
         )
     return delta
 

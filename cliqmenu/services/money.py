@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_symbol
 
-from cliqmenu.models import DiscountKind, PaymentMethod
+from cliqmenu.models import Business, DiscountKind, PaymentMethod
 from cliqmenu.services.errors import DomainError
 
 BASIS_POINTS = 10_000  # 100% in basis points
@@ -219,6 +219,11 @@ class MoneyStyle:
 def formatter(business) -> MoneyStyle:
     """The MoneyStyle of a Business (or PricingTerms, or a MoneyStyle)."""
     return MoneyStyle(business.currency, getattr(business, "country", None) or DEFAULT_COUNTRY)
+
+
+def business_style(session, business_id: int) -> MoneyStyle:
+    """The MoneyStyle of the business with this id (for messages written in a service)."""
+    return formatter(session.get(Business, business_id))
 
 
 def receipt_text(priced, show: MoneyStyle, items: list[tuple[str, int]] = ()) -> str:

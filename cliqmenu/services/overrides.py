@@ -20,7 +20,7 @@ from cliqmenu.services import audit
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.menu_admin import MAX_DELTA_CENTS, MAX_PRICE_CENTS
-from cliqmenu.services.money import format_cents
+from cliqmenu.services.money import business_style
 from cliqmenu.services.stock import check_truck_access, menu_item, menu_option
 
 # Sentinel for "leave this field as it is".
@@ -91,9 +91,10 @@ def set_item_override(
                 raise DomainError("Price must be between $0.00 and $10,000.00.")
             lowest = _lowest_option_delta(session, truck, item.id)
             if price_cents + lowest < 0:
+                show = business_style(session, truck.business_id)
                 raise DomainError(
-                    f"An option of {item.name} takes {format_cents(-lowest)} off, so the price "
-                    f"must be at least {format_cents(-lowest)}."
+                    f"An option of {item.name} takes {show(-lowest)} off, so the price "
+                    f"must be at least {show(-lowest)}."
                 )
         row.price_cents = price_cents
     if offered is not KEEP:
@@ -138,9 +139,10 @@ def set_option_override(
                 raise DomainError("Price change is too large (at most $1,000.00 either way).")
             price = _effective_price(session, truck, item.id)
             if price + price_delta_cents < 0:
+                show = business_style(session, truck.business_id)
                 raise DomainError(
-                    f"{item.name} costs {format_cents(price)} here, so {option.name} can take "
-                    f"at most {format_cents(price)} off."
+                    f"{item.name} costs {show(price)} here, so {option.name} can take "
+                    f"at most {show(price)} off."
                 )
         row.price_delta_cents = price_delta_cents
     if offered is not KEEP:

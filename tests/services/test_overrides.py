@@ -252,3 +252,17 @@ def test_archived_items_cannot_be_overridden(session, world):
             item_id=world.menu.fries.id,
             price_cents=1,
         )
+
+
+def test_a_refusal_names_amounts_in_the_business_currency(session, world):
+    world.business.currency = "GBP"
+    session.add(world.business)
+    session.flush()
+    with pytest.raises(DomainError, match="Burger costs £12.00 here, so Bacon can take at most"):
+        overrides.set_option_override(
+            session,
+            actor=world.manager,
+            truck=world.truck,
+            option_id=world.menu.bacon.id,
+            price_delta_cents=-1300,
+        )
