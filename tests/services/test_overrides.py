@@ -258,7 +258,7 @@ def test_a_refusal_names_amounts_in_the_business_currency(session, world):
     world.business.currency = "GBP"
     session.add(world.business)
     session.flush()
-    with pytest.raises(DomainError, match="Burger costs £12.00 here, so Bacon can take at most"):
+    with pytest.raises(DomainError, match="Burger costs GBP12.00 here, so Bacon can take at most"):
         overrides.set_option_override(
             session,
             actor=world.manager,
