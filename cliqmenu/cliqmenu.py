@@ -5,6 +5,7 @@ import reflex as rx
 from cliqmenu import routes
 from cliqmenu.api import build_api
 from cliqmenu.components.installable import installable_head
+from cliqmenu.infra import log_redaction
 from cliqmenu.infra.mail_delivery import delivery_worker
 from cliqmenu.order_expiry import expiry_worker
 from cliqmenu.pages.customer import menu_page, tracker_page
@@ -36,11 +37,13 @@ from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
+from cliqmenu.state.session_binding import BindToSessionCookie, upload_guard
 from cliqmenu.state.signin import InviteState, SignInState
 from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
 
 disk_purge.install()  # Reflex's disk state manager: purge expired states once a minute
+log_redaction.install()  # no token or cookie in any log line
 
 app = rx.App(
     theme=rx.theme(accent_color="orange", gray_color="sand", radius="large"),
@@ -52,8 +55,9 @@ app = rx.App(
         ),
     ],
     # The API is mounted first; the headers wrap everything, pages and API alike.
-    api_transformer=[build_api(), security_headers],
+    api_transformer=[build_api(), upload_guard, security_headers],
 )
+app.add_middleware(BindToSessionCookie(), index=0)  # a tab's state is its session cookie's
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
 app.register_lifespan_task(listen_to_other_workers)  # scaled out: others' changes to my screens
