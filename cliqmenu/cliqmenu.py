@@ -6,6 +6,7 @@ from cliqmenu import routes
 from cliqmenu.api import build_api
 from cliqmenu.components.installable import installable_head
 from cliqmenu.components.live import connection_overlay
+from cliqmenu.infra import log_redaction
 from cliqmenu.infra.mail_delivery import delivery_worker
 from cliqmenu.order_expiry import expiry_worker
 from cliqmenu.pages.customer import menu_page, tracker_page
@@ -41,11 +42,13 @@ from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
+from cliqmenu.state.session_binding import BindToSessionCookie, upload_guard
 from cliqmenu.state.signin import InviteState, SignInState
 from cliqmenu.state.stock import StockState
 from cliqmenu.state.walk_in import WalkInState
 
 disk_purge.install()  # Reflex's disk state manager: purge expired states once a minute
+log_redaction.install()  # no token or cookie in any log line
 
 app = rx.App(
     stylesheets=["/cliqmenu.css"],
@@ -56,10 +59,11 @@ app = rx.App(
         ),
     ],
     # The API is mounted first; the headers wrap everything, pages and API alike.
-    api_transformer=[build_api(), security_headers],
+    api_transformer=[build_api(), upload_guard, security_headers],
 )
 # Reflex's connection toast and pulse speak of websockets: ours says it in people's words.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None
+app.add_middleware(BindToSessionCookie(), index=0)  # a tab's state is its session cookie's
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.register_lifespan_task(push_worker)  # sends stored Web Push notifications
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour

@@ -42,6 +42,8 @@ class SessionState(rx.State):
     _checked_at: float = 0.0
     _checked_mark: str = ""
     _session_ends_at: float = 0.0
+    # The session cookie this tab's state belongs to (a hash; state/session_binding.py).
+    _bound_to: str = ""
 
     def _session_token(self) -> str:
         """The session cookie the browser sent when it opened this websocket."""

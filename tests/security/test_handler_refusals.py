@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from cliqmenu import demo_data
 from cliqmenu.models import Truck
+from cliqmenu.routes import SESSION_COOKIE
 from cliqmenu.state.accept_form import AcceptFormState
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
@@ -309,9 +310,14 @@ async def test_a_photo_upload_over_http_is_refused(backend: Backend, tabs, calle
             headers={
                 "reflex-client-token": tab.token,
                 "reflex-event-handler": f"{MenuEditorState.get_full_name()}.upload_photo",
+                # The tab's own browser sends its cookie with the upload (none: anonymous).
+                **({"Cookie": f"{SESSION_COOKIE}={token}"} if token else {}),
             },
             files={"files": ("photo.png", PIXEL_PNG, "image/png")},
         )
-    assert answer.status_code == 200, answer.text
-    assert is_refused(await tab.wait_for(refusal, since=mark), caller)
+    if caller == "anonymous":  # no session cookie: refused before any handler runs
+        assert answer.status_code == 403, answer.text
+    else:  # a member's own tab: the handler refuses the role
+        assert answer.status_code == 200, answer.text
+        assert is_refused(await tab.wait_for(refusal, since=mark), caller)
     assert database_rows(backend.engine) == before
