@@ -16,7 +16,7 @@ from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import check_in, current_change
 from cliqmenu.routes import SIGN_IN, home_for
 from cliqmenu.services import staff
-from cliqmenu.services.errors import DomainError
+from cliqmenu.services.errors import DomainError, NotSignedIn
 from cliqmenu.state.auth import SessionState
 
 # What the page runs when its heartbeat is answered (assets/live.js marks the screen live).
@@ -124,12 +124,18 @@ class LiveScreen(Watching, mixin=True):
         self.trucks = [{"id": str(t.id), "name": t.name} for t in trucks]
         self._truck_id, self.truck_name, self.truck_id_text = truck.id, truck.name, str(truck.id)
         self._member_id, self._access_ended = member.id, False
-        await self._rebuild(await current_change(self._audience()))
+        await self._show_truck(await current_change(self._audience()))
         self.loaded = True
         await subscribe(self._audience(), self.router.session.client_token, member.id)
         return member
 
     async def _rebuild(self, mark: int) -> None:
+        """Back in its audience after a lapse: who may see which truck may have changed
+        meanwhile (a limit set while the screen was away), so the screen enters again."""
+        if await self._enter() is None:
+            raise NotSignedIn("Sign in again.")
+
+    async def _show_truck(self, mark: int) -> None:
         """Show the truck's view read now; ``mark`` is the audience's change mark read before."""
         version = time.time_ns()
         with read_scope() as session:
@@ -168,7 +174,12 @@ class LiveScreen(Watching, mixin=True):
             return rx.redirect(SIGN_IN)
         if not self._truck_id:
             return await self._load()
-        if not await self._check_in():
+        try:
+            current = await self._check_in()
+        except DomainError:  # no longer allowed to see the board it was away from
+            self.loaded = False
+            return rx.redirect(SIGN_IN)
+        if not current:
             return None  # not confirmed live: a push is on its way, or the next beat rebuilds
         if time.time() - self._kept_alive_at > keep_alive_seconds():
             self._kept_alive_at = time.time()

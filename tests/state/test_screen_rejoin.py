@@ -20,7 +20,7 @@ from sqlmodel import Session
 from cliqmenu.models import Stage
 from cliqmenu.realtime import Audience, drain, publish, registry
 from cliqmenu.realtime.registry import MemoryRegistry
-from cliqmenu.services import stock
+from cliqmenu.services import staff, stock
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.live import BEAT_ANSWERED
@@ -213,3 +213,21 @@ async def test_a_tracking_page_back_in_its_audience_shows_what_it_missed(
 
     await tracker.heartbeat()
     assert tracker.view.stage == Stage.IN_PROGRESS.value
+
+
+async def test_a_screen_back_after_its_trucks_were_limited_shows_only_a_truck_it_may_see(
+    screens: Screens, session: Session, world: factories.World
+) -> None:
+    """The screen was away while the Owner limited its member to another truck (and the change
+    could not reach it): rejoining enters again, so it never rebuilds a truck it may not see."""
+    beach = factories.make_truck(session, business=world.business, name="Beach Truck")
+    session.commit()
+    root, board = await manager_board(screens, session, world)
+    await lapse(Audience("manager", world.truck.id), root)
+    staff.set_trucks(session, actor=world.owner, staff_id=world.manager.id, truck_ids=[beach.id])
+    session.commit()
+    await order_published(session, world, "Ned Notyours")
+
+    assert confirmed_live(await board.heartbeat())
+    assert board.truck_name == "Beach Truck"
+    assert received(board) == []
