@@ -92,17 +92,22 @@ def outcome(update: dict[str, Any]) -> str | None:
     return error or None
 
 
+def shown(update: dict[str, Any], var: str) -> bool:
+    """Whether ``update`` sets ``var`` of the customer page to something (not empty)."""
+    return bool(((update.get("delta") or {}).get(CUSTOMER) or {}).get(f"{var}_rx_state_"))
+
+
 async def flood_once(tab: Tab, item_id: int, n: int) -> str:
     """What the attack sent each time: open item, add to cart, set name and email, place."""
-    steps = [
-        ("open_item", {"item_id": item_id}),
-        ("add_to_cart", {}),
-        ("set_customer_name", {"value": f"Flood {n}"}),
-        ("set_customer_email", {"value": VICTIM}),
+    steps = [  # each answered before the next, as taps are: (handler, payload, var it sets)
+        ("open_item", {"item_id": item_id}, "picking"),
+        ("add_to_cart", {}, "cart"),
+        ("set_customer_name", {"value": f"Flood {n}"}, "customer_name"),
+        ("set_customer_email", {"value": VICTIM}, "customer_email"),
     ]
-    for handler, payload in steps:  # each answered before the next, as taps are
+    for handler, payload, var in steps:
         mark = await tab.send(f"{CUSTOMER}.{handler}", **payload)
-        await tab.wait_for(lambda update: True, since=mark)
+        await tab.wait_for(lambda u, var=var: shown(u, var), since=mark)
     mark = await tab.send(f"{CUSTOMER}.place")
     return await tab.wait_for(outcome, since=mark)
 
