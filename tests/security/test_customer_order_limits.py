@@ -36,6 +36,7 @@ from tests.state.test_websocket import ROOT, Backend, Tab, serve_backend
 CUSTOMER = f"{ROOT}.cliqmenu___state___customer____customer_menu_state"
 PER_TAB, PER_ADDRESS, PER_EMAIL = 3, 5, 4
 VICTIM = "victim@example.com"
+STEP_TIMEOUT = 30  # two workers on Redis, on a busy 2-core CI box
 PHONE_REFUSED = "Too many orders from this phone, try again in"
 NETWORK_REFUSED = "Too many orders from this network, try again in"
 EMAIL_REFUSED = (
@@ -107,15 +108,19 @@ async def flood_once(tab: Tab, item_id: int, n: int) -> str:
     ]
     for handler, payload, var in steps:
         mark = await tab.send(f"{CUSTOMER}.{handler}", **payload)
-        await tab.wait_for(lambda u, var=var: shown(u, var), since=mark)
+        await tab.wait_for(lambda u, var=var: shown(u, var), since=mark, timeout=STEP_TIMEOUT)
     mark = await tab.send(f"{CUSTOMER}.place")
-    return await tab.wait_for(outcome, since=mark)
+    return await tab.wait_for(outcome, since=mark, timeout=STEP_TIMEOUT)
 
 
 async def open_menu(backend: Backend) -> Tab:
     tab = Tab(backend.url)
     await tab.open(f"/t/{demo_data.CBD_TRUCK_SLUG}")
-    await tab.wait_for(lambda u: CUSTOMER in (u.get("delta") or {}))
+    await tab.wait_for(lambda u: CUSTOMER in (u.get("delta") or {}), timeout=STEP_TIMEOUT)
+    await tab.wait_for(
+        lambda u: ((u.get("delta") or {}).get(ROOT) or {}).get("is_hydrated_rx_state_"),
+        timeout=STEP_TIMEOUT,
+    )
     return tab
 
 
