@@ -470,7 +470,11 @@ class AuditEvent(SQLModel, table=True):
 
 class OutboxEmail(SQLModel, table=True):
     # A delivery worker looks for pending emails whose next attempt is due.
-    __table_args__ = (sa.Index("ix_outboxemail_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outboxemail_due", "status", "next_attempt_at"),
+        # Order confirmations per recipient in the last hour (services/order_limits.py).
+        sa.Index("ix_outboxemail_to_kind_created", "to", "kind", "created_at"),
+    )
 
     id: int = Field(default=None, primary_key=True)
     business_id: int | None = Field(default=None, foreign_key="business.id", index=True)

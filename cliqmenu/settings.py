@@ -47,10 +47,19 @@ class Settings(BaseSettings):
     invite_valid_hours: int = 72
     session_valid_days: int = 30
     heartbeat_seconds: int = 5
-    sign_in_failures_per_email: int = 5
+    # Sign-in (services/sign_in_limits.py): failures of one email from one address before each
+    # try waits, the first wait (doubling after each failure), failures per address in the window.
+    sign_in_free_failures: int = Field(default=5, ge=1)
+    sign_in_first_delay_seconds: int = Field(default=30, ge=1)
     sign_in_failures_per_address: int = 20
     sign_in_window_minutes: int = 15
     order_api_per_minute: int = Field(default=60, ge=1)  # per client address and truck
+    # The customer page (services/order_limits.py): per tab and per address every ten minutes,
+    # per truck each minute; order confirmation emails per recipient per hour.
+    customer_orders_per_tab: int = Field(default=5, ge=1)
+    customer_orders_per_address: int = Field(default=20, ge=1)
+    customer_orders_per_truck: int = Field(default=60, ge=1)
+    confirmations_per_email: int = Field(default=5, ge=1)
     # Email delivery (docs/email-and-sign-in.md). Without a host, emails are only printed.
     smtp_host: str = ""
     smtp_port: int = Field(default=0, ge=0, le=65535)  # 0: 587 for starttls, 465 tls, 25 none

@@ -24,7 +24,7 @@ os.environ["CLIQMENU_SECRET_KEY"] = "cliqmenu-test-secret-key-0123456789abcdefgh
 import cliqmenu.models  # noqa: E402,F401  (fills SQLModel.metadata)
 from cliqmenu import db  # noqa: E402
 from cliqmenu.db import make_engine  # noqa: E402
-from cliqmenu.infra import order_api_limits, session_generation  # noqa: E402
+from cliqmenu.infra import rate_limits, session_generation  # noqa: E402
 from cliqmenu.realtime import registry  # noqa: E402
 from cliqmenu.settings import get_settings  # noqa: E402
 from tests import factories  # noqa: E402
@@ -50,7 +50,7 @@ def _fresh_redis_clients(monkeypatch: pytest.MonkeyPatch) -> None:
     the event loop it first ran in, and every test has its own loop."""
     monkeypatch.setattr(registry, "_registry", None)
     monkeypatch.setattr(session_generation, "_mark", None)
-    monkeypatch.setattr(order_api_limits, "_counter", None)
+    monkeypatch.setattr(rate_limits, "_counter", None)
 
 
 @pytest.fixture

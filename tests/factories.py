@@ -31,6 +31,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.services import orders, staff
+from cliqmenu.views.menu import CartLine
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -317,3 +318,18 @@ def place(
         prep_minutes=prep_minutes,
     )
     return order
+
+
+def cart_line(item: MenuItem, *, quantity: int = 1) -> CartLine:
+    """One line of a cart screen's cart (no options), as ``add_to_cart`` makes it."""
+    total = item.price_cents * quantity
+    return CartLine(
+        item_id=item.id,
+        name=item.name,
+        option_ids=[],
+        options="",
+        quantity=quantity,
+        note="",
+        total=f"${total / 100:.2f}",
+        total_cents=total,
+    )

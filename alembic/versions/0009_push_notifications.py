@@ -2,7 +2,7 @@
 notifications waiting for the push worker.
 
 Revision ID: 0009_push_notifications
-Revises: 0007_guard_request_hash
+Revises: 0007_guard_order_limits
 Create Date: 2026-12-02 04:59:42.847057
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0009_push_notifications"
-down_revision: str | Sequence[str] | None = "0007_guard_request_hash"
+down_revision: str | Sequence[str] | None = "0007_guard_order_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

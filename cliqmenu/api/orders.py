@@ -12,10 +12,9 @@ from starlette.responses import JSONResponse
 
 from cliqmenu.api.bodies import BadBody, read_json
 from cliqmenu.db import database_unavailable, read_scope, session_scope
-from cliqmenu.infra import order_api_limits
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.services import orders, portions, trucks
+from cliqmenu.services import order_limits, orders, portions, trucks
 from cliqmenu.services.errors import DomainError
 
 MAX_BODY = 64 * 1024
@@ -128,8 +127,8 @@ async def _over_limit(
     """429 once this address sent too many orders to the truck this minute; a retry of an
     order already placed still gets its order back."""
     peer = request.client.host if request.client else ""
-    address = order_api_limits.client_address(peer, request.headers.get("x-forwarded-for", ""))
-    wait = await order_api_limits.seconds_to_wait(slug, address)
+    address = client_address(peer, request.headers.get("x-forwarded-for", ""))
+    wait = await order_limits.api_order_wait(truck_slug=slug, address=address)
     if not wait:
         return None
     with read_scope() as session:
@@ -137,7 +136,7 @@ async def _over_limit(
         placed = orders.find_replay(session, truck_id=truck.id, request=request_model)
         if placed is not None:
             return _answer(placed, created=False)
-    answer = _error(429, order_api_limits.too_many_message(wait))
+    answer = _error(429, order_limits.too_many_from_address(wait))
     answer.headers["Retry-After"] = str(wait)
     return answer
 
@@ -162,3 +161,15 @@ def _place(
             if existing is None:
                 raise
             return existing, False, portions.PortionChanges()
+
+
+def client_address(peer: str, forwarded_for: str) -> str:
+    """The client's address as Reflex resolves it for the websocket: the peer, or the entry
+    the last of REFLEX_TRUSTED_PROXY_HOPS trusted proxies put in X-Forwarded-For."""
+    from reflex.config import get_config
+
+    hops = get_config().trusted_proxy_hops
+    forwarded = [ip.strip() for ip in forwarded_for.split(",") if ip.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return peer

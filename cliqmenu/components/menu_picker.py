@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.limited_input import limited_input
+from cliqmenu.services.orders import MAX_NOTE
 from cliqmenu.views.menu import CartLine, CategoryView, GroupView, ItemView, OptionView
 
 
@@ -144,8 +146,9 @@ def item_picker(
                 rx.text("Contains: ", item.allergens.join(", "), size="2", color_scheme="orange"),
             ),
             rx.foreach(item.groups, lambda g: group_block(g, picked, on_toggle)),
-            rx.input(
-                value=note,
+            limited_input(
+                note,
+                MAX_NOTE,
                 on_change=on_note,
                 placeholder="Note for the kitchen (optional)",
                 aria_label="Item note",

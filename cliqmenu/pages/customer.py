@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.limited_input import limited_input
 from cliqmenu.components.live import heartbeat, live_script
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
 from cliqmenu.components.receipt import money_rows
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
+from cliqmenu.services import orders as order_rules
+from cliqmenu.services.staff import MAX_EMAIL
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
 from cliqmenu.state.push import CustomerPushState
@@ -67,8 +70,9 @@ def checkout_sheet() -> rx.Component:
                 rx.foreach(C.cart, lambda line, i: cart_line(line, i, C.remove_line)),
                 rx.divider(),
                 money_rows(t),
-                rx.input(
-                    value=C.customer_name,
+                limited_input(
+                    C.customer_name,
+                    order_rules.MAX_CUSTOMER_NAME,
                     on_change=C.set_customer_name,
                     placeholder="Your name (so we can call you)",
                     aria_label="Your name",
@@ -80,6 +84,7 @@ def checkout_sheet() -> rx.Component:
                 ),
                 rx.input(
                     value=C.customer_email,
+                    max_length=MAX_EMAIL,
                     on_change=C.set_customer_email,
                     type="email",
                     placeholder="Email for updates (optional)",

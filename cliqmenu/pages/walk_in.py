@@ -6,9 +6,12 @@ import reflex as rx
 
 from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.layout import staff_header
+from cliqmenu.components.limited_input import limited_input
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
 from cliqmenu.components.receipt import money_rows
 from cliqmenu.routes import MANAGE
+from cliqmenu.services import orders as order_rules
+from cliqmenu.services.staff import MAX_EMAIL
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.walk_in import WalkInState
 
@@ -30,8 +33,9 @@ def order_panel() -> rx.Component:
                 rx.text("Tap items above to add them.", color_scheme="gray", size="2"),
             ),
             rx.divider(),
-            rx.input(
-                value=W.customer_name,
+            limited_input(
+                W.customer_name,
+                order_rules.MAX_CUSTOMER_NAME,
                 on_change=W.set_customer_name,
                 placeholder="Customer name (optional)",
                 aria_label="Customer name",
@@ -41,6 +45,7 @@ def order_panel() -> rx.Component:
             ),
             rx.input(
                 value=W.customer_email,
+                max_length=MAX_EMAIL,
                 on_change=W.set_customer_email,
                 type="email",
                 placeholder="Email for a receipt (optional)",

@@ -24,7 +24,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, money, notifications, outbox, portions
+from cliqmenu.services import audit, money, notifications, order_limits, outbox, portions
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -35,6 +35,8 @@ from cliqmenu.settings import get_settings
 MAX_QUANTITY = 99
 MAX_LINES = 50
 MAX_NOTE = 200
+MAX_CUSTOMER_NAME = 80
+MAX_PHONE = 32
 MIN_PREP_MINUTES = 1
 MAX_PREP_MINUTES = 180
 
@@ -192,11 +194,11 @@ def _priced_lines(menu: EffectiveMenu, requests: list[LineRequest]) -> list[Orde
 
 
 def _validate_customer(request: OrderRequest) -> tuple[str, str | None, str | None]:
-    name = clean_text(request.customer_name, what="customer name", max_length=80)
+    name = clean_text(request.customer_name, what="customer name", max_length=MAX_CUSTOMER_NAME)
     if not name:
         raise DomainError("Enter the customer's name.")
     email = normalize_email(request.customer_email) if request.customer_email else None
-    phone = clean_text(request.customer_phone, what="phone number", max_length=32) or None
+    phone = clean_text(request.customer_phone, what="phone number", max_length=MAX_PHONE) or None
     return name, email, phone
 
 
@@ -240,6 +242,8 @@ def place_order(
 
     business = session.get(Business, truck.business_id)
     name, email, phone = _validate_customer(request)
+    if email:
+        order_limits.check_confirmation(session, to=email, truck_id=truck.id)
     if request.payment_method not in accepted_methods(truck, business):
         raise DomainError(f"{request.payment_method.label} is not offered at {truck.name}.")
     if source != OrderSource.WALK_IN and truck.busy_until and truck.busy_until > utcnow():
@@ -354,6 +358,8 @@ def tracking_url(order: Order) -> str:
 
 
 def send_confirmation(session: Session, *, order: Order, truck: Truck, business: Business) -> None:
+    if not order_limits.confirmation_allowed(session, to=order.customer_email, truck_id=truck.id):
+        return  # an Online order paid after its address reached the limit: the order stands
     items = [
         (f"{line.quantity} × {line.name}", line.line_total_cents)
         for line in order_lines(session, order.id)

@@ -1,5 +1,11 @@
-"""Sign-in limits: after too many failed sign-ins for one email, or from one client address,
-sign-in waits until the oldest counted failure leaves the window.
+"""Sign-in limits that slow a guesser without locking the real member out.
+
+- Per email *and* client address together: ``sign_in_free_failures`` failures, then every
+  further try waits a growing delay after the last failure (``sign_in_first_delay_seconds``,
+  doubling, at most the window). Someone guessing a member's password from their own address
+  waits longer and longer; the member, from their address, signs in as usual.
+- Per client address: ``sign_in_failures_per_address`` failures in the window (one address
+  trying many emails), then it waits until the oldest counted failure leaves the window.
 
 Failures are rows in the database, so every worker counts the same attempts. Keys are stored
 as SHA-256 hashes: the table holds no email addresses or IP addresses.
@@ -10,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
@@ -23,26 +28,22 @@ class TooManyAttempts(DomainError):
     status_code = 429
 
 
-@dataclass(frozen=True)
-class Limit:
-    key_hash: str
-    allowed: int
-
-
 def _hash(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
+def pair_key(email: str, address: str) -> str:
+    """The key counting one email's failures from one address."""
+    return _hash("email+address", f"{email.strip().lower()}|{address}")
+
+
+def address_key(address: str) -> str:
+    """The key counting one address's failures, whatever the email."""
+    return _hash("address", address)
+
+
 def _window() -> dt.timedelta:
     return dt.timedelta(minutes=get_settings().sign_in_window_minutes)
-
-
-def _limits(email: str, address: str) -> list[Limit]:
-    settings = get_settings()
-    limits = [Limit(_hash("email", email.strip().lower()), settings.sign_in_failures_per_email)]
-    if address:
-        limits.append(Limit(_hash("address", address), settings.sign_in_failures_per_address))
-    return limits
 
 
 def _recent(session: Session, key_hash: str, since: dt.datetime) -> list[dt.datetime]:
@@ -55,34 +56,56 @@ def _recent(session: Session, key_hash: str, since: dt.datetime) -> list[dt.date
     )
 
 
-def wait_message(minutes: int) -> str:
-    return f"Too many attempts, try again in {minutes} minute{'' if minutes == 1 else 's'}."
+def wait_message(seconds: float) -> str:
+    if seconds < 120:
+        whole = max(1, math.ceil(seconds))
+        return f"Too many attempts, try again in {whole} second{'' if whole == 1 else 's'}."
+    minutes = math.ceil(seconds / 60)
+    return f"Too many attempts, try again in {minutes} minutes."
+
+
+def delay_after(failures: int) -> dt.timedelta:
+    """How long a try waits after the last failure, with ``failures`` in the window."""
+    settings = get_settings()
+    extra = failures - settings.sign_in_free_failures
+    if extra < 0:
+        return dt.timedelta(0)
+    seconds = settings.sign_in_first_delay_seconds * 2 ** min(extra, 20)
+    return min(_window(), dt.timedelta(seconds=seconds))
 
 
 def check(session: Session, *, email: str, address: str, now: dt.datetime | None = None) -> None:
-    """Refuse with TooManyAttempts while the email or the address is over its limit."""
+    """Refuse with TooManyAttempts while the address is over its limit, or this email from
+    this address must still wait."""
     now = now or utcnow()
     window = _window()
-    for limit in _limits(email, address):
-        failures = _recent(session, limit.key_hash, now - window)
-        if len(failures) >= limit.allowed:
+    if address:
+        allowed = get_settings().sign_in_failures_per_address
+        failures = _recent(session, address_key(address), now - window)
+        if len(failures) >= allowed:
             # Below the limit again when this failure leaves the window.
-            frees_at = failures[len(failures) - limit.allowed] + window
-            minutes = max(1, math.ceil((frees_at - now).total_seconds() / 60))
-            raise TooManyAttempts(wait_message(minutes))
+            frees_at = failures[len(failures) - allowed] + window
+            raise TooManyAttempts(wait_message((frees_at - now).total_seconds()))
+    failures = _recent(session, pair_key(email, address), now - window)
+    if failures:
+        ready_at = failures[-1] + delay_after(len(failures))
+        if ready_at > now:
+            raise TooManyAttempts(wait_message((ready_at - now).total_seconds()))
 
 
 def record_failure(
     session: Session, *, email: str, address: str, now: dt.datetime | None = None
 ) -> None:
-    """Count one failed sign-in against the email and the address; forget expired ones."""
+    """Count one failed sign-in against the email from this address and against the address;
+    forget expired ones."""
     now = now or utcnow()
     session.exec(delete(SignInFailure).where(col(SignInFailure.failed_at) <= now - _window()))
-    for limit in _limits(email, address):
-        session.add(SignInFailure(key_hash=limit.key_hash, failed_at=now))
+    session.add(SignInFailure(key_hash=pair_key(email, address), failed_at=now))
+    if address:
+        session.add(SignInFailure(key_hash=address_key(address), failed_at=now))
 
 
-def forget_email(session: Session, *, email: str) -> None:
-    """A right password clears the email's failures (the address keeps its count)."""
-    key_hash = _limits(email, "")[0].key_hash
-    session.exec(delete(SignInFailure).where(SignInFailure.key_hash == key_hash))
+def forget(session: Session, *, email: str, address: str) -> None:
+    """A right password clears the email's failures from this address (the address keeps its
+    count)."""
+    session.exec(delete(SignInFailure).where(SignInFailure.key_hash == pair_key(email, address)))

@@ -42,6 +42,14 @@ def clean_text(value: str | None, *, what: str, max_length: int) -> str:
     text = strip_invisible(value or "").strip()
     if has_control_characters(text):
         raise DomainError(f"The {what} contains characters that cannot be used.")
-    if len(text) > max_length:
-        raise DomainError(f"The {what} is too long (at most {max_length} characters).")
+    if problem := length_problem(text, what=what, max_length=max_length):
+        raise DomainError(problem)
     return text
+
+
+def length_problem(value: str, *, what: str, max_length: int) -> str:
+    """The message for ``value`` past ``max_length`` (as ``clean_text`` counts it), else "":
+    forms say it as the field is typed, the services refuse with it."""
+    if len(strip_invisible(value).strip()) > max_length:
+        return f"The {what} is too long (at most {max_length} characters)."
+    return ""

@@ -12,6 +12,8 @@ from cliqmenu.services import money, orders
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
+from cliqmenu.services.staff import MAX_EMAIL
+from cliqmenu.services.text import length_problem, strip_invisible
 from cliqmenu.views.menu import CartLine, CategoryView, ItemView
 from cliqmenu.views.receipt import money_lines
 
@@ -101,13 +103,18 @@ class CartMixin(rx.State, mixin=True):
 
     @rx.event
     def set_pick_note(self, value: str):
-        self.pick_note = str(value)[: orders.MAX_NOTE]
+        # One character past the limit is kept, so the form says it is too long (never cut).
+        self.pick_note = str(value)[: orders.MAX_NOTE + 1]
+        self.pick_error = length_problem(self.pick_note, what="note", max_length=orders.MAX_NOTE)
 
     @rx.event
     def add_to_cart(self):
         if not self.picking or not self._truck_id:
             return
         item = self.picking[0]
+        if problem := length_problem(self.pick_note, what="note", max_length=orders.MAX_NOTE):
+            self.pick_error = problem
+            return
         chosen_ids: list[int] = []
         names, delta_cents = [], 0
         for group in item.groups:
@@ -136,7 +143,7 @@ class CartMixin(rx.State, mixin=True):
                 option_ids=chosen_ids,
                 options=", ".join(names),
                 quantity=self.pick_qty,
-                note=self.pick_note.strip(),
+                note=strip_invisible(self.pick_note).strip(),
                 total=money.formatter(self._terms)(unit * self.pick_qty),
                 total_cents=unit * self.pick_qty,
             ),
@@ -151,11 +158,25 @@ class CartMixin(rx.State, mixin=True):
 
     @rx.event
     def set_customer_name(self, value: str):
-        self.customer_name = str(value)[:80]
+        # One character past the limit is kept, so the form says it is too long (never cut).
+        self.customer_name = str(value)[: orders.MAX_CUSTOMER_NAME + 1]
+        self._say_length(
+            length_problem(
+                self.customer_name, what="customer name", max_length=orders.MAX_CUSTOMER_NAME
+            )
+        )
 
     @rx.event
     def set_customer_email(self, value: str):
-        self.customer_email = str(value)[:254]
+        self.customer_email = str(value)[: MAX_EMAIL + 1]
+        self._say_length(
+            length_problem(self.customer_email, what="email address", max_length=MAX_EMAIL)
+        )
+
+    def _say_length(self, problem: str) -> None:
+        """Show a field's length problem; clear the one shown once the field is fixed."""
+        if problem or self.error.endswith(" characters)."):
+            self.error = problem
 
     @rx.event
     def set_dining(self, value: str | list[str]):

@@ -16,7 +16,7 @@ from cliqmenu.payment_check import confirm_checkout
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import current_change, register_view
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
-from cliqmenu.services import orders, trucks
+from cliqmenu.services import order_limits, orders, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.board_actions import customers_see_portions, publish_stock, publish_truck
 from cliqmenu.state.cart import CartMixin
@@ -141,6 +141,12 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
             return None
         request = self._order_request()
         try:
+            await order_limits.check_customer_order(
+                tab=self.router.session.client_token,
+                address=self.router.session.client_ip,
+                truck_id=self._truck_id,
+                truck_name=self.truck_name,
+            )
             with session_scope() as session:
                 truck = trucks.require_trading(self._truck(session))
                 order, _created = orders.place_order(

@@ -47,7 +47,7 @@ class SignInState(rx.State):
 
     @rx.event
     async def sign_in(self, form: dict):
-        """Sign in, unless this email or this client address failed too often lately."""
+        """Sign in, unless this email from this address, or this address, failed too often."""
         email = str(form.get("email", ""))[:254]
         # Reflex resolves the address, honouring X-Forwarded-For only from trusted proxies
         # (REFLEX_TRUSTED_PROXY_HOPS).
@@ -58,7 +58,7 @@ class SignInState(rx.State):
                 member = staff.check_password(
                     session, email=email, password=str(form.get("password", ""))
                 )
-                sign_in_limits.forget_email(session, email=email)
+                sign_in_limits.forget(session, email=email, address=address)
                 code = session_handoff.offer(session, member=member)
         except sign_in_limits.TooManyAttempts as error:
             self.error = str(error)

@@ -60,7 +60,7 @@ def test_manager_works_live_through_nginx(screen, app_server, proxy):
 
 
 def address_key(address: str) -> str:
-    return sign_in_limits._limits("", address)[1].key_hash
+    return sign_in_limits.address_key(address)
 
 
 def counted_failures(database_url: str, key_hash: str) -> int:
@@ -96,7 +96,7 @@ def test_sign_in_limits_count_the_real_client_behind_nginx(app_server, proxy):
     forged = [f"198.51.100.{number}" for number in range(allowed + 1)]  # a new one each try
     emails = [f"{unique('proxy-guess')}@example.com" for _ in range(allowed)]
     keys = [address_key(client), *[address_key(ip) for ip in forged]]
-    keys += [sign_in_limits._limits(email, "")[0].key_hash for email in emails]
+    keys += [sign_in_limits.pair_key(email, client) for email in emails]
     try:
         tries = [(email, "wrong", forged[n]) for n, email in enumerate(emails)]
         # Right password, another forged address: still the same real client, so refused.

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from cliqmenu.api import build_api
-from cliqmenu.infra import order_api_limits
+from cliqmenu.infra import rate_limits
 from cliqmenu.models import Order
 from cliqmenu.settings import get_settings
 from tests import factories
@@ -27,7 +27,7 @@ def world(app_engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch)
     get_settings.cache_clear()
     # Counted in this process (also when the suite runs with Redis: the test database, and so
     # the Redis keys, are the same on every run); the Redis counter has its own test below.
-    monkeypatch.setattr(order_api_limits, "_counter", order_api_limits.MemoryCounter())
+    monkeypatch.setattr(rate_limits, "_counter", rate_limits.MemoryCounter())
     world = factories.make_world(session)
     session.commit()
     # Counts are per clock minute: start far enough from the minute's end to finish in it.
@@ -86,7 +86,7 @@ async def test_an_address_over_the_limit_is_refused_until_the_minute_ends(
 
 async def test_workers_sharing_redis_count_the_same_requests(app_engine: Engine) -> None:
     url = "redis://127.0.0.1:6379"
-    first, second = order_api_limits.RedisCounter(url), order_api_limits.RedisCounter(url)
+    first, second = rate_limits.RedisCounter(url), rate_limits.RedisCounter(url)
     key, window = f"test-{uuid.uuid4().hex}", int(time.time() // 60)
     counts = [await counter.hit(key, window) for counter in (first, second, first, second)]
     assert counts == [1, 2, 3, 4]
