@@ -6,6 +6,7 @@ import reflex as rx
 
 from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.receipt import money_rows
+from cliqmenu.services.lifecycle import MAX_NOTE
 from cliqmenu.state.accept_form import DINING_CHOICES, PREP_PICKS, AcceptFormState
 
 F = AcceptFormState
@@ -141,6 +142,7 @@ def accept_panel() -> rx.Component:
             placeholder="Kitchen note (shown on the kitchen display)",
             aria_label="Kitchen note",
             id="kitchen-note",
+            max_length=MAX_NOTE,
             width="100%",
         ),
         rx.text_area(
@@ -149,7 +151,13 @@ def accept_panel() -> rx.Component:
             placeholder="Internal note (not shown to the kitchen)",
             aria_label="Internal note",
             id="internal-note",
+            max_length=MAX_NOTE,
             width="100%",
+        ),
+        rx.cond(
+            F.note_error != "",
+            rx.text(F.note_error, color_scheme="red", size="2", id="note-error", role="alert"),
+            rx.text(f"Notes: up to {MAX_NOTE} characters each.", size="1", color_scheme="gray"),
         ),
         totals_preview(),
         rx.cond(F.refund_due != "", refund_due_panel(), accept_button()),

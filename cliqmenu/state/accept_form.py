@@ -21,6 +21,7 @@ from cliqmenu.models import (
 from cliqmenu.services import access, lifecycle, money, orders, refunds
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.money import PricingTerms
+from cliqmenu.services.text import length_problem
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
 from cliqmenu.state.board_actions import publish_truck, run_order_action
 from cliqmenu.state.order_detail import close_order_detail
@@ -64,6 +65,7 @@ class AcceptFormState(rx.State):
     before_total: str = ""
     preview: dict[str, str] = {}
     preview_error: str = ""
+    note_error: str = ""
     # A paid order whose total goes down: the difference goes back in the same step.
     refund_due: str = ""
     refund_way: str = "cash"
@@ -100,6 +102,7 @@ class AcceptFormState(rx.State):
         )
         self.discount_kind, self.discount_text = "none", ""
         self.kitchen_note, self.internal_note = order.kitchen_note, order.internal_note
+        self.note_error = ""
         self._order = lifecycle.PricedOrder.of(order)
         self._terms = PricingTerms.of(business)
         self._net_paid_cents = net_paid
@@ -181,11 +184,19 @@ class AcceptFormState(rx.State):
 
     @rx.event
     def set_kitchen_note(self, value: str):
-        self.kitchen_note = str(value)[: lifecycle.MAX_NOTE]
+        # One character past the limit is kept, so the form says it is too long (never cut).
+        self.kitchen_note = str(value)[: lifecycle.MAX_NOTE + 1]
+        self._say_note_length()
 
     @rx.event
     def set_internal_note(self, value: str):
-        self.internal_note = str(value)[: lifecycle.MAX_NOTE]
+        self.internal_note = str(value)[: lifecycle.MAX_NOTE + 1]
+        self._say_note_length()
+
+    def _say_note_length(self) -> None:
+        self.note_error = length_problem(
+            self.kitchen_note, what="kitchen note", max_length=lifecycle.MAX_NOTE
+        ) or length_problem(self.internal_note, what="internal note", max_length=lifecycle.MAX_NOTE)
 
     def _changes(self) -> lifecycle.AcceptChanges:
         """The form as the service takes it; a DomainError names what is wrong."""

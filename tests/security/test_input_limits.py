@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import reflex as rx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cliqmenu.models import DiscountKind, Role
 from cliqmenu.services import lifecycle, menu_admin, staff, stock
 from cliqmenu.services.errors import DomainError
+from cliqmenu.state.accept_form import AcceptFormState
 from tests import factories
 from tests.security.support import database_rows
+from tests.state.support import substate
 
 World = factories.World
 
@@ -222,3 +225,17 @@ def test_control_characters_in_a_note_are_refused(
     with Session(engine) as session, pytest.raises(DomainError, match="cannot be used"):
         factories.place(session, world=world, lines=_fries(world, note=text))
     assert database_rows(engine) == before
+
+
+def test_the_accept_form_says_a_note_is_too_long_and_never_cuts_it() -> None:
+    """The kitchen and internal notes have the services' limit, said as it is typed (they were
+    cut at 500 without a word)."""
+    form = substate(rx.State(_reflex_internal_init=True), AcceptFormState)
+    form.set_kitchen_note("x" * 600)
+    assert len(form.kitchen_note) == 501
+    assert form.note_error == "The kitchen note is too long (at most 500 characters)."
+    form.set_kitchen_note("x" * 500)
+    form.set_internal_note("y" * 501)
+    assert form.note_error == "The internal note is too long (at most 500 characters)."
+    form.set_internal_note("fine")
+    assert form.note_error == ""
