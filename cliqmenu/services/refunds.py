@@ -445,6 +445,9 @@ def run_refund(
     """
     try:
         with sessions() as session:
+            # Under the order's row lock: concurrent submissions of one request queue here, and
+            # only the first finds it unknown (and so goes on to Stripe).
+            session.exec(select(Order.id).where(Order.id == order_id).with_for_update()).first()
             known = session.exec(
                 select(Refund.id).where(Refund.request_id == request.request_id)
             ).first()
