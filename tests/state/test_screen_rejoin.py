@@ -226,7 +226,7 @@ async def test_a_screen_back_after_its_trucks_were_limited_shows_only_a_truck_it
     await lapse(Audience("manager", world.truck.id), root)
     staff.set_trucks(session, actor=world.owner, staff_id=world.manager.id, truck_ids=[beach.id])
     session.commit()
-    await order_published(session, world, "Ned Notyours")
+    await order_published(session, world, "Nora Notyours")
 
     assert confirmed_live(await board.heartbeat())
     assert board.truck_name == "Beach Truck"
