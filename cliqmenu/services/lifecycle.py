@@ -354,7 +354,7 @@ def advance(
     order = _load(session, actor=actor, order_id=order_id, expected=expected)
     unpaid = to == Stage.DELIVERED and order.payment_status == PaymentStatus.UNPAID
     if unpaid and not deliver_unpaid:
-        due = money.formatter(session.get(Business, order.business_id))(order.total_cents)
+        due = money.business_style(session, order.business_id)(order.total_cents)
         raise UnpaidDelivery(
             f"Order #{order.number} is not marked paid ({due} due). Deliver it unpaid?"
         )

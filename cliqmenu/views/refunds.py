@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import (
-    Business,
     Order,
     PaymentMethod,
     PaymentStatus,
@@ -77,7 +76,7 @@ def refund_detail(member: StaffMember, order_id: int) -> RefundDetail:
     refunds.reconcile_pending(sessions=session_scope, order_id=order_id)
     with session_scope() as session:
         order = _check_access(session, member, order_id)
-        show = money.formatter(session.get(Business, order.business_id))
+        show = money.business_style(session, order.business_id)
         funds = refunds.balance(session, order.id)
         taken = refunds.refunded_quantities(session, order.id)
         rows = refunds.refunds_of(session, order.id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from cliqmenu.models import Business, Truck
+from cliqmenu.models import Truck
 from cliqmenu.services import money, stock
 from cliqmenu.services.stock import ItemStatus, OptionStatus
 
@@ -120,5 +120,5 @@ class StockView:
 
 def stock_view(session: Session, truck_id: int) -> StockView:
     truck = session.get(Truck, truck_id)
-    show = money.formatter(session.get(Business, truck.business_id))
+    show = money.business_style(session, truck.business_id)
     return StockView(truck_id, show, stock.stock_board(session, truck=truck))
