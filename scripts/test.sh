@@ -171,6 +171,10 @@ e2e() {
     return "${rc}"
 }
 
+# Every end-to-end server answers on this port (nginx on it, the app on the next, when scaled out):
+# the frontend, which bakes in its backend's address, is then built once per mode, not per step.
+export CLIQMENU_E2E_PORT="${CLIQMENU_E2E_PORT:-18417}"
+
 LINT_PATHS=(cliqmenu tests alembic bench demo scripts/make_icons.py)
 step "ruff format --check" ruff format --check "${LINT_PATHS[@]}"
 step "ruff check" ruff check "${LINT_PATHS[@]}"

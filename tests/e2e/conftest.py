@@ -43,6 +43,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from tests.e2e import frontend_build
 from tests.e2e.helpers import forget_page_loads, track_page_loads
 from tests.e2e.proxy import NginxProxy
 from tests.smtp_server import MailServer
@@ -98,12 +99,16 @@ class AppServer:
         """Run ``reflex run --env prod`` on this port, its output appended to the log.
 
         Once it has served, a restart serves the frontend it built (tests/e2e/serve_built.py)
-        instead of compiling and building the same code again.
+        instead of compiling and building the same code again; so does a first start whose
+        frontend an earlier run built from the same inputs (tests/e2e/frontend_build.py).
         """
         port = str(self.app_port or self.base_url.rsplit(":", 1)[1])
+        if not self.built and frontend_build.is_current(self.env, port):
+            self.built = True
         if self.built:
             command = [sys.executable, "-m", "tests.e2e.serve_built", port, "127.0.0.1"]
         else:
+            frontend_build.forget()
             command = ["reflex", "run", "--env", "prod", "--frontend-port", port]
             command += ["--backend-host", "127.0.0.1"]
         with self.log_path.open("ab") as log:
@@ -128,6 +133,8 @@ class AppServer:
                     f"the app did not answer within {START_TIMEOUT_S} s:\n{self.log_since(0)}"
                 )
             time.sleep(0.25)
+        if not self.built:
+            frontend_build.remember(self.env, str(self.app_port or self.base_url.rsplit(":", 1)[1]))
         self.built = True
 
     def kill(self) -> None:
@@ -154,6 +161,12 @@ class AppServer:
             while_down()
         self.start()
         self.wait_until_serving()
+
+
+def app_base_url() -> str:
+    """The address the browser opens: on CI's fixed port (one frontend build for every step),
+    else on a free one."""
+    return f"http://127.0.0.1:{frontend_build.app_port() or _free_port()}"
 
 
 def _free_port() -> int:
@@ -310,7 +323,9 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxProxy | Non
     if not _proxy_kind():
         yield None
         return
-    nginx = NginxProxy(_free_port(), _free_port(), tmp_path_factory.mktemp("nginx"))
+    fixed = frontend_build.app_port()  # nginx on CI's fixed port, the app on the next one
+    ports = (fixed, fixed + 1) if fixed else (_free_port(), _free_port())
+    nginx = NginxProxy(*ports, tmp_path_factory.mktemp("nginx"))
     nginx.start()
     try:
         yield nginx
@@ -324,8 +339,8 @@ def start_app_server(
     database_url: str, log_path: Path, proxy: NginxProxy | None, extra_env: dict[str, str]
 ) -> AppServer:
     """Migrate and seed ``database_url``, then start the app (behind ``proxy`` if given)."""
-    port = proxy.app_port if proxy else _free_port()
-    base_url = proxy.base_url if proxy else f"http://127.0.0.1:{port}"
+    base_url = proxy.base_url if proxy else app_base_url()
+    port = proxy.app_port if proxy else int(base_url.rsplit(":", 1)[1])
     env = {**_server_env(database_url, base_url), **extra_env}
     if proxy:
         env["REFLEX_API_URL"] = base_url  # the pages open their websocket through the proxy

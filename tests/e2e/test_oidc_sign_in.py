@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from cliqmenu import demo_data
 from cliqmenu.services.sign_in_refusals import MESSAGES
-from tests.e2e.conftest import AppServer, _free_port, own_app_server
+from tests.e2e.conftest import AppServer, app_base_url, own_app_server
 from tests.e2e.helpers import (
     at,
     disable_member,
@@ -45,7 +45,7 @@ CALLBACK = re.compile(r"/api/sso/testid/callback\?")
 def provider_and_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[LocalProvider, AppServer]]:
-    base_url = f"http://127.0.0.1:{_free_port()}"
+    base_url = app_base_url()
     # The provider is another site (localhost; the app is 127.0.0.1) whose own page sends the
     # browser back, as Google's does: the cookies must survive that cross-site navigation.
     callback = f"{base_url}/api/sso/testid/callback"

@@ -36,9 +36,9 @@ from tests.e2e.conftest import (
     ROOT,
     AppServer,
     _cliqmenu,
-    _free_port,
     _server_env,
     _stop,
+    app_base_url,
 )
 from tests.e2e.helpers import assert_not_reloaded, at, mark_page, sign_in, unique, visit
 
@@ -153,7 +153,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """
     folder = tmp_path_factory.mktemp("online-payment")
     database_url = f"sqlite:///{folder}/online.db"
-    base_url = f"http://127.0.0.1:{_free_port()}"
+    base_url = app_base_url()
     stripe, stripe_url = _start_localstripe()
     forwarder = _start_forwarder(f"{base_url}/api/stripe/webhook")
     server: AppServer | None = None

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.e2e.conftest import AppServer, _cliqmenu, _free_port, _server_env, _stop  # noqa: E402
+from tests.e2e.conftest import AppServer, _cliqmenu, _server_env, _stop, app_base_url  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def empty_install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         return
     folder = tmp_path_factory.mktemp("empty-install")
     database_url = f"sqlite:///{folder}/empty.db"
-    BASE = f"http://127.0.0.1:{_free_port()}"
+    BASE = app_base_url()
     env = _server_env(database_url, BASE)
     env.pop("REFLEX_REDIS_URL", None)
     env.pop("GRANIAN_WORKERS", None)
