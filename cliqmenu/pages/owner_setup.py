@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.layout import brand
 from cliqmenu.components.owner_nav import error_callout
 from cliqmenu.services.business import CURRENCIES, TIMEZONES
@@ -45,6 +46,9 @@ def setup_page() -> rx.Component:
                     ),
                     rx.heading("Business", size="3", as_="h2", padding_top="8px"),
                     field("Business name", "business_name", placeholder="Smoky Bros Street Food"),
+                    labelled_select(
+                        "Country", S.country, S.set_country, S.countries, "setup-country"
+                    ),
                     rx.grid(
                         rx.vstack(
                             rx.text("Currency", size="2", weight="medium"),

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from cliqmenu.models import Business, StaffMember
-from cliqmenu.services import staff
+from cliqmenu.services import money, staff
 from cliqmenu.services.business import BusinessDetails, validate
 from cliqmenu.services.errors import Conflict, DomainError
 
@@ -27,6 +27,7 @@ class SetupRequest:
     currency: str = "AUD"
     timezone: str = "Australia/Sydney"
     gst_registered: bool = True
+    country: str = money.DEFAULT_COUNTRY
 
 
 def needs_setup(session: Session) -> bool:
@@ -49,6 +50,7 @@ def set_up(session: Session, *, request: SetupRequest) -> StaffMember:
             currency=request.currency,
             timezone=request.timezone,
             gst_registered=request.gst_registered,
+            country=request.country,
         )
     )
     owner_name = " ".join((request.owner_name or "").split())
@@ -69,6 +71,7 @@ def set_up(session: Session, *, request: SetupRequest) -> StaffMember:
         currency=details.currency,
         timezone=details.timezone,
         gst_registered=details.gst_registered,
+        country=details.country,
     )
     session.add(business)
     session.flush()

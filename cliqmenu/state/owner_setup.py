@@ -6,7 +6,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.routes import SIGN_IN
-from cliqmenu.services import first_run, session_handoff
+from cliqmenu.services import first_run, money, session_handoff
 from cliqmenu.services.business import CURRENCIES, TIMEZONES
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import complete_sign_in
@@ -17,6 +17,8 @@ class SetupState(rx.State):
     currency: str = "AUD"
     timezone: str = TIMEZONES[0]
     gst_registered: bool = True
+    country: str = money.DEFAULT_COUNTRY
+    countries: list[list[str]] = [[c.code, c.name] for c in money.COUNTRIES.values()]
 
     @rx.event
     def load(self):
@@ -38,6 +40,13 @@ class SetupState(rx.State):
             self.timezone = value
 
     @rx.event
+    def set_country(self, value: str):
+        """The country sets the GST rate; its own currency is the likely one too."""
+        if value in money.COUNTRIES:
+            self.country = value
+            self.currency = money.COUNTRIES[value].currency
+
+    @rx.event
     def set_gst_registered(self, value: bool):
         self.gst_registered = bool(value)
 
@@ -52,6 +61,7 @@ class SetupState(rx.State):
             currency=self.currency,
             timezone=self.timezone,
             gst_registered=self.gst_registered,
+            country=self.country,
         )
         try:
             with session_scope() as session:

@@ -95,6 +95,9 @@ def owner(owner_context: BrowserContext) -> Page:
 def test_first_run_creates_the_business_and_signs_the_owner_in(owner: Page) -> None:
     owner.goto(f"{BASE}/setup")
     owner.fill("#setup-business_name", "E2E Street Food")
+    owner.click("#setup-country")  # the country's currency comes with it
+    owner.get_by_role("option", name="New Zealand", exact=True).click()
+    expect(owner.locator("#setup-currency")).to_contain_text("NZD")
     owner.fill("#setup-owner_name", "Ola Owner")
     owner.fill("#setup-email", OWNER_EMAIL)
     owner.fill("#setup-password", OWNER_PASSWORD)
@@ -114,6 +117,7 @@ def test_first_run_creates_the_business_and_signs_the_owner_in(owner: Page) -> N
 def test_business_details_refuse_a_bad_surcharge(owner: Page) -> None:
     owner.goto(f"{BASE}/admin/business")
     expect(owner.locator("#business-name")).to_have_value("E2E Street Food", timeout=15_000)
+    expect(owner.locator("#business-country")).to_contain_text("New Zealand")
     owner.fill("#surcharge-card", "12")
     owner.click("#business-save")
     expect(owner.locator("#business-error")).to_contain_text("between 0% and 10%")

@@ -127,9 +127,18 @@ def test_first_run_creates_the_business_and_an_active_owner_then_closes(session:
         first_run.set_up(session, request=setup_request(email="second@example.com"))
 
 
+def test_first_run_in_new_zealand_charges_its_gst_and_writes_its_amounts(session: Session):
+    owner = first_run.set_up(session, request=setup_request(country="NZ", currency="NZD"))
+    session.commit()
+    business = session.get(Business, owner.business_id)
+    assert (business.country, business.currency) == ("NZ", "NZD")
+    assert money.tax_bp_for(business.country, business.gst_registered) == 1_500
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
+        ({"country": "US"}, "country the business trades in"),
         ({"business_name": ""}, "business name"),
         ({"owner_name": " "}, "Enter your name"),
         ({"email": "not-an-email"}, "valid email"),
