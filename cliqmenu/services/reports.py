@@ -296,7 +296,8 @@ def report_csv(report: Report) -> str:
     """The report's day-by-truck table as CSV (amounts in the business's currency, 2 decimals)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*CSV_HEADER[:4], *(f"{h} ({report.currency})" for h in CSV_HEADER[4:])])
+    header = [report.tax_name + " included" if h == "GST included" else h for h in CSV_HEADER]
+    writer.writerow([*header[:4], *(f"{h} ({report.currency})" for h in header[4:])])
     for row in report.rows:
         writer.writerow([row.day.isoformat(), _text(row.truck_name), *_csv_cells(row.figures)])
     writer.writerow(["Total", _text(report.truck_name), *_csv_cells(report.totals)])

@@ -286,7 +286,7 @@ def test_csv_export_has_one_line_per_day_and_truck_and_a_total(session, seeded):
         "Gross sales (AUD)",
         "Discounts (AUD)",
         "Surcharges (AUD)",
-        "GST included (AUD)",
+        "GST (10%) included (AUD)",
         "Refunds (AUD)",
         "Net (AUD)",
     ]
