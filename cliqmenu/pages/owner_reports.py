@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.owner_nav import error_callout, export_csv_button, owner_frame
-from cliqmenu.state.owner_reports import QUICK_RANGES, ReportsState
+from cliqmenu.services.reports import QUICK_RANGES
+from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView
 
 S = ReportsState

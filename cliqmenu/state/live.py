@@ -18,6 +18,7 @@ from cliqmenu.routes import SIGN_IN, home_for
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError, NotSignedIn
 from cliqmenu.state.auth import SessionState
+from cliqmenu.views.trucks import truck_switcher
 
 # What the page runs when its heartbeat is answered (assets/live.js marks the screen live).
 BEAT_ANSWERED = "window.cliqSynced && window.cliqSynced()"
@@ -121,7 +122,7 @@ class LiveScreen(Watching, mixin=True):
         with read_scope() as session:
             trucks = staff.trucks_for(session, member)
             truck = staff.truck_for(session, member, session_state._chosen_truck_id())
-        self.trucks = [{"id": str(t.id), "name": t.name} for t in trucks]
+        self.trucks = truck_switcher(trucks)
         self._truck_id, self.truck_name, self.truck_id_text = truck.id, truck.name, str(truck.id)
         self._member_id, self._access_ended = member.id, False
         await self._show_truck(await current_change(self._audience()))

@@ -14,7 +14,7 @@ from cliqmenu.db import read_scope, session_scope
 from cliqmenu.models import Role, StaffMember, Truck
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.realtime.hub import register_view
-from cliqmenu.services import money, overrides, stock
+from cliqmenu.services import money, overrides, records, stock
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.stock import Until
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
@@ -84,9 +84,9 @@ class StockState(LiveScreen, rx.State):
         try:
             member = await self._member()
             with session_scope() as session:
-                truck = session.get(Truck, self._truck_id)
-                if truck is None:
-                    raise DomainError("Reload the page: this truck is gone.")
+                truck = records.require(
+                    session, Truck, self._truck_id, "Reload the page: this truck is gone."
+                )
                 action(session, member, truck)
             self._refresh()
         except DomainError as error:
