@@ -40,7 +40,7 @@ class HistoryState(rx.State):
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             trucks = staff.trucks_for(session, member, including_archived=True)
-            truck = staff.truck_for(session, member, session_state._chosen_truck_id())
+            truck = session_state._truck(session, member)
             if not self.day:
                 self.day = service_date(session, truck).isoformat()
         self.trucks = truck_filter(trucks)

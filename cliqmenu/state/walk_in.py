@@ -7,7 +7,7 @@ import reflex as rx
 from cliqmenu.db import session_scope
 from cliqmenu.models import OrderSource, PaymentMethod
 from cliqmenu.routes import MANAGE
-from cliqmenu.services import money, orders, records, staff
+from cliqmenu.services import money, orders, records
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
@@ -31,7 +31,7 @@ class WalkInState(CartMixin, rx.State):
             return refuse(error)
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            truck = staff.truck_for(session, member, session_state._chosen_truck_id())
+            truck = session_state._truck(session, member)
             business = records.business(session, truck.business_id)
             self.categories = menu_view(
                 effective_menu(session, truck), money.formatter(business), truck.low_portions_at
