@@ -412,7 +412,8 @@ class Order(SQLModel, table=True):
 
 class OrderLine(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="order.id", index=True)
+    # Set when the order is stored (its lines are priced before it exists); never NULL.
+    order_id: int = Field(default=None, foreign_key="order.id", index=True)
     item_id: int | None = Field(default=None, foreign_key="menuitem.id")
     position: int = 0
     name: str = Field(max_length=120)

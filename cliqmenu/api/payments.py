@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from cliqmenu.api.bodies import BadBody, nesting_depth, read_body
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, Order
+from cliqmenu.models import Order
 from cliqmenu.order_expiry import expire_round_audiences, portion_audiences, tracking_audiences
 from cliqmenu.payment_check import publish_each
 from cliqmenu.payments import (
@@ -29,7 +28,7 @@ from cliqmenu.payments import (
 )
 from cliqmenu.payments.gateway import checkout_session_info, refund_info
 from cliqmenu.realtime import Audience
-from cliqmenu.services import payments, portions, refunds
+from cliqmenu.services import payments, portions, records, refunds
 from cliqmenu.services.text import has_control_characters
 
 log = logging.getLogger("cliqmenu.payments")
@@ -48,10 +47,7 @@ def _order_audiences(order: Order) -> set[Audience]:
 
 def _secrets() -> list[tuple[str, int | None]]:
     with session_scope() as session:
-        businesses = list(
-            session.exec(select(Business).where(col(Business.stripe_webhook_secret).is_not(None)))
-        )
-        return webhook_secrets(businesses)
+        return webhook_secrets(payments.webhook_businesses(session))
 
 
 def handle_event(event: WebhookEvent) -> set[Audience]:
@@ -91,7 +87,7 @@ def handle_event(event: WebhookEvent) -> set[Audience]:
                     event_id=event.id,
                 )
                 if refund is not None:
-                    touched |= _order_audiences(session.get(Order, refund.order_id))
+                    touched |= _order_audiences(records.order(session, refund.order_id))
         # An order expiring gives its portions back; one paid after it expired takes them again.
         touched |= portion_audiences(portions.changed(session))
     touched |= expire_round_audiences()[1]

@@ -5,17 +5,24 @@ from __future__ import annotations
 import reflex as rx
 
 
+def choices_select(
+    label: str, element_id: str, value, choices, on_change, size: str = "2", **trigger
+) -> rx.Component:
+    """A select of ``choices`` ([value, label] pairs, a Var), named ``label`` for screen readers."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label, id=element_id, **trigger),
+        rx.select.content(rx.foreach(choices, lambda c: rx.select.item(c[1], value=c[0]))),
+        value=value,
+        on_change=on_change,
+        size=size,
+    )
+
+
 def labelled_select(label: str, value, on_change, choices, element_id: str) -> rx.Component:
     """A label over a select of ``choices`` ([value, label] pairs); the label names it too."""
     return rx.vstack(
         rx.text(label, size="2", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(width="100%", aria_label=label, id=element_id),
-            rx.select.content(rx.foreach(choices, lambda c: rx.select.item(c[1], value=c[0]))),
-            value=value,
-            on_change=on_change,
-            size="3",
-        ),
+        choices_select(label, element_id, value, choices, on_change, "3", width="100%"),
         width="100%",
         spacing="1",
     )

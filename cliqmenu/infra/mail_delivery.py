@@ -65,7 +65,9 @@ def claim_next(
         claimed = claim_due(session, OutboxEmail, EmailStatus.PENDING, now=now, lease=lease)
         email = session.get(OutboxEmail, claimed[0]) if claimed else None
         session.commit()
-    return Claim(email=email, token=claimed[1]) if claimed else None
+    if claimed is None or email is None:
+        return None
+    return Claim(email=email, token=claimed[1])
 
 
 def record_outcome(
@@ -78,20 +80,25 @@ def record_outcome(
 ) -> EmailStatus:
     """Mark the claimed email sent, due again later, or failed; returns its new status."""
     now, attempts = now or utcnow(), claim.email.attempts
+    values: dict[str, object]
     if failure is None:
-        status, values = EmailStatus.SENT, {"sent_at": now, "next_attempt_at": None}
-        values["last_error"] = ""
+        status = EmailStatus.SENT
+        values = {"sent_at": now, "next_attempt_at": None, "last_error": ""}
     elif failure.permanent or attempts >= settings.mail_max_attempts:
-        status, values = EmailStatus.FAILED, {"next_attempt_at": None}
-        values["last_error"] = _failed_because(failure, attempts)
+        status = EmailStatus.FAILED
+        values = {"next_attempt_at": None, "last_error": _failed_because(failure, attempts)}
     else:
         status = EmailStatus.PENDING
-        values = {"next_attempt_at": now + retry_delay(attempts, settings)}
-        values["last_error"] = failure.message
+        values = {
+            "next_attempt_at": now + retry_delay(attempts, settings),
+            "last_error": failure.message,
+        }
     with Session(engine) as session:
         session.connection().execute(
             update(OutboxEmail)
-            .where(col(OutboxEmail.id) == claim.email.id, OutboxEmail.claimed_by == claim.token)
+            .where(
+                col(OutboxEmail.id) == claim.email.id, col(OutboxEmail.claimed_by) == claim.token
+            )
             .values(status=status, claimed_by=None, **values)
         )
         session.commit()

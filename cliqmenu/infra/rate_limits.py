@@ -47,7 +47,9 @@ class RedisCounter:
     async def hit(self, key: str, window: int, ttl: int = 120) -> int:
         name = f"cliqmenu:{self._namespace}:limit:{key}:{window}"
         async with self._redis.pipeline(transaction=True) as pipe:
-            count, _ = await pipe.incr(name).expire(name, ttl).execute()
+            pipe.incr(name)
+            pipe.expire(name, ttl)
+            count, _ = await pipe.execute()
         return int(count)
 
     async def close(self) -> None:

@@ -65,7 +65,7 @@ def send(
     timeout: float = 10,
 ) -> Failure | None:
     """Encrypt and send one notification; None when the push service took it."""
-    headers = {"Urgency": urgency}
+    headers: dict[str, str | int | float] = {"Urgency": urgency}
     if topic:
         # A push service replaces an undelivered message with the same topic by the newer one.
         headers["Topic"] = topic
@@ -80,15 +80,16 @@ def send(
             timeout=timeout,
         )
     except WebPushException as error:
-        status = error.response.status_code if error.response is not None else None
-        if status is None:
+        response = error.response
+        if response is None:
             return Failure(f"Push service unreachable: {error.message}")
+        status = response.status_code
         answer = f"Push service answered {status}"
         if status in GONE:
             return Failure(f"{answer}: the device unsubscribed", gone=True, permanent=True)
         if status == 429 or status >= 500:
             return Failure(answer)
-        return Failure(f"{answer}: {error.response.text[:200]}", permanent=True)
+        return Failure(f"{answer}: {response.text[:200]}", permanent=True)
     except (requests.RequestException, OSError) as error:
         return Failure(f"Push service unreachable: {error.__class__.__name__}")
     except ValueError as error:  # keys a browser never made (bad p256dh / auth)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import choices_select
 from cliqmenu.components.layout import staff_header
 from cliqmenu.components.order_summary import order_summary
 from cliqmenu.routes import MANAGE
@@ -45,15 +46,7 @@ def filters() -> rx.Component:
                     on_change=H.set_stage,
                     size="3",
                 ),
-                rx.select.root(
-                    rx.select.trigger(aria_label="Truck", id="history-truck"),
-                    rx.select.content(
-                        rx.foreach(H.trucks, lambda t: rx.select.item(t[1], value=t[0]))
-                    ),
-                    value=H.truck,
-                    on_change=H.set_truck,
-                    size="3",
-                ),
+                choices_select("Truck", "history-truck", H.truck, H.trucks, H.set_truck, "3"),
                 wrap="wrap",
                 width="100%",
             ),

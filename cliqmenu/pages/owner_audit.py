@@ -4,86 +4,52 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.owner_nav import error_callout, export_csv_button, owner_frame
+from cliqmenu.components.filters import (
+    choice_filter,
+    date_filter,
+    filter_card,
+    labelled,
+    run_button,
+)
+from cliqmenu.components.owner_nav import export_csv_button, owner_frame
 from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.views.audit import AuditRow
 
 S = AuditState
 
 
-def labelled(label: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(label, size="1", color_scheme="gray"), control, spacing="1")
-
-
-def choice(label: str, id: str, value, options, on_change) -> rx.Component:
-    return labelled(
-        label,
-        rx.select.root(
-            rx.select.trigger(aria_label=label, id=id, min_width="170px"),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
-            value=value,
-            on_change=on_change,
-            size="2",
-        ),
-    )
-
-
 def filters() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.form(
-                rx.hstack(
-                    labelled(
-                        "Day",
-                        rx.input(
-                            type="date",
-                            value=S.day,
-                            on_change=S.set_day,
-                            aria_label="Day",
-                            id="audit-day",
-                            name="audit-day",
-                            size="2",
-                        ),
-                    ),
-                    labelled(
-                        "Order",
-                        rx.input(
-                            placeholder="#12",
-                            value=S.order,
-                            on_change=S.set_order,
-                            aria_label="Order number",
-                            id="audit-order",
-                            name="audit-order",
-                            inputmode="numeric",
-                            size="2",
-                            width="90px",
-                        ),
-                    ),
-                    choice("Who", "audit-member", S.member, S.members, S.set_member),
-                    choice("Kind", "audit-kind", S.kind, S.kinds, S.set_kind),
-                    rx.button(
-                        rx.icon("search", size=14), "Show", type="submit", size="2", id="audit-run"
-                    ),
-                    rx.button(
-                        "All days",
-                        type="button",
-                        size="2",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=S.all_days,
-                        id="audit-all-days",
-                    ),
-                    align="end",
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                on_submit=S.run,
+    return filter_card(
+        date_filter("Day", "audit-day", S.day, S.set_day),
+        labelled(
+            "Order",
+            rx.input(
+                placeholder="#12",
+                value=S.order,
+                on_change=S.set_order,
+                aria_label="Order number",
+                id="audit-order",
+                name="audit-order",
+                inputmode="numeric",
+                size="2",
+                width="90px",
             ),
-            error_callout(S.error, "audit-error"),
-            spacing="3",
-            width="100%",
         ),
-        width="100%",
+        choice_filter("Who", "audit-member", S.member, S.members, S.set_member),
+        choice_filter("Kind", "audit-kind", S.kind, S.kinds, S.set_kind),
+        run_button("search", "audit-run"),
+        rx.button(
+            "All days",
+            type="button",
+            size="2",
+            variant="soft",
+            color_scheme="gray",
+            on_click=S.all_days,
+            id="audit-all-days",
+        ),
+        on_submit=S.run,
+        error=S.error,
+        error_id="audit-error",
     )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.owner_nav import error_callout, export_csv_button, owner_frame
-from cliqmenu.state.owner_reports import QUICK_RANGES, ReportsState
+from cliqmenu.components.filters import choice_filter, date_filter, filter_card, run_button
+from cliqmenu.components.owner_nav import export_csv_button, owner_frame
+from cliqmenu.services.reports import QUICK_RANGES
+from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView
 
 S = ReportsState
@@ -24,84 +26,30 @@ COLUMNS = [
 
 
 def filters() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                *[
-                    rx.button(
-                        label,
-                        size="2",
-                        variant=rx.cond(S.quick == key, "solid", "soft"),
-                        color_scheme=rx.cond(S.quick == key, "orange", "gray"),
-                        on_click=S.pick(key),
-                        id=f"range-{key}",
-                    )
-                    for key, label in QUICK_RANGES
-                ],
-                spacing="2",
-                wrap="wrap",
-            ),
-            rx.form(
-                rx.hstack(
-                    rx.vstack(
-                        rx.text("From", size="1", color_scheme="gray"),
-                        rx.input(
-                            type="date",
-                            value=S.start,
-                            on_change=S.set_start,
-                            aria_label="From",
-                            id="report-start",
-                            name="report-start",
-                            size="2",
-                        ),
-                        spacing="1",
-                    ),
-                    rx.vstack(
-                        rx.text("To", size="1", color_scheme="gray"),
-                        rx.input(
-                            type="date",
-                            value=S.end,
-                            on_change=S.set_end,
-                            aria_label="To",
-                            id="report-end",
-                            name="report-end",
-                            size="2",
-                        ),
-                        spacing="1",
-                    ),
-                    rx.vstack(
-                        rx.text("Truck", size="1", color_scheme="gray"),
-                        rx.select.root(
-                            rx.select.trigger(
-                                aria_label="Truck", id="report-truck", min_width="160px"
-                            ),
-                            rx.select.content(
-                                rx.foreach(S.trucks, lambda t: rx.select.item(t[1], value=t[0]))
-                            ),
-                            value=S.truck,
-                            on_change=S.set_truck,
-                            size="2",
-                        ),
-                        spacing="1",
-                    ),
-                    rx.button(
-                        rx.icon("refresh-cw", size=14),
-                        "Show",
-                        type="submit",
-                        size="2",
-                        id="report-run",
-                    ),
-                    align="end",
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                on_submit=S.run,
-            ),
-            error_callout(S.error, "report-error"),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
+    quick = rx.hstack(
+        *[
+            rx.button(
+                label,
+                size="2",
+                variant=rx.cond(S.quick == key, "solid", "soft"),
+                color_scheme=rx.cond(S.quick == key, "orange", "gray"),
+                on_click=S.pick(key),
+                id=f"range-{key}",
+            )
+            for key, label in QUICK_RANGES
+        ],
+        spacing="2",
+        wrap="wrap",
+    )
+    return filter_card(
+        date_filter("From", "report-start", S.start, S.set_start),
+        date_filter("To", "report-end", S.end, S.set_end),
+        choice_filter("Truck", "report-truck", S.truck, S.trucks, S.set_truck, "160px"),
+        run_button("refresh-cw", "report-run"),
+        on_submit=S.run,
+        error=S.error,
+        error_id="report-error",
+        above=quick,
     )
 
 

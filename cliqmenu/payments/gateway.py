@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import stripe
+from stripe._base_address import BaseAddresses
 from stripe._http_client import new_default_http_client
 
 from cliqmenu.models import Business
@@ -145,7 +146,7 @@ class StripeGateway:
 
     def __init__(self, config: StripeConfig) -> None:
         self.config = config
-        base = {"api": config.api_base} if config.api_base else None
+        base: BaseAddresses | None = {"api": config.api_base} if config.api_base else None
         self._client = stripe.StripeClient(
             config.secret_key,
             stripe_account=config.account_id,

@@ -215,6 +215,8 @@ async def _publish_here(audience: Audience) -> None:
         await asyncio.shield(_running[name])
         return
     task = asyncio.current_task()
+    if task is None:  # not in a task: nothing can wait on this round
+        raise RuntimeError("push rounds run in an asyncio task")
     _running[name] = task
     try:
         while True:

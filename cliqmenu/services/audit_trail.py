@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from cliqmenu.models import AuditEvent, Business, Order, Role, StaffMember, Truck
+from cliqmenu.models import AuditEvent, Order, Role, StaffMember, Truck
+from cliqmenu.services import records
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.reports import _text as spreadsheet_text
 from cliqmenu.services.staff import require_role
@@ -73,7 +74,7 @@ def trail(
     require_role(actor, Role.OWNER)
     if where.kind and where.kind not in KINDS:
         raise DomainError("Choose a kind of change from the list.")
-    business = session.get(Business, actor.business_id)
+    business = records.business(session, actor.business_id)
     query = select(AuditEvent).where(AuditEvent.business_id == business.id)
     if where.member_id is not None:
         query = query.where(AuditEvent.actor_id == int(where.member_id))
@@ -106,7 +107,7 @@ def trail(
     }
     entries = []
     for event in events:
-        order = found.get(event.order_id)
+        order = found.get(event.order_id) if event.order_id is not None else None
         truck_id = order.truck_id if order else (event.after or {}).get("truck_id")
         entries.append(
             TrailEntry(
@@ -121,7 +122,7 @@ def trail(
 def members(session: Session, *, business_id: int) -> list[StaffMember]:
     """Everyone who may appear in the trail, by name."""
     query = select(StaffMember).where(StaffMember.business_id == business_id)
-    return list(session.exec(query.order_by(StaffMember.name, StaffMember.id)))
+    return list(session.exec(query.order_by(col(StaffMember.name), col(StaffMember.id))))
 
 
 def _plain(value: object) -> str:

@@ -39,7 +39,7 @@ def _lock(session: Session) -> None:
     # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a table lock so two
     # people submitting the set-up at the same moment cannot both create a business.
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("LOCK TABLE business IN SHARE ROW EXCLUSIVE MODE"))
+        session.execute(text("LOCK TABLE business IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def set_up(session: Session, *, request: SetupRequest) -> StaffMember:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import AuditEvent, Order, Role, StaffMember, Stage
@@ -33,12 +33,12 @@ def search_orders(
     text = (text or "").strip().lstrip("#")
     if text:
         pattern = f"%{text.lower()}%"
-        matches = [
+        matches: list[ColumnElement[bool]] = [
             func.lower(Order.customer_name).like(pattern),
             func.lower(func.coalesce(Order.customer_email, "")).like(pattern),
         ]
         if text.isdigit():
-            matches.append(Order.number == int(text))
+            matches.append(col(Order.number) == int(text))
         query = query.where(or_(*matches))
     if day:
         query = query.where(Order.service_date == day)
@@ -55,5 +55,5 @@ def search_orders(
 def audit_trail(session: Session, *, actor: StaffMember, order_id: int) -> list[AuditEvent]:
     require_role(actor, Role.ORDER_MANAGER)
     access.order_for(session, actor=actor, order_id=order_id, including_archived=True)
-    query = select(AuditEvent).where(AuditEvent.order_id == order_id).order_by(AuditEvent.id)
+    query = select(AuditEvent).where(AuditEvent.order_id == order_id).order_by(col(AuditEvent.id))
     return list(session.exec(query))

@@ -19,10 +19,18 @@ from cliqmenu.models import (
     Role,
     StaffMember,
     Stage,
-    Truck,
     utcnow,
 )
-from cliqmenu.services import access, audit, money, notifications, outbox, portions, refunds
+from cliqmenu.services import (
+    access,
+    audit,
+    money,
+    notifications,
+    outbox,
+    portions,
+    records,
+    refunds,
+)
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
     tracking_url,
@@ -180,7 +188,7 @@ def accept(
     require_role(actor, Role.ORDER_MANAGER)
     prep = validate_prep_minutes(changes.prep_minutes)
     order = _load(session, actor=actor, order_id=order_id, expected=Stage.RECEIVED)
-    business = session.get(Business, order.business_id)
+    business = records.business(session, order.business_id)
     fields = (
         "dining_method",
         "payment_method",
@@ -225,7 +233,7 @@ def accept(
             before=before,
             after=after,
         )
-    if due:
+    if due and refund is not None:
         refunds.request_refund(
             session,
             actor=actor,
@@ -487,8 +495,10 @@ def _mark_refund_needed(order: Order) -> None:
 
 
 def _send_ready_email(session: Session, order: Order) -> None:
-    truck = session.get(Truck, order.truck_id)
-    business = session.get(Business, order.business_id)
+    if not order.customer_email:
+        return  # nobody to tell
+    truck = records.truck(session, order.truck_id)
+    business = records.business(session, order.business_id)
     outbox.queue_email(
         session,
         business_id=order.business_id,

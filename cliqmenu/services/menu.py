@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import (
-    Business,
     CustomizationGroup,
     CustomizationOption,
     ItemStock,
@@ -23,6 +24,10 @@ from cliqmenu.models import (
     TruckOptionOverride,
     utcnow,
 )
+from cliqmenu.services import records
+
+# A row a truck keeps of its own over the master menu.
+Own = TypeVar("Own", TruckItemOverride, TruckOptionOverride, ItemStock, OptionStock)
 
 
 @dataclass
@@ -77,8 +82,7 @@ class EffectiveMenu:
 def truck_zone(session: Session, truck: Truck) -> ZoneInfo:
     if truck.timezone:
         return ZoneInfo(truck.timezone)
-    business = session.get(Business, truck.business_id)
-    return ZoneInfo(business.timezone if business else "UTC")
+    return ZoneInfo(records.business(session, truck.business_id).timezone)
 
 
 def service_date(session: Session, truck: Truck, at: dt.datetime | None = None) -> dt.date:
@@ -114,7 +118,7 @@ def _effective_option(
 
 
 def _groups_by_item(
-    groups: list[CustomizationGroup], options_by_group: dict[int, list[EffectiveOption]]
+    groups: Sequence[CustomizationGroup], options_by_group: dict[int, list[EffectiveOption]]
 ) -> dict[int, list[EffectiveGroup]]:
     grouped: dict[int, list[EffectiveGroup]] = {}
     for group in groups:
@@ -168,56 +172,22 @@ def effective_menu(session: Session, truck: Truck) -> EffectiveMenu:
             .where(
                 MenuCategory.business_id == truck.business_id, col(MenuCategory.archived).is_(False)
             )
-            .order_by(MenuCategory.position, MenuCategory.id)
+            .order_by(col(MenuCategory.position), col(MenuCategory.id))
         )
     )
     category_names = {c.id: c.name for c in categories}
     items = session.exec(
         select(MenuItem)
         .where(MenuItem.business_id == truck.business_id, col(MenuItem.archived).is_(False))
-        .order_by(MenuItem.position, MenuItem.id)
+        .order_by(col(MenuItem.position), col(MenuItem.id))
     ).all()
-    item_ids = [i.id for i in items]
-    groups = session.exec(
-        select(CustomizationGroup)
-        .where(
-            col(CustomizationGroup.item_id).in_(item_ids),
-            col(CustomizationGroup.archived).is_(False),
-        )
-        .order_by(CustomizationGroup.position, CustomizationGroup.id)
-    ).all()
-    options = session.exec(
-        select(CustomizationOption)
-        .where(
-            col(CustomizationOption.group_id).in_([g.id for g in groups]),
-            col(CustomizationOption.archived).is_(False),
-        )
-        .order_by(CustomizationOption.position, CustomizationOption.id)
-    ).all()
-    item_over = {
-        o.item_id: o
-        for o in session.exec(
-            select(TruckItemOverride).where(TruckItemOverride.truck_id == truck.id)
-        )
-    }
-    option_over = {
-        o.option_id: o
-        for o in session.exec(
-            select(TruckOptionOverride).where(TruckOptionOverride.truck_id == truck.id)
-        )
-    }
-    item_stock = {
-        s.item_id: s for s in session.exec(select(ItemStock).where(ItemStock.truck_id == truck.id))
-    }
-    option_stock = {
-        s.option_id: s
-        for s in session.exec(select(OptionStock).where(OptionStock.truck_id == truck.id))
-    }
-
+    groups = active_groups(session, [i.id for i in items])
+    options = active_options(session, [g.id for g in groups])
+    own = truck_rows(session, truck.id)
     options_by_group: dict[int, list[EffectiveOption]] = {}
     for option in options:
         shown = _effective_option(
-            option, option_over.get(option.id), option_stock.get(option.id), today
+            option, own.option_over.get(option.id), own.option_stock.get(option.id), today
         )
         if shown is not None:
             options_by_group.setdefault(option.group_id, []).append(shown)
@@ -230,8 +200,8 @@ def effective_menu(session: Session, truck: Truck) -> EffectiveMenu:
         shown = _effective_item(
             item,
             category_names[item.category_id],
-            item_over.get(item.id),
-            item_stock.get(item.id),
+            own.item_over.get(item.id),
+            own.item_stock.get(item.id),
             today,
             groups_by_item.get(item.id, []),
         )
@@ -285,7 +255,62 @@ def _groups_query():
             col(CustomizationGroup.item_id).in_(bindparam("item_ids", expanding=True)),
             col(CustomizationGroup.archived).is_(False),
         )
-        .order_by(CustomizationGroup.position, CustomizationGroup.id)
+        .order_by(col(CustomizationGroup.position), col(CustomizationGroup.id))
+    )
+
+
+@cache
+def _options_query():
+    return (
+        select(CustomizationOption)
+        .where(
+            col(CustomizationOption.group_id).in_(bindparam("group_ids", expanding=True)),
+            col(CustomizationOption.archived).is_(False),
+        )
+        .order_by(col(CustomizationOption.position), col(CustomizationOption.id))
+    )
+
+
+def active_groups(session: Session, item_ids: list[int]) -> Sequence[CustomizationGroup]:
+    """The live customization groups of these items, in their order."""
+    return session.exec(_groups_query(), params={"item_ids": item_ids}).all()
+
+
+def active_options(session: Session, group_ids: list[int]) -> Sequence[CustomizationOption]:
+    """The live options of these groups, in their order."""
+    return session.exec(_options_query(), params={"group_ids": group_ids}).all()
+
+
+@dataclass
+class TruckRows:
+    """What a truck keeps of its own over the master menu, by item or option id: its prices and
+    offers (overrides) and its stock."""
+
+    item_over: dict[int, TruckItemOverride]
+    option_over: dict[int, TruckOptionOverride]
+    item_stock: dict[int, ItemStock]
+    option_stock: dict[int, OptionStock]
+
+
+def own_row(session: Session, model: type[Own], truck: Truck, **key: int) -> Own | None:
+    """The truck's own row of ``model`` (an override or stock row) for ``key`` (item_id= or
+    option_id=); None when the truck keeps nothing of its own there."""
+    query = select(model).where(col(model.truck_id) == truck.id)
+    for name, value in key.items():
+        query = query.where(col(getattr(model, name)) == value)
+    return session.exec(query).first()
+
+
+def _own_rows(session: Session, model: type[Own], truck_id: int) -> Sequence[Own]:
+    return session.exec(select(model).where(col(model.truck_id) == truck_id)).all()
+
+
+def truck_rows(session: Session, truck_id: int) -> TruckRows:
+    return TruckRows(
+        item_over={o.item_id: o for o in _own_rows(session, TruckItemOverride, truck_id)},
+        option_over={o.option_id: o for o in _own_rows(session, TruckOptionOverride, truck_id)},
+        item_stock={s.item_id: s for s in _own_rows(session, ItemStock, truck_id)},
+        option_stock={s.option_id: s for s in _own_rows(session, OptionStock, truck_id)},
     )
 
 
@@ -308,7 +333,7 @@ def _chosen_options_query():
             col(CustomizationOption.group_id).in_(bindparam("group_ids", expanding=True)),
             col(CustomizationOption.archived).is_(False),
         )
-        .order_by(CustomizationOption.position, CustomizationOption.id)
+        .order_by(col(CustomizationOption.position), col(CustomizationOption.id))
     )
 
 
@@ -332,9 +357,7 @@ def order_menu(
         },
     ).all()
     offered = [row for row in item_rows if not (row[2] and row[2].offered is False)]
-    groups = session.exec(
-        _groups_query(), params={"item_ids": [item.id for item, *_ in offered]}
-    ).all()
+    groups = active_groups(session, [item.id for item, *_ in offered])
     options_by_group: dict[int, list[EffectiveOption]] = {}
     if (chosen := _ids(option_ids)) and groups:
         option_rows = session.exec(
@@ -351,9 +374,13 @@ def order_menu(
                 options_by_group.setdefault(option.group_id, []).append(shown)
     groups_by_item = _groups_by_item(groups, options_by_group)
     items = {
-        item.id: _effective_item(
-            item, category, over, stock, today, groups_by_item.get(item.id, [])
-        )
+        item.id: shown
         for item, category, over, stock in offered
+        if (
+            shown := _effective_item(
+                item, category, over, stock, today, groups_by_item.get(item.id, [])
+            )
+        )
+        is not None
     }
     return EffectiveMenu(truck_id=truck.id, categories=[], items=items)

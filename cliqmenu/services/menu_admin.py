@@ -22,7 +22,7 @@ from cliqmenu.models import (
     StaffMember,
     Truck,
 )
-from cliqmenu.services import audit
+from cliqmenu.services import audit, records
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.money import business_style
 from cliqmenu.services.staff import require_role
@@ -131,7 +131,7 @@ def _active_options(session: Session, group_id: int) -> list[CustomizationOption
                 CustomizationOption.group_id == group_id,
                 col(CustomizationOption.archived).is_(False),
             )
-            .order_by(CustomizationOption.position, CustomizationOption.id)
+            .order_by(col(CustomizationOption.position), col(CustomizationOption.id))
         )
     )
 
@@ -160,7 +160,7 @@ def _siblings(session: Session, row: Parent) -> list:
     else:
         query = select(CustomizationOption).where(CustomizationOption.group_id == row.group_id)
         model = CustomizationOption
-    query = query.where(col(model.archived).is_(False)).order_by(model.position, model.id)
+    query = query.where(col(model.archived).is_(False)).order_by(col(model.position), col(model.id))
     return list(session.exec(query))
 
 
@@ -525,7 +525,7 @@ def set_group_archived(
 
 def _checked_delta(session: Session, group: CustomizationGroup, delta_cents: int) -> int:
     delta = _delta(delta_cents)
-    item = session.get(MenuItem, group.item_id)
+    item = records.require(session, MenuItem, group.item_id)
     if item.price_cents + delta < 0:
         show = business_style(session, item.business_id)
         raise DomainError(
@@ -565,7 +565,7 @@ def update_option(
 ) -> CustomizationOption:
     actor = _owner(actor)
     option = _option(session, actor, option_id)
-    group = session.get(CustomizationGroup, option.group_id)
+    group = records.require(session, CustomizationGroup, option.group_id)
     before = {"name": option.name, "delta": option.price_delta_cents}
     option.name = _name(name, what="option")
     option.price_delta_cents = _checked_delta(session, group, price_delta_cents)
@@ -597,7 +597,7 @@ def set_option_archived(
     option = _option(session, actor, option_id)
     if option.archived == bool(archived):
         return option
-    group = session.get(CustomizationGroup, option.group_id)
+    group = records.require(session, CustomizationGroup, option.group_id)
     if archived and not group.archived:
         left = len(_active_options(session, group.id)) - 1
         if left < group.min_choices:
@@ -666,23 +666,29 @@ def master_menu(session: Session, *, business_id: int) -> list[MasterCategory]:
     categories = session.exec(
         select(MenuCategory)
         .where(MenuCategory.business_id == business_id)
-        .order_by(MenuCategory.archived, MenuCategory.position, MenuCategory.id)
+        .order_by(col(MenuCategory.archived), col(MenuCategory.position), col(MenuCategory.id))
     ).all()
     items = session.exec(
         select(MenuItem)
         .where(MenuItem.business_id == business_id)
-        .order_by(MenuItem.archived, MenuItem.position, MenuItem.id)
+        .order_by(col(MenuItem.archived), col(MenuItem.position), col(MenuItem.id))
     ).all()
     groups = session.exec(
         select(CustomizationGroup)
         .where(col(CustomizationGroup.item_id).in_([i.id for i in items]))
-        .order_by(CustomizationGroup.archived, CustomizationGroup.position, CustomizationGroup.id)
+        .order_by(
+            col(CustomizationGroup.archived),
+            col(CustomizationGroup.position),
+            col(CustomizationGroup.id),
+        )
     ).all()
     options = session.exec(
         select(CustomizationOption)
         .where(col(CustomizationOption.group_id).in_([g.id for g in groups]))
         .order_by(
-            CustomizationOption.archived, CustomizationOption.position, CustomizationOption.id
+            col(CustomizationOption.archived),
+            col(CustomizationOption.position),
+            col(CustomizationOption.id),
         )
     ).all()
     options_by_group: dict[int, list[MasterOption]] = {}

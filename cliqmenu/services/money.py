@@ -9,12 +9,14 @@ everywhere. Every division rounds half-up to the cent with exact integer arithme
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_symbol
 
-from cliqmenu.models import Business, DiscountKind, PaymentMethod
+from cliqmenu.models import DiscountKind, PaymentMethod
+from cliqmenu.services import records
 from cliqmenu.services.errors import DomainError
 
 BASIS_POINTS = 10_000  # 100% in basis points
@@ -223,10 +225,10 @@ def formatter(business) -> MoneyStyle:
 
 def business_style(session, business_id: int) -> MoneyStyle:
     """The MoneyStyle of the business with this id (for messages written in a service)."""
-    return formatter(session.get(Business, business_id))
+    return formatter(records.business(session, business_id))
 
 
-def receipt_text(priced, show: MoneyStyle, items: list[tuple[str, int]] = ()) -> str:
+def receipt_text(priced, show: MoneyStyle, items: Sequence[tuple[str, int]] = ()) -> str:
     """An order's receipt for a plain-text email: its items, then subtotal, discount, surcharge,
     total and the GST included; ``priced`` is an Order or Totals."""
     rows = [(name, show(cents)) for name, cents in items]

@@ -45,7 +45,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.routes import MANAGE
-from cliqmenu.services import money
+from cliqmenu.services import money, records
 from cliqmenu.services.errors import DomainError
 from cliqmenu.settings import get_settings
 
@@ -74,8 +74,13 @@ class Notice:
 
     def payload(self) -> dict:
         """What the service worker reads (assets/sw.js); the message id is added when sent."""
-        data = {"kind": self.kind, "title": self.title, "body": self.body, "tag": self.tag}
-        data["url"] = self.url
+        data: dict[str, object] = {
+            "kind": self.kind,
+            "title": self.title,
+            "body": self.body,
+            "tag": self.tag,
+            "url": self.url,
+        }
         if self.badge is not None:
             data["badge"] = self.badge
         if self.vibrate:
@@ -94,7 +99,7 @@ def vapid_key(session: Session) -> PushKey:
             key = PushKey(id=1, private_key=private, public_key=public)
             session.add(key)
     except IntegrityError:  # another process made it first: use theirs
-        key = session.exec(select(PushKey).order_by(col(PushKey.id).desc())).first()
+        return session.exec(select(PushKey).order_by(col(PushKey.id).desc()).limit(1)).one()
     return key
 
 
@@ -298,7 +303,9 @@ def enqueue(session: Session, devices: Iterable[PushSubscription], notice: Notic
             )
         ).all()
         replaced = [m for m in waiting if m.payload.get("tag") == notice.tag]
-        message = replaced[0] if replaced else PushMessage(subscription_id=device.id)
+        message = (
+            replaced[0] if replaced else PushMessage(subscription_id=device.id, kind=notice.kind)
+        )
         message.kind, message.payload = notice.kind, notice.payload()
         message.ttl_seconds, message.urgency = notice.ttl, notice.urgency
         message.next_attempt_at = now
@@ -325,8 +332,8 @@ def new_order(session: Session, *, order: Order) -> None:
     if order.stage != Stage.RECEIVED:
         return
     session.flush()
-    truck = session.get(Truck, order.truck_id)
-    business = session.get(Business, order.business_id)
+    truck = records.truck(session, order.truck_id)
+    business = records.business(session, order.business_id)
     waiting = _received_count(session, truck.id)
     what = _order_line(order, business)
     if order.payment_method.value == "online":
@@ -360,7 +367,7 @@ def order_cancelled(session: Session, *, order: Order, was: Stage) -> None:
     order_closed(session, order=order)
     if was == Stage.RECEIVED:
         return
-    truck = session.get(Truck, order.truck_id)
+    truck = records.truck(session, order.truck_id)
     notice = Notice(
         kind="cancelled",
         title=f"Order #{order.number} Cancelled · {truck.name}",
@@ -372,9 +379,9 @@ def order_cancelled(session: Session, *, order: Order, was: Stage) -> None:
 
 
 def refund_failed(session: Session, *, refund: Refund) -> None:
-    order = session.get(Order, refund.order_id)
-    truck = session.get(Truck, order.truck_id)
-    business = session.get(Business, order.business_id)
+    order = records.order(session, refund.order_id)
+    truck = records.truck(session, order.truck_id)
+    business = records.business(session, order.business_id)
     notice = Notice(
         kind="refund_failed",
         title=f"Refund failed · order #{order.number} · {truck.name}",
@@ -395,7 +402,7 @@ def order_moved(session: Session, *, order: Order) -> None:
 
 def order_ready(session: Session, *, order: Order) -> None:
     """Ready for Pickup: the customer's device rings."""
-    truck = session.get(Truck, order.truck_id)
+    truck = records.truck(session, order.truck_id)
     _to_customer(
         session,
         order,
@@ -408,7 +415,7 @@ def order_closed(session: Session, *, order: Order) -> None:
     """A rejected or cancelled order tells the customer why; a Delivered one just ends the
     subscription. Either way the customer's device hears nothing more about this order."""
     if order.stage in (Stage.REJECTED, Stage.CANCELLED):
-        truck = session.get(Truck, order.truck_id)
+        truck = records.truck(session, order.truck_id)
         _to_customer(
             session,
             order,

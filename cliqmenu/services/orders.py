@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cliqmenu.models import (
     Business,
@@ -24,7 +24,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, money, notifications, order_limits, outbox, portions
+from cliqmenu.services import audit, money, notifications, order_limits, outbox, portions, records
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -240,7 +240,7 @@ def place_order(
     if existing is not None:
         return existing, False
 
-    business = session.get(Business, truck.business_id)
+    business = records.business(session, truck.business_id)
     name, email, phone = _validate_customer(request)
     if email:
         order_limits.check_confirmation(session, to=email, truck_id=truck.id)
@@ -256,8 +256,10 @@ def place_order(
     )
     now = utcnow()
     day = service_date(session, truck, now)
+    promised_at = None
     if walk_in:
         prep_minutes = validate_prep_minutes(prep_minutes or truck.default_prep_minutes)
+        promised_at = now + dt.timedelta(minutes=prep_minutes)
     counts = portions.take(session, truck=truck, lines=lines)
     order = Order(
         business_id=truck.business_id,
@@ -284,7 +286,7 @@ def place_order(
         updated_at=now,
         prep_minutes=prep_minutes if walk_in else None,
         accepted_at=now if walk_in else None,
-        promised_at=now + dt.timedelta(minutes=prep_minutes) if walk_in else None,
+        promised_at=promised_at,
     )
     session.add(order)
     session.flush()
@@ -318,7 +320,7 @@ def _check_walk_in(
     session: Session, *, truck: Truck, actor: StaffMember | None, method: PaymentMethod
 ) -> None:
     """Walk-ins skip Received: a manager of this truck takes them, paid at the counter."""
-    require_role(actor, Role.ORDER_MANAGER)
+    actor = require_role(actor, Role.ORDER_MANAGER)
     if truck.id not in {t.id for t in trucks_for(session, actor)}:
         raise DomainError(f"You do not work at {truck.name}.")
     if method == PaymentMethod.ONLINE:
@@ -358,7 +360,10 @@ def tracking_url(order: Order) -> str:
 
 
 def send_confirmation(session: Session, *, order: Order, truck: Truck, business: Business) -> None:
-    if not order_limits.confirmation_allowed(session, to=order.customer_email, truck_id=truck.id):
+    to = order.customer_email
+    if not to:
+        return  # nobody to tell
+    if not order_limits.confirmation_allowed(session, to=to, truck_id=truck.id):
         return  # an Online order paid after its address reached the limit: the order stands
     items = [
         (f"{line.quantity} × {line.name}", line.line_total_cents)
@@ -369,7 +374,7 @@ def send_confirmation(session: Session, *, order: Order, truck: Truck, business:
         session,
         business_id=business.id,
         kind="order_confirmation",
-        to=order.customer_email,
+        to=to,
         subject=f"{business.name}: order #{order.number} received",
         body_text=(
             f"Hi {order.customer_name},\n\nThanks for your order #{order.number} at {truck.name}.\n\n"
@@ -389,5 +394,7 @@ def get_order(session: Session, *, order_id: int, business_id: int, lock: bool =
 
 
 def order_lines(session: Session, order_id: int) -> list[OrderLine]:
-    query = select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.position)
+    query = (
+        select(OrderLine).where(OrderLine.order_id == order_id).order_by(col(OrderLine.position))
+    )
     return list(session.exec(query))

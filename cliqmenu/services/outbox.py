@@ -10,7 +10,7 @@ import html
 import logging
 import re
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from cliqmenu.models import EmailStatus, OutboxEmail, utcnow
 from cliqmenu.settings import get_settings
@@ -76,7 +76,9 @@ def list_outbox(session: Session, *, business_id: int, limit: int = 200) -> list
     """The newest emails of a business (and system emails with no business)."""
     query = (
         select(OutboxEmail)
-        .where((OutboxEmail.business_id == business_id) | (col(OutboxEmail.business_id).is_(None)))
+        .where(
+            or_(col(OutboxEmail.business_id) == business_id, col(OutboxEmail.business_id).is_(None))
+        )
         .order_by(col(OutboxEmail.id).desc())
         .limit(limit)
     )

@@ -7,6 +7,8 @@ The master menu and every other truck are never touched.
 
 from __future__ import annotations
 
+import enum
+
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import (
@@ -18,31 +20,29 @@ from cliqmenu.models import (
 )
 from cliqmenu.services import audit
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.menu import effective_menu
+from cliqmenu.services.menu import effective_menu, own_row
 from cliqmenu.services.menu_admin import MAX_DELTA_CENTS, MAX_PRICE_CENTS
 from cliqmenu.services.money import business_style
 from cliqmenu.services.stock import check_truck_access, menu_item, menu_option
 
-# Sentinel for "leave this field as it is".
-KEEP = object()
+
+class Keep(enum.Enum):
+    """The type of KEEP: "leave this field as it is"."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 
 def _item_override(session: Session, truck: Truck, item_id: int) -> TruckItemOverride:
-    row = session.exec(
-        select(TruckItemOverride).where(
-            TruckItemOverride.truck_id == truck.id, TruckItemOverride.item_id == item_id
-        )
-    ).first()
-    return row or TruckItemOverride(truck_id=truck.id, item_id=item_id)
+    found = own_row(session, TruckItemOverride, truck, item_id=item_id)
+    return found or TruckItemOverride(truck_id=truck.id, item_id=item_id)
 
 
 def _option_override(session: Session, truck: Truck, option_id: int) -> TruckOptionOverride:
-    row = session.exec(
-        select(TruckOptionOverride).where(
-            TruckOptionOverride.truck_id == truck.id, TruckOptionOverride.option_id == option_id
-        )
-    ).first()
-    return row or TruckOptionOverride(truck_id=truck.id, option_id=option_id)
+    found = own_row(session, TruckOptionOverride, truck, option_id=option_id)
+    return found or TruckOptionOverride(truck_id=truck.id, option_id=option_id)
 
 
 def _save(session: Session, row: TruckItemOverride | TruckOptionOverride, price_field: str) -> None:
@@ -73,8 +73,8 @@ def set_item_override(
     actor: StaffMember,
     truck: Truck,
     item_id: int,
-    price_cents: int | None | object = KEEP,
-    offered: bool | object = KEEP,
+    price_cents: int | None | Keep = KEEP,
+    offered: bool | Keep = KEEP,
 ) -> TruckItemOverride | None:
     """Set this truck's price of an item (None: the master price) and/or whether it is offered.
 
@@ -123,8 +123,8 @@ def set_option_override(
     actor: StaffMember,
     truck: Truck,
     option_id: int,
-    price_delta_cents: int | None | object = KEEP,
-    offered: bool | object = KEEP,
+    price_delta_cents: int | None | Keep = KEEP,
+    offered: bool | Keep = KEEP,
 ) -> TruckOptionOverride | None:
     """Set this truck's price change of an option (None: the master's) and/or whether it is
     offered. A group must keep enough offered options for its minimum choices."""

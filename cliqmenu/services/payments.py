@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, select
 
 from cliqmenu.models import (
     Business,
@@ -32,7 +32,7 @@ from cliqmenu.payments import (
     gateway_for,
     is_configured,
 )
-from cliqmenu.services import access, audit, notifications, portions
+from cliqmenu.services import access, audit, notifications, portions, records
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.orders import order_lines, send_confirmation
 from cliqmenu.services.staff import require_role
@@ -56,6 +56,12 @@ __all__ = [
     "record_counter_payment",
     "start_checkout",
 ]
+
+
+def webhook_businesses(session: Session) -> list[Business]:
+    """The businesses whose own Stripe webhook secret is set (a webhook may be signed by any)."""
+    query = select(Business).where(col(Business.stripe_webhook_secret).is_not(None))
+    return list(session.exec(query))
 
 
 def _order_for_update(session: Session, **where) -> Order | None:
@@ -107,8 +113,8 @@ def start_checkout(session: Session, *, order: Order, success_url: str, cancel_u
         raise DomainError("This order was not paid in time. Please place it again.")
     if order.payment_status != PaymentStatus.UNPAID or order.stage != Stage.AWAITING_PAYMENT:
         raise DomainError("This order is already paid.")
-    business = session.get(Business, order.business_id)
-    truck = session.get(Truck, order.truck_id)
+    business = records.business(session, order.business_id)
+    truck = records.truck(session, order.truck_id)
     gateway = gateway_for(business) if is_configured(business) else None
     if gateway is None:
         raise DomainError("Online payment is not available right now. Please pay at the counter.")
@@ -154,7 +160,7 @@ def start_checkout(session: Session, *, order: Order, success_url: str, cancel_u
     if not created.url:
         raise DomainError("The payment page could not be opened. Please try again in a moment.")
     locked = _order_for_update(session, id=order_id)
-    if locked.stage == Stage.AWAITING_PAYMENT:
+    if locked is not None and locked.stage == Stage.AWAITING_PAYMENT:
         locked.stripe_checkout_session_id = created.id
         locked.updated_at = utcnow()
         audit.record(
@@ -174,7 +180,7 @@ def _speaks_for(session: Session, business_id: int | None, order: Order) -> bool
     the installation's secret speaks for businesses without keys of their own."""
     if business_id is not None:
         return order.business_id == business_id
-    business = session.get(Business, order.business_id)
+    business = records.business(session, order.business_id)
     return not business.stripe_secret_key
 
 
@@ -209,7 +215,7 @@ def mark_paid(
     if order.payment_method != PaymentMethod.ONLINE:
         log.warning("paid checkout %s is for a counter order %s", checkout.id, order.public_id)
         return order, False
-    business = session.get(Business, order.business_id)
+    business = records.business(session, order.business_id)
     payments = list(session.exec(select(Payment).where(Payment.order_id == order.id)))
     if any(p.stripe_payment_intent_id == checkout.payment_intent_id for p in payments):
         return order, False
@@ -273,7 +279,7 @@ def mark_paid(
         reason=reason,
     )
     if order.customer_email and before["stage"] != Stage.RECEIVED.value:
-        truck = session.get(Truck, order.truck_id)
+        truck = records.truck(session, order.truck_id)
         send_confirmation(session, order=order, truck=truck, business=business)
     return order, True
 
@@ -282,7 +288,7 @@ def order_for_checkout(session: Session, public_id: str) -> tuple[Order, Busines
     order = session.exec(select(Order).where(Order.public_id == public_id)).first()
     if order is None:
         raise NotFound("No such order.")
-    return order, session.get(Business, order.business_id)
+    return order, records.business(session, order.business_id)
 
 
 def confirm_from_session(
@@ -326,10 +332,10 @@ def _expire(session: Session, order: Order, *, reason: str, event_id: str = "") 
 
 
 def _stale(cutoff: dt.datetime):
-    return (
-        (Order.stage == Stage.AWAITING_PAYMENT)
-        & (Order.payment_status == PaymentStatus.UNPAID)
-        & (col(Order.placed_at) < cutoff)
+    return and_(
+        col(Order.stage) == Stage.AWAITING_PAYMENT,
+        col(Order.payment_status) == PaymentStatus.UNPAID,
+        col(Order.placed_at) < cutoff,
     )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import ItemStock, Order, OrderLine, StaffMember, Truck
-from cliqmenu.services import audit
+from cliqmenu.services import audit, records
 from cliqmenu.services.errors import DomainError
 
 _CHANGES = "cliqmenu.portion_changes"
@@ -78,7 +78,7 @@ def _counted_rows(session: Session, truck: Truck, item_ids: list[int]) -> list[I
 
 def _truck_and_lines(session: Session, order: Order) -> tuple[Truck, list[OrderLine]]:
     lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    return session.get(Truck, order.truck_id), list(lines)
+    return records.truck(session, order.truck_id), list(lines)
 
 
 def _record(

@@ -40,7 +40,7 @@ from cliqmenu.models import (
     utcnow,
 )
 from cliqmenu.payments import GatewayError, RefundInfo, gateway_for
-from cliqmenu.services import access, audit, notifications
+from cliqmenu.services import access, audit, notifications, records
 from cliqmenu.services.errors import Conflict, DomainError, NotFound
 from cliqmenu.services.money import formatter, round_half_up
 from cliqmenu.services.staff import require_role
@@ -235,7 +235,7 @@ def request_refund(
     reason = (request.reason or "").strip()
     if len(reason) > MAX_REASON:
         raise DomainError(f"The reason can be at most {MAX_REASON} characters.")
-    business = session.get(Business, order.business_id)
+    business = records.business(session, order.business_id)
     money = balance(session, order.id)
     left = money.refundable_cents
     seen = request.seen_refunded_cents
@@ -410,10 +410,10 @@ def settle_from_stripe(
         ).first()
     if refund is None:
         return None
-    order = session.get(Order, refund.order_id)
+    order = records.order(session, refund.order_id)
     if business_id is not None and order.business_id != business_id:
         return None
-    if business_id is None and session.get(Business, order.business_id).stripe_secret_key:
+    if business_id is None and records.business(session, order.business_id).stripe_secret_key:
         return None
     _transition(
         session,
@@ -459,8 +459,8 @@ def run_refund(
             # ``before`` may record this very request itself (Accept with its refund due).
             created = created or known is None
             refund_id, pending = refund.id, refund.status == RefundStatus.PENDING
-            order = session.get(Order, order_id)
-            business = session.get(Business, order.business_id)
+            order = records.order(session, order_id)
+            business = records.business(session, order.business_id)
             intent = stripe_payment_intent(session, order_id) if pending else None
             metadata = {"request_id": refund.request_id, "order_public_id": order.public_id}
             amount = refund.amount_cents
@@ -475,7 +475,7 @@ def run_refund(
             return found
     if not created or not pending:
         with sessions() as session:
-            return session.get(Refund, refund_id)
+            return records.require(session, Refund, refund_id)
     result, error = None, None
     gateway = gateway_for(business)
     if gateway is None or intent is None:
@@ -509,7 +509,7 @@ def reconcile_pending(*, sessions: Sessions, order_id: int, now: dt.datetime | N
             for r in refunds_of(session, order_id)
             if r.status == RefundStatus.PENDING and r.method == STRIPE and r.created_at < cutoff
         ]
-        business = session.get(Business, order.business_id)
+        business = records.business(session, order.business_id)
         intent = stripe_payment_intent(session, order_id)
     if not stale or intent is None:
         return 0

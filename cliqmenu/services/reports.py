@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import (
-    Business,
     Order,
     OrderLine,
     PaymentStatus,
@@ -35,7 +34,7 @@ from cliqmenu.models import (
     Stage,
     Truck,
 )
-from cliqmenu.services import money
+from cliqmenu.services import money, records
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.staff import require_role
@@ -50,6 +49,30 @@ SALES_STAGES = (
     Stage.DELIVERED,
 )
 CLOSED_STAGES = (Stage.CANCELLED, Stage.REJECTED)
+
+
+# The report page's quick ranges: a name and its label.
+QUICK_RANGES = [
+    ["today", "Today"],
+    ["yesterday", "Yesterday"],
+    ["7d", "Last 7 days"],
+    ["month", "This month"],
+    ["last_month", "Last month"],
+]
+
+
+def quick_range(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    if name == "yesterday":
+        day = today - dt.timedelta(days=1)
+        return day, day
+    if name == "7d":
+        return today - dt.timedelta(days=6), today
+    if name == "month":
+        return today.replace(day=1), today
+    if name == "last_month":
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return last.replace(day=1), last
+    return today, today
 
 
 @dataclass
@@ -145,7 +168,7 @@ def sales_report(
     """The Owner's report for ``start``..``end`` (inclusive), for one truck or all of them."""
     require_role(actor, Role.OWNER)
     check_range(start, end)
-    business = session.get(Business, actor.business_id)
+    business = records.business(session, actor.business_id)
     trucks = {
         t.id: t for t in session.exec(select(Truck).where(Truck.business_id == business.id)).all()
     }
@@ -212,7 +235,7 @@ def sales_report(
         day = refund.created_at.astimezone(zones[order.truck_id]).date()
         if not start <= day <= end:
             continue
-        name = names.get(refund.created_by_id, "Stripe")
+        name = names.get(refund.created_by_id, "Stripe") if refund.created_by_id else "Stripe"
         member = by_member.setdefault(name, MemberRefunds(name, 0, 0))
         member.count += 1
         member.cents += refund.amount_cents

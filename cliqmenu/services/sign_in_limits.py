@@ -108,4 +108,6 @@ def record_failure(
 def forget(session: Session, *, email: str, address: str) -> None:
     """A right password clears the email's failures from this address (the address keeps its
     count)."""
-    session.exec(delete(SignInFailure).where(SignInFailure.key_hash == pair_key(email, address)))
+    session.exec(
+        delete(SignInFailure).where(col(SignInFailure.key_hash) == pair_key(email, address))
+    )

@@ -27,7 +27,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, notifications, outbox
+from cliqmenu.services import audit, notifications, outbox, records
 from cliqmenu.services.errors import DomainError, Forbidden, NotFound, NotSignedIn
 from cliqmenu.services.sign_in_refusals import SignInRefused
 from cliqmenu.services.text import clean_text, has_control_characters, strip_invisible
@@ -184,7 +184,7 @@ def _send_invitation(session: Session, *, actor: StaffMember, member: StaffMembe
     }
     token = jwt.encode({"alg": "HS256"}, claims, _signing_key())
     link = f"{settings.public_url.rstrip('/')}{INVITE_PATH}?token={token}"
-    business = session.get(Business, actor.business_id)
+    business = records.business(session, actor.business_id)
     outbox.queue_email(
         session,
         business_id=actor.business_id,
@@ -385,14 +385,7 @@ def set_enabled(
         member.status = StaffStatus.ACTIVE if accepted else StaffStatus.INVITED
     else:
         member.status = StaffStatus.DISABLED
-        session_generation.move_after_commit(session)
-        for row in session.exec(
-            select(StaffSession).where(
-                StaffSession.staff_id == member.id, col(StaffSession.revoked_at).is_(None)
-            )
-        ):
-            row.revoked_at = utcnow()
-        notifications.forget_member(session, staff_id=member.id)
+        _end_sessions(session, member)
     audit.record(
         session,
         business_id=actor.business_id,
@@ -414,6 +407,19 @@ def get_member(session: Session, *, business_id: int, staff_id: int) -> StaffMem
 def list_staff(session: Session, *, business_id: int) -> list[StaffMember]:
     query = select(StaffMember).where(StaffMember.business_id == business_id)
     return list(session.exec(query.order_by(StaffMember.role, StaffMember.name)))
+
+
+def _end_sessions(session: Session, member: StaffMember) -> None:
+    """The member's access changed (disabled, another role): every session of theirs ends, every
+    worker learns it (the sessions mark moves after commit), their devices stop ringing."""
+    session_generation.move_after_commit(session)
+    for row in session.exec(
+        select(StaffSession).where(
+            col(StaffSession.staff_id) == member.id, col(StaffSession.revoked_at).is_(None)
+        )
+    ):
+        row.revoked_at = utcnow()
+    notifications.forget_member(session, staff_id=member.id)
 
 
 def require_role(member: StaffMember | None, *roles: Role) -> StaffMember:
@@ -440,7 +446,7 @@ def trucks_for(
     query = select(Truck).where(Truck.business_id == member.business_id)
     if not including_archived:
         query = query.where(col(Truck.archived).is_(False))
-    trucks = list(session.exec(query.order_by(Truck.id)))
+    trucks = list(session.exec(query.order_by(col(Truck.id))))
     allowed = set(session.exec(select(StaffTruck.truck_id).where(StaffTruck.staff_id == member.id)))
     if allowed and member.role != Role.OWNER:
         trucks = [t for t in trucks if t.id in allowed]
@@ -472,7 +478,7 @@ def truck_limits(session: Session, *, business_id: int) -> dict[int, list[Truck]
         select(StaffTruck.staff_id, Truck)
         .join(Truck, col(Truck.id) == StaffTruck.truck_id)
         .where(Truck.business_id == business_id)
-        .order_by(Truck.id)
+        .order_by(col(Truck.id))
     )
     limits: dict[int, list[Truck]] = {}
     for staff_id, truck in rows:
@@ -541,14 +547,7 @@ def change_role(session: Session, *, actor: StaffMember, staff_id: int, role: Ro
         return member
     before = member.role
     member.role = role
-    session_generation.move_after_commit(session)
-    for row in session.exec(
-        select(StaffSession).where(
-            StaffSession.staff_id == member.id, col(StaffSession.revoked_at).is_(None)
-        )
-    ):
-        row.revoked_at = utcnow()
-    notifications.forget_member(session, staff_id=member.id)
+    _end_sessions(session, member)
     audit.record(
         session,
         business_id=actor.business_id,

@@ -25,12 +25,17 @@ from cliqmenu.models import (
     Role,
     StaffMember,
     Truck,
-    TruckItemOverride,
-    TruckOptionOverride,
 )
-from cliqmenu.services import access, audit
+from cliqmenu.services import access, audit, records
 from cliqmenu.services.errors import DomainError, NotFound
-from cliqmenu.services.menu import _in_stock, service_date
+from cliqmenu.services.menu import (
+    _in_stock,
+    active_groups,
+    active_options,
+    own_row,
+    service_date,
+    truck_rows,
+)
 from cliqmenu.services.staff import require_role
 
 MAX_PORTIONS = 9999
@@ -82,19 +87,13 @@ def _until(value: Until | str) -> Until:
 
 
 def _item_row(session: Session, truck: Truck, item_id: int) -> ItemStock:
-    row = session.exec(
-        select(ItemStock).where(ItemStock.truck_id == truck.id, ItemStock.item_id == item_id)
-    ).first()
-    return row or ItemStock(truck_id=truck.id, item_id=item_id)
+    found = own_row(session, ItemStock, truck, item_id=item_id)
+    return found or ItemStock(truck_id=truck.id, item_id=item_id)
 
 
 def _option_row(session: Session, truck: Truck, option_id: int) -> OptionStock:
-    row = session.exec(
-        select(OptionStock).where(
-            OptionStock.truck_id == truck.id, OptionStock.option_id == option_id
-        )
-    ).first()
-    return row or OptionStock(truck_id=truck.id, option_id=option_id)
+    found = own_row(session, OptionStock, truck, option_id=option_id)
+    return found or OptionStock(truck_id=truck.id, option_id=option_id)
 
 
 def _describe(row: ItemStock | OptionStock) -> dict:
@@ -276,46 +275,14 @@ def stock_board(
         if i.category_id in categories
     ]
     items.sort(key=lambda i: (categories[i.category_id].position, i.category_id, i.position, i.id))
-    groups = session.exec(
-        select(CustomizationGroup)
-        .where(
-            col(CustomizationGroup.item_id).in_([i.id for i in items]),
-            col(CustomizationGroup.archived).is_(False),
-        )
-        .order_by(CustomizationGroup.position, CustomizationGroup.id)
-    ).all()
+    groups = active_groups(session, [i.id for i in items])
     group_by_id = {g.id: g for g in groups}
-    options = session.exec(
-        select(CustomizationOption)
-        .where(
-            col(CustomizationOption.group_id).in_(list(group_by_id)),
-            col(CustomizationOption.archived).is_(False),
-        )
-        .order_by(CustomizationOption.position, CustomizationOption.id)
-    ).all()
-    item_stock = {
-        s.item_id: s for s in session.exec(select(ItemStock).where(ItemStock.truck_id == truck.id))
-    }
-    option_stock = {
-        s.option_id: s
-        for s in session.exec(select(OptionStock).where(OptionStock.truck_id == truck.id))
-    }
-    item_over = {
-        o.item_id: o
-        for o in session.exec(
-            select(TruckItemOverride).where(TruckItemOverride.truck_id == truck.id)
-        )
-    }
-    option_over = {
-        o.option_id: o
-        for o in session.exec(
-            select(TruckOptionOverride).where(TruckOptionOverride.truck_id == truck.id)
-        )
-    }
+    options = active_options(session, list(group_by_id))
+    own = truck_rows(session, truck.id)
     options_by_item: dict[int, list[OptionStatus]] = {}
     for option in options:
         group = group_by_id[option.group_id]
-        stock, over = option_stock.get(option.id), option_over.get(option.id)
+        stock, over = own.option_stock.get(option.id), own.option_over.get(option.id)
         in_stock = _in_stock(stock, today)
         options_by_item.setdefault(group.item_id, []).append(
             OptionStatus(
@@ -331,7 +298,7 @@ def stock_board(
         )
     board = []
     for item in items:
-        stock, over = item_stock.get(item.id), item_over.get(item.id)
+        stock, over = own.item_stock.get(item.id), own.item_over.get(item.id)
         portions = stock.portions_left if stock else None
         flagged_in = _in_stock(stock, today)
         board.append(
@@ -411,7 +378,7 @@ def restock_day(session: Session, *, now: dt.datetime | None = None) -> set[int]
             .execution_options(populate_existing=True)
         ).all()
         for row in rows:
-            truck = trucks.get(row.truck_id) or session.get(Truck, row.truck_id)
+            truck = trucks.get(row.truck_id) or records.truck(session, row.truck_id)
             trucks[truck.id] = truck
             if not row.out_of_stock or row.back_on is None:
                 continue
@@ -421,9 +388,9 @@ def restock_day(session: Session, *, now: dt.datetime | None = None) -> set[int]
             row.out_of_stock, row.back_on = False, None
             session.add(row)
             if isinstance(row, ItemStock):
-                what = {"item": session.get(MenuItem, row.item_id).name}
+                what = {"item": records.require(session, MenuItem, row.item_id).name}
             else:
-                option = session.get(CustomizationOption, row.option_id)
+                option = records.require(session, CustomizationOption, row.option_id)
                 what = {"option": option.name}
             audit.record(
                 session,

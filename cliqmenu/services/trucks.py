@@ -189,12 +189,12 @@ def list_trucks(
     query = select(Truck).where(Truck.business_id == business_id)
     if not including_archived:
         query = query.where(col(Truck.archived).is_(False))
-    return list(session.exec(query.order_by(Truck.id)))
+    return list(session.exec(query.order_by(col(Truck.id))))
 
 
 def archived_trucks(session: Session, *, business_id: int) -> list[Truck]:
     query = select(Truck).where(Truck.business_id == business_id, col(Truck.archived).is_(True))
-    return list(session.exec(query.order_by(Truck.name, Truck.id)))
+    return list(session.exec(query.order_by(col(Truck.name), col(Truck.id))))
 
 
 def get_truck(session: Session, *, business_id: int, truck_id: int) -> Truck:

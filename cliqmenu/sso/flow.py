@@ -14,7 +14,8 @@ import secrets
 import ssl
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,6 +82,14 @@ async def _get_json(url: str) -> dict:
         raise SignInRefused("unreachable", f"{url}: {error}") from None
 
 
+async def _key_set(url: str) -> KeySet:
+    """The provider's signing keys (its JWKS document)."""
+    keys = (await _get_json(url)).get("keys")
+    if not isinstance(keys, list):
+        raise SignInRefused("unreachable", f"{url}: no keys")
+    return KeySet.import_key_set({"keys": keys})
+
+
 async def discover(provider: Provider) -> dict:
     """The provider's OpenID configuration, kept for an hour."""
     cached = _discovered.get(provider.discovery_url)
@@ -94,7 +103,20 @@ async def discover(provider: Provider) -> dict:
     return metadata
 
 
-def _client(provider: Provider, metadata: dict) -> AsyncOAuth2Client:
+@asynccontextmanager
+async def _client(provider: Provider, metadata: dict) -> AsyncIterator[AsyncOAuth2Client]:
+    """An OAuth client for one exchange with the provider, closed after it."""
+    client = _new_client(provider, metadata)
+    try:
+        yield client
+    finally:
+        # authlib builds its client on the httpx the app uses when httpx2 is absent (its _compat
+        # module); the type checker cannot follow that import, the isinstance check can.
+        if isinstance(client, httpx.AsyncClient):
+            await client.aclose()
+
+
+def _new_client(provider: Provider, metadata: dict) -> AsyncOAuth2Client:
     methods = metadata.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
     method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
     return AsyncOAuth2Client(
@@ -183,7 +205,7 @@ async def verified_id_token(
     """The ID token's claims once its signature, issuer, audience, times and nonce all check."""
     if not id_token:
         raise SignInRefused("invalid_token", "no id_token")
-    keys = KeySet.import_key_set(await _get_json(metadata["jwks_uri"]))
+    keys = await _key_set(metadata["jwks_uri"])
     try:
         claims = jwt.decode(id_token, keys, algorithms=ID_TOKEN_ALGORITHMS).claims
         jwt.JWTClaimsRegistry(

@@ -9,16 +9,13 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import (
-    Business,
     DiningMethod,
     DiscountKind,
-    Order,
     PaymentMethod,
     PaymentStatus,
     RefundStatus,
-    Truck,
 )
-from cliqmenu.services import access, lifecycle, money, orders, refunds
+from cliqmenu.services import access, lifecycle, money, orders, records, refunds
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.money import PricingTerms
 from cliqmenu.services.text import length_problem
@@ -84,8 +81,8 @@ class AcceptFormState(rx.State):
             member = await authorize(self, MANAGERS)
             with session_scope() as session:
                 order = access.order_for(session, actor=member, order_id=int(order_id))
-                business = session.get(Business, order.business_id)
-                default_prep = session.get(Truck, order.truck_id).default_prep_minutes
+                business = records.business(session, order.business_id)
+                default_prep = records.truck(session, order.truck_id).default_prep_minutes
                 net_paid = refunds.balance(session, order.id).refundable_cents
         except DomainError as error:
             return refuse(error)
@@ -298,5 +295,5 @@ class AcceptFormState(rx.State):
 
 def _where(order_id: int) -> tuple[int, str]:
     with session_scope() as session:
-        order = session.get(Order, order_id)
+        order = records.order(session, order_id)
         return order.truck_id, order.public_id

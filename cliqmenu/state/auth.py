@@ -13,10 +13,11 @@ import json
 import time
 
 import reflex as rx
+from sqlmodel import Session
 
 from cliqmenu.db import read_scope, session_scope
 from cliqmenu.infra import session_generation
-from cliqmenu.models import Role, StaffMember
+from cliqmenu.models import Role, StaffMember, Truck
 from cliqmenu.routes import SESSION_COOKIE, SESSION_ROUTE, SIGN_IN, SIGN_OUT_ROUTE
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError, NotSignedIn
@@ -88,6 +89,11 @@ class SessionState(rx.State):
 
     def _chosen_truck_id(self) -> int | None:
         return int(self.truck_choice) if self.truck_choice.isdigit() else None
+
+    def _truck(self, session: Session, member: StaffMember) -> Truck:
+        """The truck this tab's staff screens show: the one picked here, if the member works
+        there, else their first (``staff.truck_for``)."""
+        return staff.truck_for(session, member, self._chosen_truck_id())
 
     @rx.event
     def sign_out(self):

@@ -8,13 +8,12 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Business, DiningMethod, PaymentMethod, Truck
-from cliqmenu.services import money, orders
+from cliqmenu.services import money, orders, records
 from cliqmenu.services.choices import choice_rule
-from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.staff import MAX_EMAIL
 from cliqmenu.services.text import length_problem, strip_invisible
-from cliqmenu.views.menu import CartLine, CategoryView, ItemView
+from cliqmenu.views.menu import CartLine, CategoryView, ItemView, cart_line
 from cliqmenu.views.receipt import money_lines
 
 DINING_CHOICES = [[m.value, m.label] for m in DiningMethod]
@@ -116,7 +115,6 @@ class CartMixin(rx.State, mixin=True):
             self.pick_error = problem
             return
         chosen_ids: list[int] = []
-        names, delta_cents = [], 0
         for group in item.groups:
             chosen = self.picked.get(str(group.id), [])
             if choice_rule(group).too_few(len(chosen)):
@@ -125,29 +123,19 @@ class CartMixin(rx.State, mixin=True):
             chosen_ids += chosen
         with session_scope() as session:
             menu = effective_menu(session, self._truck(session))
-        for option_id in chosen_ids:
-            found = menu.option(item.id, option_id)
-            if found:
-                names.append(found[1].name)
-                delta_cents += found[1].price_delta_cents
-        current = menu.items.get(item.id)
-        if current is None or not current.in_stock:
+        line = cart_line(
+            menu,
+            item_id=item.id,
+            name=item.name,
+            option_ids=chosen_ids,
+            quantity=self.pick_qty,
+            note=strip_invisible(self.pick_note).strip(),
+            show=money.formatter(self._terms),
+        )
+        if line is None:
             self.pick_error = f"Sorry, {item.name} is out of stock."
             return
-        unit = current.price_cents + delta_cents
-        self.cart = [
-            *self.cart,
-            CartLine(
-                item_id=item.id,
-                name=item.name,
-                option_ids=chosen_ids,
-                options=", ".join(names),
-                quantity=self.pick_qty,
-                note=strip_invisible(self.pick_note).strip(),
-                total=money.formatter(self._terms)(unit * self.pick_qty),
-                total_cents=unit * self.pick_qty,
-            ),
-        ]
+        self.cart = [*self.cart, line]
         self.picking = []
         self._retotal()
 
@@ -214,10 +202,7 @@ class CartMixin(rx.State, mixin=True):
 
     def _truck(self, session) -> Truck:
         """The truck this page was opened for; a page that was never loaded has none."""
-        truck = session.get(Truck, self._truck_id) if self._truck_id else None
-        if truck is None:
-            raise DomainError("Open this page again.")
-        return truck
+        return records.require(session, Truck, self._truck_id or None, "Open this page again.")
 
     def _order_request(self, default_name: str = "") -> orders.OrderRequest:
         """The cart as an order; one idempotency key per cart as it is, so a double tap sends one

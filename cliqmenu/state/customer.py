@@ -8,15 +8,14 @@ import time
 
 import reflex as rx
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import select
 
 from cliqmenu.db import database_unavailable, session_scope
-from cliqmenu.models import Business, Order, OrderSource, Stage
+from cliqmenu.models import OrderSource, Stage
 from cliqmenu.payment_check import confirm_checkout
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import current_change, register_view
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
-from cliqmenu.services import order_limits, orders, trucks
+from cliqmenu.services import order_limits, orders, records, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.board_actions import customers_see_portions, publish_stock, publish_truck
 from cliqmenu.state.cart import CartMixin
@@ -75,7 +74,7 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
             except DomainError:
                 self.found = False
                 return None
-            business = session.get(Business, truck.business_id)
+            business = records.business(session, truck.business_id)
             self.payment_choices = [
                 [m.value, m.label] for m in orders.accepted_methods(truck, business)
             ]
@@ -199,7 +198,7 @@ def _checkout_url(public_id: str, origin: str, slug: str) -> str:
     from cliqmenu.services import payments
 
     with session_scope() as session:
-        order = session.exec(select(Order).where(Order.public_id == public_id)).one()
+        order = records.order_at(session, public_id)
         return payments.start_checkout(
             session,
             order=order,

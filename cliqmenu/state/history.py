@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import STAGE_LABELS, Business, Stage
-from cliqmenu.services import access, history, money, orders, staff
+from cliqmenu.models import STAGE_LABELS, Stage
+from cliqmenu.services import access, history, money, orders, records, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import service_date
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
 from cliqmenu.views.boards import OrderCard, order_card
-from cliqmenu.views.history import AuditRow, HistoryRow, audit_row
+from cliqmenu.views.history import AuditRow, HistoryRow, audit_row, history_row
+from cliqmenu.views.trucks import EVERY_TRUCK, truck_filter
 
 STAGE_FILTERS = [["any", "Any stage"]] + [
     [stage.value, STAGE_LABELS[stage]] for stage in Stage if stage != Stage.AWAITING_PAYMENT
@@ -25,8 +25,8 @@ class HistoryState(rx.State):
     text: str = ""
     day: str = ""
     stage: str = "any"
-    truck: str = "all"
-    trucks: list[list[str]] = [["all", "All trucks"]]
+    truck: str = EVERY_TRUCK
+    trucks: list[list[str]] = truck_filter([])
     rows: list[HistoryRow] = []
     detail: list[OrderCard] = []
     trail: list[AuditRow] = []
@@ -40,12 +40,10 @@ class HistoryState(rx.State):
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             trucks = staff.trucks_for(session, member, including_archived=True)
-            truck = staff.truck_for(session, member, session_state._chosen_truck_id())
+            truck = session_state._truck(session, member)
             if not self.day:
                 self.day = service_date(session, truck).isoformat()
-        self.trucks = [["all", "All trucks"]] + [
-            [str(t.id), f"{t.name} (archived)" if t.archived else t.name] for t in trucks
-        ]
+        self.trucks = truck_filter(trucks)
         return await self.search()
 
     @rx.event
@@ -62,7 +60,7 @@ class HistoryState(rx.State):
 
     @rx.event
     def set_truck(self, value: str):
-        self.truck = value if value in {t[0] for t in self.trucks} else "all"
+        self.truck = value if value in {t[0] for t in self.trucks} else EVERY_TRUCK
 
     @rx.event
     async def search(self):
@@ -70,7 +68,7 @@ class HistoryState(rx.State):
             member = await authorize(self, MANAGERS)
             day = dt.date.fromisoformat(self.day) if self.day else None
             with session_scope() as session:
-                business = session.get(Business, member.business_id)
+                show = money.formatter(records.business(session, member.business_id))
                 found = history.search_orders(
                     session,
                     actor=member,
@@ -83,17 +81,7 @@ class HistoryState(rx.State):
             return rx.toast.error("Pick a valid date.")
         except DomainError as error:
             return refuse(error)
-        self.rows = [
-            HistoryRow(
-                id=o.id,
-                number=o.number,
-                day=o.service_date.strftime("%d %b"),
-                customer=o.customer_name,
-                stage_label=o.stage.label,
-                total=money.formatter(business)(o.total_cents),
-            )
-            for o in found
-        ]
+        self.rows = [history_row(o, show) for o in found]
         self.detail, self.trail = [], []
         return None
 
@@ -106,8 +94,8 @@ class HistoryState(rx.State):
                 order = access.order_for(
                     session, actor=member, order_id=int(order_id), including_archived=True
                 )
-                business = session.get(Business, order.business_id)
-                zone = ZoneInfo(business.timezone)
+                business = records.business(session, order.business_id)
+                zone = records.business_zone(session, order.business_id)
                 self.detail = [order_card(order, orders.order_lines(session, order.id), business)]
                 self.trail = [audit_row(event, zone) for event in events]
         except DomainError as error:

@@ -18,6 +18,7 @@ from cliqmenu.routes import SIGN_IN, home_for
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError, NotSignedIn
 from cliqmenu.state.auth import SessionState
+from cliqmenu.views.trucks import truck_switcher
 
 # What the page runs when its heartbeat is answered (assets/live.js marks the screen live).
 BEAT_ANSWERED = "window.cliqSynced && window.cliqSynced()"
@@ -111,8 +112,10 @@ class LiveScreen(Watching, mixin=True):
         self.reset()
         self._access_ended = True
 
-    async def _enter(self) -> StaffMember | None:
-        """Authorize, pick the truck, and rebuild the whole view from the database."""
+    async def _enter(self, registered: Audience | None = None) -> StaffMember | None:
+        """Authorize, pick the truck, rebuild the whole view from the database and register the
+        screen, unless ``registered`` (the audience a beat just registered it with) is already
+        the audience of the truck it shows now."""
         session_state = await self.get_state(SessionState)
         try:
             member = session_state._member(*self.roles)
@@ -120,26 +123,34 @@ class LiveScreen(Watching, mixin=True):
             return None
         with read_scope() as session:
             trucks = staff.trucks_for(session, member)
-            truck = staff.truck_for(session, member, session_state._chosen_truck_id())
-        self.trucks = [{"id": str(t.id), "name": t.name} for t in trucks]
+            truck = session_state._truck(session, member)
+        self.trucks = truck_switcher(trucks)
         self._truck_id, self.truck_name, self.truck_id_text = truck.id, truck.name, str(truck.id)
         self._member_id, self._access_ended = member.id, False
         await self._show_truck(await current_change(self._audience()))
         self.loaded = True
-        await subscribe(self._audience(), self.router.session.client_token, member.id)
+        if self._audience() != registered:
+            await subscribe(self._audience(), self.router.session.client_token, member.id)
         return member
 
     async def _rebuild(self, mark: int) -> None:
         """Back in its audience after a lapse: who may see which truck may have changed
-        meanwhile (a limit set while the screen was away), so the screen enters again."""
-        if await self._enter() is None:
+        meanwhile (a limit set while the screen was away), so the screen enters again. The beat
+        registered it with its audience already: only a screen that moved to another truck
+        registers again."""
+        if await self._enter(registered=self._audience()) is None:
             raise NotSignedIn("Sign in again.")
+
+    def _read_view(self) -> tuple[Any, int]:
+        """The truck's view read from the database now, and its version (taken before the read,
+        so a push read later wins)."""
+        version = time.time_ns()
+        with read_scope() as session:
+            return self._build_view(session, self._truck_id), version
 
     async def _show_truck(self, mark: int) -> None:
         """Show the truck's view read now; ``mark`` is the audience's change mark read before."""
-        version = time.time_ns()
-        with read_scope() as session:
-            view = self._build_view(session, self._truck_id)
+        view, version = self._read_view()
         self._take(view, version, mark)
 
     def _take(self, view: Any, version: int, mark: int) -> None:

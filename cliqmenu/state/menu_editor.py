@@ -8,20 +8,14 @@ import reflex as rx
 from sqlmodel import Session
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, StaffMember
+from cliqmenu.models import StaffMember
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.services import menu_admin, money
+from cliqmenu.services import menu_admin, money, records
 from cliqmenu.services.errors import DomainError
-from cliqmenu.services.menu_admin import ItemFields, MasterItem
+from cliqmenu.services.menu_admin import ItemFields
 from cliqmenu.state.auth import OWNER_ONLY, authorize, refuse
 from cliqmenu.state.owner_access import owner_or_redirect
-from cliqmenu.views.menu_editor import (
-    CategoryRow,
-    GroupRow,
-    ItemRow,
-    group_row,
-    item_row,
-)
+from cliqmenu.views.menu_editor import CategoryRow, GroupRow, ItemRow, menu_editor_view
 
 
 def _int(form: dict, key: str, what: str) -> int:
@@ -62,47 +56,28 @@ class MenuEditorState(rx.State):
 
     def _refresh(self, session: Session) -> None:
         """Rebuild every list from the database, keeping the selection when it still exists."""
-        business = session.get(Business, self._business_id)
+        business = records.business(session, self._business_id)
         self.business_name = business.name
         self._money_style = (business.currency, business.country)
-        master = menu_admin.master_menu(session, business_id=self._business_id)
-        shown = [c for c in master if self.show_archived or not c.archived]
-        self.categories = [
-            CategoryRow(c.id, c.name, len([i for i in c.items if not i.archived]), c.archived)
-            for c in shown
-        ]
-        if self.category_id not in {c.id for c in shown}:
-            self.category_id = shown[0].id if shown else 0
-        category = next((c for c in shown if c.id == self.category_id), None)
-        items = [
-            i for i in (category.items if category else []) if self.show_archived or not i.archived
-        ]
-        self.items = [item_row(i, self._style()) for i in items]
-        every_item = {i.id: i for c in master for i in c.items}
-        item = every_item.get(self.item_id)
-        if item is None or (item.archived and not self.show_archived):
-            item = items[0] if items else None
-        self._show_item(item)
+        view = menu_editor_view(
+            menu_admin.master_menu(session, business_id=self._business_id),
+            self._style(),
+            category_id=self.category_id,
+            item_id=self.item_id,
+            show_archived=self.show_archived,
+        )
+        self.categories, self.category_id, self.items = (
+            view.categories,
+            view.category_id,
+            view.items,
+        )
+        self.item_id, self.item_archived, self.item_form = (
+            view.item_id,
+            view.item_archived,
+            view.item_form,
+        )
+        self.photo_url, self.groups = view.photo_url, view.groups
         self.version += 1
-
-    def _show_item(self, item: MasterItem | None) -> None:
-        if item is None:
-            self.item_id, self.item_form, self.photo_url, self.groups = 0, {}, "", []
-            self.item_archived = False
-            return
-        self.item_id, self.item_archived = item.id, item.archived
-        self.item_form = {
-            "name": item.name,
-            "price": money.input_text(item.price_cents),
-            "description": item.description,
-            "category_id": str(item.category_id),
-            "dietary_tags": ", ".join(item.dietary_tags),
-            "allergens": ", ".join(item.allergens),
-        }
-        self.photo_url = item.photo_url or ""
-        self.groups = [
-            group_row(g, self._style()) for g in item.groups if self.show_archived or not g.archived
-        ]
 
     async def _change(
         self,

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from cliqmenu.db import read_scope
-from cliqmenu.models import Business, StaffMember
-from cliqmenu.services import audit_trail
-from cliqmenu.services.audit_trail import KINDS, TrailFilter
+from cliqmenu.models import StaffMember
+from cliqmenu.services import audit_trail, records
+from cliqmenu.services.audit_trail import TrailFilter
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.audit import AuditRow, audit_row
+from cliqmenu.views.audit import ALL, AuditRow, audit_row, kind_filter, member_filter
 
-ALL = "all"
 SHOWN_ROWS = 300  # the page shows the newest; the CSV has every matching row
 
 
@@ -25,8 +23,8 @@ class AuditState(rx.State):
     member: str = ALL
     kind: str = ALL
     day: str = ""
-    members: list[list[str]] = [[ALL, "Everyone"]]
-    kinds: list[list[str]] = [[ALL, "All changes"], *([k, v] for k, v in KINDS.items())]
+    members: list[list[str]] = member_filter([])
+    kinds: list[list[str]] = kind_filter()
     rows: list[AuditRow] = []
     more: bool = False
     error: str = ""
@@ -37,20 +35,15 @@ class AuditState(rx.State):
         if member is None:
             return redirect
         with read_scope() as session:
-            self.members = [[ALL, "Everyone"]] + [
-                [str(m.id), f"{m.name} ({m.role.label})"]
-                for m in audit_trail.members(session, business_id=member.business_id)
-            ]
+            self.members = member_filter(
+                audit_trail.members(session, business_id=member.business_id)
+            )
             if not self.day:
-                self.day = self._today(session, member).isoformat()
+                self.day = records.business_today(session, member.business_id).isoformat()
         if self.member not in {m[0] for m in self.members}:
             self.member = ALL
         self._run(member)
         return None
-
-    def _today(self, session, member: StaffMember) -> dt.date:
-        business = session.get(Business, member.business_id)
-        return dt.datetime.now(ZoneInfo(business.timezone)).date()
 
     @rx.event
     def set_order(self, value: str):
@@ -100,7 +93,7 @@ class AuditState(rx.State):
 
     def _entries(self, member: StaffMember, limit: int):
         with read_scope() as session:
-            zone = ZoneInfo(session.get(Business, member.business_id).timezone)
+            zone = records.business_zone(session, member.business_id)
             where = self._filter()
             entries = audit_trail.trail(session, actor=member, where=where, limit=limit)
         return entries, zone, where

@@ -11,7 +11,6 @@ from cliqmenu.db import session_scope
 from cliqmenu.models import (
     Role,
     StaffMember,
-    StaffStatus,
 )
 from cliqmenu.realtime import end_access
 from cliqmenu.services import staff
@@ -19,7 +18,7 @@ from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
 from cliqmenu.views.owner_overview import Step, TruckToday, owner_overview
-from cliqmenu.views.staff import STATUS_LABELS, StaffRow, staff_row
+from cliqmenu.views.staff import StaffRow, staff_list
 
 INVITABLE = (Role.ORDER_MANAGER.value, Role.KITCHEN_STAFF.value)
 
@@ -50,13 +49,8 @@ class OwnerHomeState(rx.State):
         with session_scope() as session:
             members = staff.list_staff(session, business_id=business_id)
             limits = staff.truck_limits(session, business_id=business_id)
-        order = {StaffStatus.ACTIVE: 0, StaffStatus.INVITED: 1, StaffStatus.DISABLED: 2}
-        members.sort(key=lambda m: (m.role != Role.OWNER, order[m.status], m.name.lower()))
-        self.staff_rows = [staff_row(m, limits.get(m.id)) for m in members]
-        self.counts = {
-            label: sum(1 for m in members if m.status == status)
-            for status, label in STATUS_LABELS.items()
-        }
+        shown = staff_list(members, limits)
+        self.staff_rows, self.counts = shown.rows, shown.counts
 
     @rx.event
     async def load(self):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business
-from cliqmenu.services import outbox, outbox_resend
+from cliqmenu.services import outbox, outbox_resend, records
 from cliqmenu.services.errors import DomainError
 from cliqmenu.settings import get_settings
 from cliqmenu.state.auth import refuse
@@ -42,7 +39,7 @@ class OutboxState(rx.State):
     def _refresh(self, business_id: int) -> None:
         self.delivering = get_settings().smtp_enabled
         with session_scope() as session:
-            zone = ZoneInfo(session.get(Business, business_id).timezone)
+            zone = records.business_zone(session, business_id)
             self.emails = [
                 email_row(e, zone) for e in outbox.list_outbox(session, business_id=business_id)
             ]

@@ -3,46 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, StaffMember
-from cliqmenu.services import reports, trucks
+from cliqmenu.models import StaffMember
+from cliqmenu.services import records, reports, trucks
 from cliqmenu.services.errors import DomainError
+from cliqmenu.services.reports import QUICK_RANGES, quick_range
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
 from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView, report_view
-
-QUICK_RANGES = [
-    ["today", "Today"],
-    ["yesterday", "Yesterday"],
-    ["7d", "Last 7 days"],
-    ["month", "This month"],
-    ["last_month", "Last month"],
-]
-
-
-def quick_range(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    if name == "yesterday":
-        day = today - dt.timedelta(days=1)
-        return day, day
-    if name == "7d":
-        return today - dt.timedelta(days=6), today
-    if name == "month":
-        return today.replace(day=1), today
-    if name == "last_month":
-        last = today.replace(day=1) - dt.timedelta(days=1)
-        return last.replace(day=1), last
-    return today, today
+from cliqmenu.views.trucks import EVERY_TRUCK, truck_filter
 
 
 class ReportsState(rx.State):
     start: str = ""
     end: str = ""
-    truck: str = "all"
-    trucks: list[list[str]] = [["all", "All trucks"]]
+    truck: str = EVERY_TRUCK
+    trucks: list[list[str]] = truck_filter([])
     quick: str = "7d"
     title: str = ""
     tiles: list[Tile] = []
@@ -55,27 +34,22 @@ class ReportsState(rx.State):
     error: str = ""
     tax_column: str = "GST incl."
 
-    def _today(self, session, member: StaffMember) -> dt.date:
-        business = session.get(Business, member.business_id)
-        return dt.datetime.now(ZoneInfo(business.timezone)).date()
-
     @rx.event
     async def load(self):
         member, redirect = await owner_or_redirect(self)
         if member is None:
             return redirect
         with session_scope() as session:
-            self.trucks = [["all", "All trucks"]] + [
-                [str(t.id), f"{t.name} (archived)" if t.archived else t.name]
-                for t in trucks.list_trucks(
-                    session, business_id=member.business_id, including_archived=True
-                )
-            ]
+            self.trucks = truck_filter(
+                trucks.list_trucks(session, business_id=member.business_id, including_archived=True)
+            )
             if not self.start or not self.end:
-                start, end = quick_range(self.quick, self._today(session, member))
+                start, end = quick_range(
+                    self.quick, records.business_today(session, member.business_id)
+                )
                 self.start, self.end = start.isoformat(), end.isoformat()
         if self.truck not in {t[0] for t in self.trucks}:
-            self.truck = "all"
+            self.truck = EVERY_TRUCK
         return self._run(member)
 
     @rx.event
@@ -101,7 +75,7 @@ class ReportsState(rx.State):
         except DomainError as error:
             return refuse(error)
         with session_scope() as session:
-            start, end = quick_range(name, self._today(session, member))
+            start, end = quick_range(name, records.business_today(session, member.business_id))
         self.start, self.end, self.quick = start.isoformat(), end.isoformat(), name
         return self._run(member)
 

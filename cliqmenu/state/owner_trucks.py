@@ -5,19 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, Truck
-from cliqmenu.payments.config import is_configured
+from cliqmenu.models import Truck
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.routes import menu_url
-from cliqmenu.services import trucks
+from cliqmenu.services import records, trucks
 from cliqmenu.services.business import TIMEZONES
 from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.services.trucks import TruckFields
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.trucks import ArchivedTruck, TruckCard, truck_card
-
-SAME_AS_BUSINESS = "business"
+from cliqmenu.views.trucks import SAME_AS_BUSINESS, ArchivedTruck, TruckCard, owner_trucks_view
 
 
 class TrucksState(rx.State):
@@ -46,19 +42,9 @@ class TrucksState(rx.State):
 
     def _refresh(self, business_id: int) -> None:
         with session_scope() as session:
-            business = session.get(Business, business_id)
-            self.stripe_connected = is_configured(business)
-            self.cards = [
-                truck_card(session, t, business)
-                for t in trucks.list_trucks(session, business_id=business_id)
-            ]
-            self.archived = [
-                ArchivedTruck(id=t.id, name=t.name, menu_url=menu_url(t.slug))
-                for t in trucks.archived_trucks(session, business_id=business_id)
-            ]
-            self.timezone_choices = [
-                [SAME_AS_BUSINESS, f"Same as the business ({business.timezone})"]
-            ] + [[zone, zone] for zone in TIMEZONES]
+            page = owner_trucks_view(session, records.business(session, business_id))
+        self.cards, self.archived = page.cards, page.archived
+        self.stripe_connected, self.timezone_choices = page.stripe_connected, page.timezone_choices
 
     @rx.event
     async def load(self):

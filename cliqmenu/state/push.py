@@ -82,7 +82,7 @@ class StaffPushState(rx.State):
                 self._set("off")
                 return
             session_id = staff.session_id_for_token(session, session_state._session_token())
-            truck = staff.truck_for(session, member, session_state._chosen_truck_id())
+            truck = session_state._truck(session, member)
             notifications.turn_on_for_staff(
                 session,
                 member=member,
@@ -146,7 +146,7 @@ class StaffPushState(rx.State):
                 )
                 if device is None:
                     raise DomainError("Turn notifications on for this device first.")
-                truck = staff.truck_for(session, member, session_state._chosen_truck_id())
+                truck = session_state._truck(session, member)
                 notifications.send_test(session, device=device, truck=truck)
         except DomainError as error:
             return refuse(error)

@@ -14,7 +14,7 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import Order, RefundStatus, StaffMember, Stage
-from cliqmenu.services import lifecycle, money, payments, refunds
+from cliqmenu.services import lifecycle, money, payments, records, refunds
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.refunds import AMOUNT, FULL, LINES, RefundRequest
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
@@ -32,7 +32,7 @@ def _new_request_id() -> str:
 
 def _truck_of(order_id: int) -> int:
     with session_scope() as session:
-        return session.get(Order, order_id).truck_id
+        return records.order(session, order_id).truck_id
 
 
 class RefundState(rx.State):

@@ -12,7 +12,7 @@ from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner
 from cliqmenu.state.owner_home import OwnerHomeState
-from cliqmenu.views.staff import TruckChoice
+from cliqmenu.views.staff import TruckChoice, toggled, truck_choices
 
 EVERY_TRUCK, SOME_TRUCKS = "all", "some"
 
@@ -43,7 +43,7 @@ class StaffTrucksState(rx.State):
             return refuse(error if isinstance(error, DomainError) else DomainError(str(error)))
         self._staff_id, self.member_name = int(staff_id), name
         self.scope = SOME_TRUCKS if chosen else EVERY_TRUCK
-        self.choices = [TruckChoice(t.id, t.name, t.id in chosen) for t in trading]
+        self.choices = truck_choices(trading, chosen)
         self.error, self.dialog_open = "", True
         return None
 
@@ -62,10 +62,7 @@ class StaffTrucksState(rx.State):
             truck_id = int(truck_id)
         except (TypeError, ValueError):
             return
-        self.choices = [
-            TruckChoice(c.id, c.name, not c.chosen if c.id == truck_id else c.chosen)
-            for c in self.choices
-        ]
+        self.choices = toggled(self.choices, truck_id)
         self.error = ""
 
     @rx.event

@@ -3,18 +3,17 @@ truck's other stock screens see it live."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
 import reflex as rx
 from sqlmodel import Session
 
-from cliqmenu.db import read_scope, session_scope
+from cliqmenu.db import session_scope
 from cliqmenu.models import Role, StaffMember, Truck
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.realtime.hub import register_view
-from cliqmenu.services import money, overrides, stock
+from cliqmenu.services import money, overrides, records, stock
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.stock import Until
 from cliqmenu.state.auth import MANAGERS, authorize, refuse
@@ -62,9 +61,7 @@ class StockState(LiveScreen, rx.State):
 
     def _refresh(self) -> None:
         """This screen's own read, after its change or a new search (the state is locked)."""
-        version = time.time_ns()
-        with read_scope() as session:
-            view = self._build_view(session, self._truck_id)
+        view, version = self._read_view()
         self._version = max(self._version, version)
         self._show(view)
 
@@ -84,9 +81,9 @@ class StockState(LiveScreen, rx.State):
         try:
             member = await self._member()
             with session_scope() as session:
-                truck = session.get(Truck, self._truck_id)
-                if truck is None:
-                    raise DomainError("Reload the page: this truck is gone.")
+                truck = records.require(
+                    session, Truck, self._truck_id, "Reload the page: this truck is gone."
+                )
                 action(session, member, truck)
             self._refresh()
         except DomainError as error:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, OrderSource, PaymentMethod
+from cliqmenu.models import OrderSource, PaymentMethod
 from cliqmenu.routes import MANAGE
-from cliqmenu.services import money, orders, staff
+from cliqmenu.services import money, orders, records
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
@@ -31,8 +31,8 @@ class WalkInState(CartMixin, rx.State):
             return refuse(error)
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            truck = staff.truck_for(session, member, session_state._chosen_truck_id())
-            business = session.get(Business, truck.business_id)
+            truck = session_state._truck(session, member)
+            business = records.business(session, truck.business_id)
             self.categories = menu_view(
                 effective_menu(session, truck), money.formatter(business), truck.low_portions_at
             )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from cliqmenu.models import StaffMember
 from cliqmenu.services.audit_trail import KINDS, TrailEntry, changes_text, kind_of
 
 WHEN = "%d %b %Y, %H:%M:%S"
+ALL = "all"
 
 
 @dataclass
@@ -39,3 +41,13 @@ def audit_row(entry: TrailEntry, zone: ZoneInfo) -> AuditRow:
         changes=changes_text(event.before or {}, event.after or {}),
         reason=event.reason,
     )
+
+
+def member_filter(members: list[StaffMember]) -> list[list[str]]:
+    """The choices of the "who" filter: everyone, then each member with their role."""
+    return [[ALL, "Everyone"]] + [[str(m.id), f"{m.name} ({m.role.label})"] for m in members]
+
+
+def kind_filter() -> list[list[str]]:
+    """The choices of the "what" filter: every change, then each kind."""
+    return [[ALL, "All changes"], *([k, v] for k, v in KINDS.items())]

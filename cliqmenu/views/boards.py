@@ -20,9 +20,8 @@ from cliqmenu.models import (
     Order,
     OrderLine,
     Stage,
-    Truck,
 )
-from cliqmenu.services import money
+from cliqmenu.services import money, records
 from cliqmenu.views.receipt import money_lines
 
 KITCHEN_STAGES = (Stage.IN_PROGRESS,)
@@ -229,7 +228,7 @@ def _lines(session: Session, order_ids: list[int]) -> dict[int, list[BoardLine]]
             table.line_total_cents,
         )
         .where(col(OrderLine.order_id).in_(order_ids))
-        .order_by(OrderLine.order_id, OrderLine.position)
+        .order_by(col(OrderLine.order_id), col(OrderLine.position))
     )
     for row in _rows(session, query):
         id_, order_id, quantity, name, options, note, allergens, done, total = row
@@ -308,16 +307,16 @@ def order_row(card: OrderCard) -> OrderRow:
 
 def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     """Active orders of a truck by stage, plus today's most recent Delivered ones."""
-    truck = session.get(Truck, truck_id)
-    business = session.get(Business, truck.business_id)
+    truck = records.truck(session, truck_id)
+    business = records.business(session, truck.business_id)
     active = _order_rows(
         session,
-        (Order.truck_id == truck_id) & col(Order.stage).in_(BOARD_STAGES[:-1]),
-        order_by=(Order.placed_at, Order.id),
+        sa.and_(col(Order.truck_id) == truck_id, col(Order.stage).in_(BOARD_STAGES[:-1])),
+        order_by=(col(Order.placed_at), col(Order.id)),
     )
     delivered = _order_rows(
         session,
-        (Order.truck_id == truck_id) & (Order.stage == Stage.DELIVERED),
+        sa.and_(col(Order.truck_id) == truck_id, col(Order.stage) == Stage.DELIVERED),
         order_by=(col(Order.delivered_at).desc(),),
         limit=DELIVERED_SHOWN,
     )
@@ -382,15 +381,19 @@ def all_day_counts(cards: list[KitchenCard]) -> list[AllDayCount]:
 def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
     """Accepted orders in acceptance order, cancelled ones until acknowledged, all-day counts
     and the recallable (Cooking Done) orders, most recently bumped first."""
-    truck = session.get(Truck, truck_id)
+    truck = records.truck(session, truck_id)
     orders = _order_rows(
         session,
-        (Order.truck_id == truck_id)
-        & (
-            (Order.stage == Stage.IN_PROGRESS)
-            | ((Order.stage == Stage.CANCELLED) & col(Order.cancel_acknowledged).is_(False))
+        sa.and_(
+            col(Order.truck_id) == truck_id,
+            sa.or_(
+                col(Order.stage) == Stage.IN_PROGRESS,
+                sa.and_(
+                    col(Order.stage) == Stage.CANCELLED, col(Order.cancel_acknowledged).is_(False)
+                ),
+            ),
         ),
-        order_by=(Order.accepted_at, Order.id),
+        order_by=(col(Order.accepted_at), col(Order.id)),
     )
     recallable = list(
         session.exec(

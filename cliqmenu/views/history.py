@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from cliqmenu.models import STAGE_LABELS, AuditEvent, Stage
+from cliqmenu.models import STAGE_LABELS, AuditEvent, Order, Stage
+from cliqmenu.services.money import MoneyStyle
 
 ACTION_LABELS = {
     "order.placed": "Placed",
@@ -38,6 +39,17 @@ class AuditRow:
     what: str
     change: str
     reason: str
+
+
+def history_row(order: Order, show: MoneyStyle) -> HistoryRow:
+    return HistoryRow(
+        id=order.id,
+        number=order.number,
+        day=order.service_date.strftime("%d %b"),
+        customer=order.customer_name,
+        stage_label=order.stage.label,
+        total=show(order.total_cents),
+    )
 
 
 def _value_text(value) -> str:

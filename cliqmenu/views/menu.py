@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cliqmenu.models import Business, Truck, utcnow
-from cliqmenu.services import money
+from cliqmenu.models import utcnow
+from cliqmenu.services import money, records
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.menu import EffectiveMenu, effective_menu
 
@@ -113,8 +113,8 @@ class TruckMenu:
 
 
 def truck_menu(session, truck_id: int) -> TruckMenu:
-    truck = session.get(Truck, truck_id)
-    business = session.get(Business, truck.business_id)
+    truck = records.truck(session, truck_id)
+    business = records.business(session, truck.business_id)
     return TruckMenu(
         truck_id=truck.id,
         categories=menu_view(
@@ -135,3 +135,32 @@ class CartLine:
     note: str
     total: str
     total_cents: int
+
+
+def cart_line(
+    menu: EffectiveMenu,
+    *,
+    item_id: int,
+    name: str,
+    option_ids: list[int],
+    quantity: int,
+    note: str,
+    show: money.MoneyStyle,
+) -> CartLine | None:
+    """A cart line (``name`` as the customer picked it) priced from the truck's menu as it is now
+    (the shown price may be older); None when the item is gone or out of stock."""
+    current = menu.items.get(item_id)
+    if current is None or not current.in_stock:
+        return None
+    chosen = [found[1] for option_id in option_ids if (found := menu.option(item_id, option_id))]
+    unit = current.price_cents + sum(option.price_delta_cents for option in chosen)
+    return CartLine(
+        item_id=item_id,
+        name=name,
+        option_ids=option_ids,
+        options=", ".join(option.name for option in chosen),
+        quantity=quantity,
+        note=note,
+        total=show(unit * quantity),
+        total_cents=unit * quantity,
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from cliqmenu.services import money
 from cliqmenu.services.choices import choice_rule
-from cliqmenu.services.menu_admin import MasterGroup, MasterItem
+from cliqmenu.services.menu_admin import MasterCategory, MasterGroup, MasterItem
 
 
 @dataclass
@@ -99,3 +99,64 @@ def item_row(item: MasterItem, show: money.MoneyStyle) -> ItemRow:
         groups=len([g for g in item.groups if not g.archived]),
         archived=item.archived,
     )
+
+
+@dataclass
+class MenuEditorView:
+    """What the editor shows: the categories, the chosen category's items, the open item."""
+
+    categories: list[CategoryRow]
+    category_id: int
+    items: list[ItemRow]
+    item_id: int = 0
+    item_archived: bool = False
+    item_form: dict[str, str] = field(default_factory=dict)
+    photo_url: str = ""
+    groups: list[GroupRow] = field(default_factory=list)
+
+
+def category_row(category: MasterCategory) -> CategoryRow:
+    live = len([i for i in category.items if not i.archived])
+    return CategoryRow(category.id, category.name, live, category.archived)
+
+
+def item_form(item: MasterItem) -> dict[str, str]:
+    """The item's saved values as its form starts with them."""
+    return {
+        "name": item.name,
+        "price": money.input_text(item.price_cents),
+        "description": item.description,
+        "category_id": str(item.category_id),
+        "dietary_tags": ", ".join(item.dietary_tags),
+        "allergens": ", ".join(item.allergens),
+    }
+
+
+def menu_editor_view(
+    master: list[MasterCategory],
+    show: money.MoneyStyle,
+    *,
+    category_id: int,
+    item_id: int,
+    show_archived: bool,
+) -> MenuEditorView:
+    """The editor over ``master``, keeping the chosen category and item while they still exist
+    (and are shown); otherwise the first shown one."""
+    shown = [c for c in master if show_archived or not c.archived]
+    if category_id not in {c.id for c in shown}:
+        category_id = shown[0].id if shown else 0
+    category = next((c for c in shown if c.id == category_id), None)
+    items = [i for i in (category.items if category else []) if show_archived or not i.archived]
+    item = next((i for c in master for i in c.items if i.id == item_id), None)
+    if item is None or (item.archived and not show_archived):
+        item = items[0] if items else None
+    view = MenuEditorView(
+        categories=[category_row(c) for c in shown],
+        category_id=category_id,
+        items=[item_row(i, show) for i in items],
+    )
+    if item is not None:
+        view.item_id, view.item_archived = item.id, item.archived
+        view.item_form, view.photo_url = item_form(item), item.photo_url or ""
+        view.groups = [group_row(g, show) for g in item.groups if show_archived or not g.archived]
+    return view

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from cliqmenu import routes
-from cliqmenu.models import Business, StaffMember
-from cliqmenu.services import money, reports, trucks
+from cliqmenu.models import StaffMember
+from cliqmenu.services import money, records, reports, trucks
 from cliqmenu.services.setup_progress import setup_progress
 
 
@@ -42,8 +42,7 @@ class OwnerOverview:
 
 def owner_overview(session: Session, *, actor: StaffMember) -> OwnerOverview:
     """The overview of ``actor``'s business: its first steps and each trading truck's day."""
-    business = session.get(Business, actor.business_id)
-    assert business is not None  # the actor was just looked up through their business
+    business = records.business(session, actor.business_id)
     truck_rows = trucks.list_trucks(session, business_id=business.id)
     progress = setup_progress(session, business_id=business.id)
     today = dt.datetime.now(ZoneInfo(business.timezone)).date()

@@ -58,3 +58,38 @@ class TruckChoice:
     id: int
     name: str
     chosen: bool
+
+
+def truck_choices(trading: list[Truck], chosen: set[int]) -> list[TruckChoice]:
+    """A tick box per trading truck, ticked where the member works now."""
+    return [TruckChoice(t.id, t.name, t.id in chosen) for t in trading]
+
+
+def toggled(choices: list[TruckChoice], truck_id: int) -> list[TruckChoice]:
+    """The same boxes with ``truck_id``'s flipped."""
+    return [
+        TruckChoice(c.id, c.name, not c.chosen if c.id == truck_id else c.chosen) for c in choices
+    ]
+
+
+@dataclass
+class StaffList:
+    rows: list[StaffRow]
+    counts: dict[str, int]  # members per status label
+
+
+STATUS_ORDER = {StaffStatus.ACTIVE: 0, StaffStatus.INVITED: 1, StaffStatus.DISABLED: 2}
+
+
+def staff_list(members: list[StaffMember], limits: dict[int, list[Truck]]) -> StaffList:
+    """The Owner first, then active, invited and disabled members by name; counts per status."""
+    ordered = sorted(
+        members, key=lambda m: (m.role != Role.OWNER, STATUS_ORDER[m.status], m.name.lower())
+    )
+    return StaffList(
+        rows=[staff_row(m, limits.get(m.id)) for m in ordered],
+        counts={
+            label: sum(1 for m in members if m.status == status)
+            for status, label in STATUS_LABELS.items()
+        },
+    )

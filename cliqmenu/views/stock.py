@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from cliqmenu.models import Truck
-from cliqmenu.services import money, stock
+from cliqmenu.services import money, records, stock
 from cliqmenu.services.stock import ItemStatus, OptionStatus
 
 STATUS_IN, STATUS_TODAY, STATUS_OUT = "in", "today", "out"
@@ -119,6 +118,6 @@ class StockView:
 
 
 def stock_view(session: Session, truck_id: int) -> StockView:
-    truck = session.get(Truck, truck_id)
+    truck = records.truck(session, truck_id)
     show = money.business_style(session, truck.business_id)
     return StockView(truck_id, show, stock.stock_board(session, truck=truck))

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from cliqmenu.models import BOARD_STAGES, STAGE_LABELS, Business, Order, Stage, Truck
-from cliqmenu.services import money
+from cliqmenu.models import BOARD_STAGES, STAGE_LABELS, Order, Stage
+from cliqmenu.services import money, records
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.orders import order_lines
 from cliqmenu.views.receipt import money_lines
@@ -77,8 +77,8 @@ def tracker_view(session: Session, public_id: str) -> TrackerView:
     order = session.exec(select(Order).where(Order.public_id == public_id)).first()
     if order is None:
         return TrackerView(found=False)
-    truck = session.get(Truck, order.truck_id)
-    business = session.get(Business, order.business_id)
+    truck = records.truck(session, order.truck_id)
+    business = records.business(session, order.business_id)
     show = money.formatter(business)
     return TrackerView(
         found=True,

@@ -231,3 +231,25 @@ async def test_a_screen_back_after_its_trucks_were_limited_shows_only_a_truck_it
     assert confirmed_live(await board.heartbeat())
     assert board.truck_name == "Beach Truck"
     assert received(board) == []
+
+
+@pytest.mark.parametrize("gone", GONE)
+async def test_a_rejoining_screen_registers_once(
+    screens: Screens, session: Session, world: factories.World, gone: str, monkeypatch
+) -> None:
+    """The beat that finds a staff screen out of its audience registers it, then rebuilds its
+    view: the rebuild does not register it a second time."""
+    root, board = await manager_board(screens, session, world)
+    await GONE[gone](Audience("manager", world.truck.id), root)
+    found = registry.get_registry()
+    added: list[tuple[str, str]] = []
+    add = found.add
+
+    async def counted(audience: str, token: str, *args: Any, **kwargs: Any):
+        added.append((audience, token))
+        return await add(audience, token, *args, **kwargs)
+
+    monkeypatch.setattr(found, "add", counted)
+
+    assert confirmed_live(await board.heartbeat())
+    assert added == [(f"manager:{world.truck.id}", root.router.session.client_token)]
