@@ -15,7 +15,7 @@ from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.services.trucks import TruckFields
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.trucks import ArchivedTruck, TruckCard, truck_card
+from cliqmenu.views.trucks import ArchivedTruck, TruckCard, crews, truck_card
 
 SAME_AS_BUSINESS = "business"
 
@@ -37,6 +37,7 @@ class TrucksState(rx.State):
     f_amber: str = "75"
     f_red: str = "100"
     f_low: str = "5"
+    f_reminder: str = "3"
     f_timezone: str = SAME_AS_BUSINESS
     timezone_choices: list[list[str]] = []
     form_error: str = ""
@@ -48,10 +49,9 @@ class TrucksState(rx.State):
         with session_scope() as session:
             business = session.get(Business, business_id)
             self.stripe_connected = is_configured(business)
-            self.cards = [
-                truck_card(session, t, business)
-                for t in trucks.list_trucks(session, business_id=business_id)
-            ]
+            trading = trucks.list_trucks(session, business_id=business_id)
+            crew = crews(session, business_id=business_id, truck_ids=[t.id for t in trading])
+            self.cards = [truck_card(session, t, business, crew[t.id]) for t in trading]
             self.archived = [
                 ArchivedTruck(id=t.id, name=t.name, menu_url=menu_url(t.slug))
                 for t in trucks.archived_trucks(session, business_id=business_id)
@@ -82,6 +82,7 @@ class TrucksState(rx.State):
         self.f_amber = str(truck.kds_amber_percent if truck else 75)
         self.f_red = str(truck.kds_red_percent if truck else 100)
         self.f_low = str(truck.low_portions_at if truck else 5)
+        self.f_reminder = str(truck.reminder_minutes if truck else 3)
         zone = truck.timezone if truck else None
         self.f_timezone = zone or SAME_AS_BUSINESS
         if zone and zone not in TIMEZONES:
@@ -155,6 +156,10 @@ class TrucksState(rx.State):
         self.f_low = str(value)[:6]
 
     @rx.event
+    def set_f_reminder(self, value: str):
+        self.f_reminder = str(value)[:6]
+
+    @rx.event
     def set_f_timezone(self, value: str):
         if value in {choice[0] for choice in self.timezone_choices}:
             self.f_timezone = value
@@ -171,6 +176,7 @@ class TrucksState(rx.State):
             kds_amber_percent=self.f_amber,
             kds_red_percent=self.f_red,
             low_portions_at=self.f_low,
+            reminder_minutes=self.f_reminder,
             timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
         )
         try:
