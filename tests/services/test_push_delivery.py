@@ -30,12 +30,14 @@ from cliqmenu.models import (
     Stage,
     utcnow,
 )
+from cliqmenu.payments import GatewayError
 from cliqmenu.payments.gateway import CheckoutSessionInfo
 from cliqmenu.push_delivery import deliver_due
-from cliqmenu.services import lifecycle, notifications, payments, staff
+from cliqmenu.services import lifecycle, notifications, payments, refunds, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.lifecycle import AcceptChanges
 from tests import factories
+from tests.payments.support import online_order, pay_without_stripe
 from tests.push_service import Browser, PushService
 
 MINUTE = dt.timedelta(minutes=1)
@@ -488,3 +490,75 @@ def test_a_member_limited_to_another_truck_rings_no_more_for_this_one(
     factories.place(session, world=world)
     session.commit()
     assert deliver(engine).sent == 1
+
+
+def test_a_failed_refund_rings_the_managers_without_card_data(
+    session: Session,
+    engine: Engine,
+    world: factories.World,
+    push: PushService,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setenv("CLIQMENU_STRIPE_SECRET_KEY", "sk_test_unit")
+    phone = push.browser("mia")
+    turn_on(session, world.manager, phone)
+    order = pay_without_stripe(session, online_order(session, world))
+    deliver(engine)
+    refund, _ = refunds.request_refund(
+        session,
+        actor=world.manager,
+        order_id=order.id,
+        request=refunds.RefundRequest(request_id="req-will-fail", kind=refunds.FULL),
+    )
+    session.commit()
+    refunds.apply_stripe_result(
+        session, refund_id=refund.id, result=None, error=GatewayError("declined", definite=True)
+    )
+    session.commit()
+    deliver(engine)
+    shown = phone.read(push.to(phone)[-1])
+    assert shown["kind"] == "refund_failed"
+    assert shown["title"] == "Refund failed · order #1 · Taco Truck"
+    assert shown["body"] == "$29.87 was not refunded."
+    assert shown["url"] == f"/manage?order={order.id}"
+    assert "pi_" not in str(shown) and "4242" not in str(shown)
+
+
+def test_a_member_who_turns_notifications_off_on_a_device_hears_nothing_there(
+    session: Session, engine: Engine, world: factories.World, push: PushService
+):
+    phone, tablet = push.browser("phone"), push.browser("tablet")
+    turn_on(session, world.manager, phone)
+    turn_on(session, world.manager, tablet)
+    notifications.turn_off(session, endpoint=phone.endpoint, staff_id=world.owner.id)
+    session.commit()
+    assert len(devices(engine)) == 2  # only the member themselves turns their device off
+    notifications.turn_off(session, endpoint=phone.endpoint, staff_id=world.manager.id)
+    factories.place(session, world=world)
+    session.commit()
+    deliver(engine)
+    assert push.to(phone) == [] and len(push.to(tablet)) == 1
+
+
+def test_a_cancelled_customer_hears_why_and_the_device_is_then_forgotten(
+    session: Session, engine: Engine, world: factories.World, push: PushService
+):
+    customer = push.browser("sam")
+    order = factories.place(session, world=world)
+    notifications.turn_on_for_order(session, order=order, subscription=customer.subscription())
+    lifecycle.accept(
+        session, actor=world.manager, order_id=order.id, changes=AcceptChanges(prep_minutes=10)
+    )
+    lifecycle.cancel(
+        session,
+        actor=world.manager,
+        order_id=order.id,
+        expected=Stage.IN_PROGRESS,
+        reason="The grill broke",
+    )
+    session.commit()
+    deliver(engine)
+    shown = customer.read(push.to(customer)[0])
+    assert shown["title"] == "Order #1 was Cancelled by Taco Truck"
+    assert shown["body"] == "The grill broke"
+    assert devices(engine) == []
