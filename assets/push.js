@@ -83,5 +83,17 @@
     (count > 0 ? navigator.setAppBadge(count) : navigator.clearAppBadge()).catch(() => {});
   }
 
+  // While the Order Manager screen is open, the app icon shows the orders waiting in Received
+  // (the page keeps the count in #received-waiting); 0 clears the badge a push had set.
+  let shownBadge = null;
+  setInterval(() => {
+    const waiting = document.getElementById("received-waiting");
+    const count = waiting ? Number(waiting.dataset.received) : NaN;
+    if (Number.isFinite(count) && count !== shownBadge) {
+      shownBadge = count;
+      badge(count);
+    }
+  }, 1000);
+
   window.cliqPush = { current, turnOn, turnOff, badge };
 })();

@@ -117,7 +117,7 @@ async function showPush(event) {
     icon: "/icons/icon-192.png",
     badge: "/icons/favicon-32.png",
     vibrate: data.vibrate || [200],
-    requireInteraction: data.kind === "new_order",
+    requireInteraction: data.kind === "new_order" || data.kind === "reminder",
     data: { id: data.id, url: data.url || "/", kind: data.kind },
   });
 }

@@ -1,5 +1,6 @@
 """The ``cliqmenu`` command: migrate, seed the demo, create a business owner, deliver email,
-expire unpaid orders, bring "out today" stock back, back up and restore."""
+expire unpaid orders, bring "out today" stock back, remind of waiting orders, show or rotate the
+Web Push key, back up and restore."""
 
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from cliqmenu import backup, demo_data, order_expiry, restock
+from cliqmenu import backup, demo_data, order_expiry, reminders, restock
 from cliqmenu.db import get_engine, make_engine, session_scope
 from cliqmenu.infra import mail_delivery
 from cliqmenu.infra.smtp import SmtpServer
 from cliqmenu.models import Business, Role, StaffMember
-from cliqmenu.services import staff
+from cliqmenu.services import notifications, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.settings import get_settings
 
@@ -236,6 +237,33 @@ def _cmd_restock_day(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_send_reminders(_args: argparse.Namespace) -> int:
+    require_migrated()
+    reminded = reminders.reminder_round()
+    print(f"Reminded the Order Managers of {reminded} order(s) waiting unaccepted.")
+    return 0
+
+
+def _cmd_push_keys(args: argparse.Namespace) -> int:
+    require_migrated()
+    with session_scope() as session:
+        if args.rotate:
+            forgotten = notifications.rotate_vapid_key(session)
+            key = notifications.vapid_key(session)
+            print(
+                f"New Web Push key made; {forgotten} device(s) made for the old one were "
+                "forgotten. Each member taps Turn on notifications again on their devices "
+                "(the Order Manager screen says notifications are off until they do)."
+            )
+        else:
+            key = notifications.vapid_key(session)
+            devices = notifications.device_count(session)
+            made = key.created_at.strftime("%Y-%m-%d %H:%M UTC")
+            print(f"Web Push key made {made}; {devices} device(s) subscribed with it.")
+        print(f"Public key (the pages' applicationServerKey): {key.public_key}")
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     url = get_settings().database_url
     backup.backup(url, Path(args.file))
@@ -298,6 +326,24 @@ def build_parser() -> argparse.ArgumentParser:
         help='put "out today" stock back in at trucks whose new day began, once (for cron)',
     )
     restocking.set_defaults(handler=_cmd_restock_day)
+
+    reminding = commands.add_parser(
+        "send-reminders",
+        help="push reminders of orders waiting unaccepted past their truck's threshold, once "
+        "(for cron)",
+    )
+    reminding.set_defaults(handler=_cmd_send_reminders)
+
+    keys = commands.add_parser(
+        "push-keys", help="show the Web Push (VAPID) key, or make a new one with --rotate"
+    )
+    keys.add_argument(
+        "--rotate",
+        action="store_true",
+        help="make a new key pair; every device subscribed with the old one is forgotten and "
+        "must turn notifications on again",
+    )
+    keys.set_defaults(handler=_cmd_push_keys)
 
     saving = commands.add_parser(
         "backup", help="copy the whole database to a new file, while the app runs"

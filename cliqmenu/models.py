@@ -204,6 +204,9 @@ class Truck(SQLModel, table=True):
     kds_red_percent: int = 100
     # Customers see "Only 3 left" once an item's counted portions are at or below this; 0: never.
     low_portions_at: int = 5
+    # An order unaccepted this many minutes in Received is pushed again to the Order Managers,
+    # and again every as many minutes until someone acts; 0: no reminders.
+    reminder_minutes: int = 3
     busy_until: dt.datetime | None = _when(default=None)
     archived: bool = False
 
@@ -361,6 +364,7 @@ class Order(SQLModel, table=True):
         sa.UniqueConstraint("truck_id", "service_date", "number"),
         sa.UniqueConstraint("truck_id", "idempotency_key"),
         sa.Index("ix_order_truck_stage", "truck_id", "stage"),
+        sa.Index("ix_order_remind_at", "remind_at"),
     )
 
     id: int = Field(default=None, primary_key=True)
@@ -408,6 +412,8 @@ class Order(SQLModel, table=True):
     delivered_at: dt.datetime | None = _when(default=None)
     closed_at: dt.datetime | None = _when(default=None)
     updated_at: dt.datetime = _when(default_factory=utcnow)
+    # While it waits in Received: when its Order Managers are reminded next (None: not at all).
+    remind_at: dt.datetime | None = _when(default=None)
 
 
 class OrderLine(SQLModel, table=True):

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     push_service_hosts: str = (
         ".googleapis.com,.push.services.mozilla.com,.notify.windows.com,.push.apple.com"
     )
+    # How often each app process looks for orders waiting unaccepted past their truck's reminder
+    # threshold; 0: never (then `cliqmenu send-reminders` from cron).
+    reminder_poll_seconds: float = Field(default=15, ge=0)
     # How often each app process expires Online orders left unpaid for an hour; 0: never (cron).
     expire_orders_seconds: float = Field(default=120, ge=0)
     # How often each app process brings back "out today" stock whose truck began a new day; 0:

@@ -354,6 +354,8 @@ def manage_page() -> rx.Component:
             width="100%",
         ),
         rx.box(notifications_card(), padding="8px 14px 0"),
+        # The app icon's badge follows the orders waiting while this screen is open (push.js).
+        rx.el.span(data_received=S.counts["received"], id="received-waiting", hidden=True),
         stage_tabs(),
         rx.box(new_order_alert(), padding="0 14px 8px"),
         board(),

@@ -1,5 +1,5 @@
-"""/admin/trucks: each truck's menu address, QR code, payment methods, kitchen timer, busy pause,
-archive and restore."""
+"""/admin/trucks: each truck's menu address, QR code, payment methods, kitchen timer, reminders,
+whose devices ring for it, busy pause, archive and restore."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import reflex as rx
 from cliqmenu.components.owner_nav import error_callout, owner_frame
 from cliqmenu.services.trucks import BUSY_CHOICES
 from cliqmenu.state.owner_trucks import TrucksState
-from cliqmenu.views.trucks import ArchivedTruck, TruckCard
+from cliqmenu.views.trucks import ArchivedTruck, CrewDevices, TruckCard
 
 S = TrucksState
 
@@ -105,6 +105,48 @@ def busy_controls(card: TruckCard) -> rx.Component:
     )
 
 
+def crew_line(member: CrewDevices) -> rx.Component:
+    return rx.flex(
+        rx.hstack(
+            rx.cond(
+                member.rings,
+                rx.icon("bell-ring", size=16, color="var(--green-10)", flex_shrink="0"),
+                rx.icon("bell-off", size=16, color="var(--gray-9)", flex_shrink="0"),
+            ),
+            rx.text(
+                rx.text.span(member.name, weight="medium"),
+                rx.text.span(" · ", member.role, color_scheme="gray"),
+                size="2",
+            ),
+            spacing="2",
+            align="center",
+            min_width="0",
+        ),
+        rx.badge(
+            member.words,
+            color_scheme=rx.cond(member.rings, "green", rx.cond(member.kitchen, "gray", "amber")),
+            variant="soft",
+        ),
+        justify="between",
+        align="center",
+        gap="8px",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+def ringing_block(card: TruckCard) -> rx.Component:
+    """Whose devices ring for this truck's orders now, and a warning when no manager's does."""
+    return rx.vstack(
+        rx.text("Devices that ring for new orders", size="2", weight="bold"),
+        error_callout(card.ring_warning, "ring-warning-" + card.slug),
+        rx.foreach(card.crew, crew_line),
+        spacing="2",
+        width="100%",
+        id="ringing-" + card.slug,
+    )
+
+
 def truck_card(card: TruckCard) -> rx.Component:
     return rx.card(
         rx.flex(
@@ -155,6 +197,9 @@ def truck_card(card: TruckCard) -> rx.Component:
                     ),
                 ),
                 fact("clock", card.zone),
+                fact("bell", card.reminder),
+                rx.separator(size="4"),
+                ringing_block(card),
                 rx.separator(size="4"),
                 rx.flex(
                     busy_controls(card),
@@ -339,6 +384,16 @@ def truck_form() -> rx.Component:
                 "or fewer",
                 'Customers see "Only 3 left" once an item\'s counted portions are this low '
                 "(0 never shows it).",
+            ),
+            number_field(
+                "Remind after",
+                "truck-reminder",
+                S.f_reminder,
+                S.set_f_reminder,
+                "min",
+                "An order nobody accepted, rejected or cancelled after this long rings the "
+                "Order Managers' phones again, and again every as many minutes. 1 to 60; 0 turns "
+                "reminders off.",
             ),
             rx.vstack(
                 rx.text("Time zone", size="2", weight="medium"),

@@ -157,6 +157,7 @@ def _move(
     if to in (Stage.REJECTED, Stage.CANCELLED):
         order.closed_at = now
         order.close_reason = reason
+    notifications.stage_changed(session, order=order, before=before)
     audit.record(
         session,
         business_id=order.business_id,

@@ -9,6 +9,8 @@ Who gets what (docs/notifications.md):
 * a new order in Received (placed to pay at the counter, or an Online payment confirmed): the
   devices of the truck's Order Managers (and the Owner's, on the Order Manager screen), one
   notification per truck that counts the orders waiting;
+* an order waiting in Received longer than its truck's reminder threshold: the same devices,
+  again every threshold until someone accepts, rejects or cancels it (``send_reminders``);
 * a cancellation of an order the kitchen already has, a failed refund: the same devices;
 * Ready for Pickup, a rejection or a cancellation: the customer's device, if they asked on the
   tracking page; the subscription ends with the order.
@@ -18,12 +20,13 @@ Kitchen Staff never get pushes: the kitchen display is always on and chimes itse
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, exists, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -40,6 +43,7 @@ from cliqmenu.models import (
     StaffMember,
     StaffSession,
     StaffStatus,
+    StaffTruck,
     Stage,
     Truck,
     utcnow,
@@ -71,6 +75,7 @@ class Notice:
     ttl: int = STAFF_TTL
     badge: int | None = None
     vibrate: tuple[int, ...] = ()
+    orders: tuple[int, ...] = ()  # the orders a reminder is about (withdrawn once they move)
 
     def payload(self) -> dict:
         """What the service worker reads (assets/sw.js); the message id is added when sent."""
@@ -85,6 +90,8 @@ class Notice:
             data["badge"] = self.badge
         if self.vibrate:
             data["vibrate"] = list(self.vibrate)
+        if self.orders:
+            data["orders"] = list(self.orders)
         return data
 
 
@@ -103,16 +110,24 @@ def vapid_key(session: Session) -> PushKey:
     return key
 
 
-def rotate_vapid_key(session: Session) -> PushKey:
+def rotate_vapid_key(session: Session) -> int:
     """A new key pair; every device must turn notifications on again (their subscriptions were
-    made for the old key, and push services refuse a push signed with another)."""
+    made for the old key, and push services refuse a push signed with another). How many
+    devices were forgotten."""
     current = vapid_key(session)
     private, public = web_push.new_key_pair()
     key = PushKey(id=current.id + 1, private_key=private, public_key=public)
     session.add(key)
+    session.flush()
     session.execute(delete(PushKey).where(col(PushKey.id) != key.id))
+    forgotten = device_count(session)
     _delete_subscriptions(session, select(PushSubscription.id))
-    return key
+    return forgotten
+
+
+def device_count(session: Session) -> int:
+    """Devices subscribed now (the crew's and customers')."""
+    return session.exec(select(func.count()).select_from(PushSubscription)).one()
 
 
 def _endpoint_hash(endpoint: str) -> str:
@@ -264,23 +279,48 @@ def find_staff_device(session: Session, *, staff_id: int, endpoint: str) -> Push
     ).first()
 
 
+def _ringing(truck_ids) -> list:
+    """Conditions for a device that rings for one of ``truck_ids``: an Order Manager's or the
+    Owner's, signed in now, whose member still works at that truck (the Owner may have limited
+    them to other trucks since)."""
+    limited = exists().where(col(StaffTruck.staff_id) == col(StaffMember.id))
+    works_here = exists().where(
+        col(StaffTruck.staff_id) == col(StaffMember.id),
+        col(StaffTruck.truck_id) == col(PushSubscription.truck_id),
+    )
+    return [
+        col(PushSubscription.truck_id).in_(truck_ids),
+        StaffMember.status == StaffStatus.ACTIVE,
+        col(StaffMember.role).in_(TRUCK_ROLES),
+        or_(col(StaffMember.role) == Role.OWNER, ~limited, works_here),
+        col(StaffSession.revoked_at).is_(None),
+        StaffSession.expires_at > utcnow(),
+    ]
+
+
+def _with_member(query):
+    return query.join(StaffMember, col(StaffMember.id) == PushSubscription.staff_id).join(
+        StaffSession, col(StaffSession.id) == PushSubscription.session_id
+    )
+
+
 def truck_devices(session: Session, truck_id: int) -> list[PushSubscription]:
     """The devices that ring for a truck: an Order Manager's or the Owner's, signed in now."""
-    now = utcnow()
-    query = (
-        select(PushSubscription)
-        .join(StaffMember, col(StaffMember.id) == PushSubscription.staff_id)
-        .join(StaffSession, col(StaffSession.id) == PushSubscription.session_id)
-        .where(
-            PushSubscription.truck_id == truck_id,
-            StaffMember.status == StaffStatus.ACTIVE,
-            col(StaffMember.role).in_(TRUCK_ROLES),
-            col(StaffSession.revoked_at).is_(None),
-            StaffSession.expires_at > now,
-        )
-        .order_by(col(PushSubscription.id))
-    )
-    return list(session.exec(query))
+    query = _with_member(select(PushSubscription)).where(*_ringing([truck_id]))
+    return list(session.exec(query.order_by(col(PushSubscription.id))))
+
+
+def ringing_devices(session: Session, truck_ids: list[int]) -> dict[tuple[int, int], int]:
+    """How many devices ring for each (truck, member) among ``truck_ids``: the Owner's view."""
+    query = _with_member(
+        select(PushSubscription.truck_id, PushSubscription.staff_id, func.count())
+    ).where(*_ringing(truck_ids))
+    query = query.group_by(col(PushSubscription.truck_id), col(PushSubscription.staff_id))
+    counts: dict[tuple[int, int], int] = {}
+    for truck, member, count in session.exec(query):
+        if truck is not None and member is not None:  # never NULL: the columns are required
+            counts[(truck, member)] = count
+    return counts
 
 
 def customer_devices(session: Session, order_id: int) -> list[PushSubscription]:
@@ -333,6 +373,7 @@ def new_order(session: Session, *, order: Order) -> None:
         return
     session.flush()
     truck = records.truck(session, order.truck_id)
+    schedule_reminder(order, truck)
     business = records.business(session, order.business_id)
     waiting = _received_count(session, truck.id)
     what = _order_line(order, business)
@@ -464,3 +505,141 @@ def send_test(session: Session, *, device: PushSubscription, truck: Truck) -> No
         ttl=5 * 60,
     )
     enqueue(session, [device], notice)
+
+
+# Reminders: an order waiting in Received longer than its truck's threshold rings again.
+
+REMINDER_KIND = "reminder"
+
+
+def schedule_reminder(order: Order, truck: Truck, *, now: dt.datetime | None = None) -> None:
+    """The order's next reminder: one threshold from now while it waits in Received."""
+    on = order.stage == Stage.RECEIVED and truck.reminder_minutes > 0 and not truck.archived
+    later = (now or utcnow()) + dt.timedelta(minutes=truck.reminder_minutes)
+    order.remind_at = later if on else None
+
+
+def stage_changed(session: Session, *, order: Order, before: Stage) -> None:
+    """Every stage move (services/lifecycle.py): an order back in Received (an undone Accept)
+    waits again; one that left it (accepted, rejected, cancelled) is reminded no more."""
+    if order.stage == Stage.RECEIVED and before != Stage.RECEIVED:
+        schedule_reminder(order, records.truck(session, order.truck_id))
+    elif before == Stage.RECEIVED and order.stage != Stage.RECEIVED:
+        order.remind_at = None
+        _withdraw_reminders(session, order)
+
+
+def _withdraw_reminders(session: Session, order: Order) -> None:
+    """Reminders about ``order`` not yet taken by a push worker are not sent; one that also
+    names orders still waiting is rewritten for those (a reminder already on its way cannot be
+    called back)."""
+    session.flush()
+    truck = records.truck(session, order.truck_id)
+    waiting = session.exec(
+        select(PushMessage)
+        .join(PushSubscription, col(PushSubscription.id) == PushMessage.subscription_id)
+        .where(
+            PushSubscription.truck_id == order.truck_id,
+            PushMessage.kind == REMINDER_KIND,
+            PushMessage.status == PushStatus.PENDING,
+            col(PushMessage.claimed_by).is_(None),
+        )
+    ).all()
+    stale = []
+    for message in waiting:
+        named = [int(i) for i in message.payload.get("orders") or []]
+        if order.id not in named:
+            continue
+        left = _still_waiting(session, named)
+        if left:
+            message.payload = _reminder(session, truck, left).payload()
+        else:
+            stale.append(message.id)
+    if stale:
+        session.execute(
+            delete(PushMessage).where(
+                col(PushMessage.id).in_(stale), col(PushMessage.claimed_by).is_(None)
+            )
+        )
+
+
+def _still_waiting(session: Session, order_ids: list[int]) -> list[int]:
+    query = select(Order.id).where(col(Order.id).in_(order_ids), Order.stage == Stage.RECEIVED)
+    return list(session.exec(query.order_by(col(Order.id))))
+
+
+def truck_reminder_changed(session: Session, *, truck: Truck) -> None:
+    """The Owner changed the threshold: the truck's waiting orders follow the new one."""
+    waiting = select(Order).where(Order.truck_id == truck.id, Order.stage == Stage.RECEIVED)
+    for order in session.exec(waiting):
+        schedule_reminder(order, truck)
+
+
+def has_due_reminders(session: Session, *, now: dt.datetime | None = None) -> bool:
+    query = select(Order.id).where(_reminder_due(now or utcnow()))
+    return session.exec(query.limit(1)).first() is not None
+
+
+def _reminder_due(now: dt.datetime):
+    return (
+        col(Order.remind_at).is_not(None)
+        & (col(Order.remind_at) <= now)
+        & (Order.stage == Stage.RECEIVED)
+    )
+
+
+def send_reminders(session: Session, *, now: dt.datetime | None = None) -> int:
+    """Remind the Order Managers of every order whose reminder is due; how many orders.
+
+    Each order is claimed with one conditional UPDATE that also moves its next reminder a
+    threshold on: of several workers (processes, machines) doing this at once exactly one
+    matches, and it stores the notifications in the same transaction. An order that left
+    Received meanwhile matches no more.
+    """
+    now = now or utcnow()
+    due = session.exec(
+        select(Order.id, Order.truck_id).where(_reminder_due(now)).order_by(col(Order.remind_at))
+    ).all()
+    claimed: dict[int, list[int]] = {}
+    for order_id, truck_id in due:
+        truck = session.get(Truck, truck_id)
+        minutes = truck.reminder_minutes if truck is not None and not truck.archived else 0
+        later = now + dt.timedelta(minutes=minutes) if minutes > 0 else None
+        taken = session.connection().execute(
+            update(Order)
+            .where(col(Order.id) == order_id, _reminder_due(now))
+            .values(remind_at=later)
+        )
+        if taken.rowcount == 1 and later is not None:
+            claimed.setdefault(truck_id, []).append(order_id)
+    for truck_id, order_ids in claimed.items():
+        truck = records.truck(session, truck_id)
+        enqueue(session, truck_devices(session, truck_id), _reminder(session, truck, order_ids))
+    return sum(len(ids) for ids in claimed.values())
+
+
+def _reminder(session: Session, truck: Truck, order_ids: list[int]) -> Notice:
+    orders = sorted((records.order(session, i) for i in order_ids), key=lambda o: o.number)
+    business = records.business(session, truck.business_id)
+    waiting = _received_count(session, truck.id)
+    if waiting == 1:
+        title = f"Still waiting · {truck.name}"
+        body = f"{_order_line(orders[0], business)} is not accepted yet."
+        url = order_url(orders[0])
+    else:
+        title = f"{waiting} orders waiting · {truck.name}"
+        names = ", ".join(f"#{o.number} {o.customer_name}" for o in orders)
+        body = f"Not accepted yet: {names}."
+        url = MANAGE
+    notice = Notice(
+        kind=REMINDER_KIND,
+        title=title,
+        body=body,
+        tag=f"received-{truck.id}",  # replaces the new order's notification on the device
+        url=url,
+        ttl=max(60, truck.reminder_minutes * 60),  # the next reminder says it better
+        badge=waiting,
+        vibrate=tuple(NEW_ORDER_VIBRATION),
+        orders=tuple(o.id for o in orders),
+    )
+    return notice

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from cliqmenu.models import Business, Order, Role, StaffMember, Stage, Truck, utcnow
 from cliqmenu.payments.config import is_configured
-from cliqmenu.services import access, audit
+from cliqmenu.services import access, audit, notifications
 from cliqmenu.services.business import validate_timezone
 from cliqmenu.services.errors import Conflict, DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.orders import MAX_PREP_MINUTES, MIN_PREP_MINUTES
@@ -29,6 +29,8 @@ BUSY_MINUTES = (5, 240)
 BUSY_CHOICES = (15, 30, 60)
 # Customers see "Only 3 left" at or below this many counted portions (0: never).
 LOW_PORTIONS_RANGE = (0, 99)
+# Minutes an order may wait unaccepted before its Order Managers are reminded (0: never).
+REMINDER_RANGE = (0, 60)
 # Orders a truck still owes someone: it cannot be archived while it has any.
 OPEN_STAGES = (Stage.RECEIVED, Stage.IN_PROGRESS, Stage.COOKING_DONE, Stage.READY_FOR_PICKUP)
 
@@ -47,6 +49,7 @@ class TruckFields:
     kds_red_percent: int = 100
     timezone: str = ""  # empty: the business's time zone
     low_portions_at: int = 5
+    reminder_minutes: int = 3
 
 
 def suggest_slug(name: str) -> str:
@@ -115,6 +118,11 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
             f'The "Only a few left" count must be {LOW_PORTIONS_RANGE[0]} to '
             f"{LOW_PORTIONS_RANGE[1]} portions (0: never show it)."
         )
+    reminder = _int(fields.reminder_minutes, "The reminder")
+    if not REMINDER_RANGE[0] <= reminder <= REMINDER_RANGE[1]:
+        raise DomainError(
+            f"The reminder must be 1 to {REMINDER_RANGE[1]} minutes, or 0 to turn reminders off."
+        )
     zone = (fields.timezone or "").strip()
     return TruckFields(
         name=name,
@@ -127,6 +135,7 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
         kds_red_percent=red,
         timezone=validate_timezone(zone) if zone else "",
         low_portions_at=low,
+        reminder_minutes=reminder,
     )
 
 
@@ -159,6 +168,7 @@ def _snapshot(truck: Truck) -> dict:
         "kds_amber_percent": truck.kds_amber_percent,
         "kds_red_percent": truck.kds_red_percent,
         "low_portions_at": truck.low_portions_at,
+        "reminder_minutes": truck.reminder_minutes,
     }
 
 
@@ -173,6 +183,7 @@ def _apply(truck: Truck, fields: TruckFields) -> None:
     truck.kds_amber_percent = fields.kds_amber_percent
     truck.kds_red_percent = fields.kds_red_percent
     truck.low_portions_at = fields.low_portions_at
+    truck.reminder_minutes = fields.reminder_minutes
 
 
 def _business(session: Session, actor: StaffMember) -> Business:
@@ -235,6 +246,8 @@ def update_truck(
     _apply(truck, valid)
     after = _snapshot(truck)
     changed = [key for key in after if after[key] != before[key]]
+    if "reminder_minutes" in changed:
+        notifications.truck_reminder_changed(session, truck=truck)
     if changed:
         audit.record(
             session,

@@ -33,6 +33,7 @@ class TrucksState(rx.State):
     f_amber: str = "75"
     f_red: str = "100"
     f_low: str = "5"
+    f_reminder: str = "3"
     f_timezone: str = SAME_AS_BUSINESS
     timezone_choices: list[list[str]] = []
     form_error: str = ""
@@ -68,6 +69,7 @@ class TrucksState(rx.State):
         self.f_amber = str(truck.kds_amber_percent if truck else 75)
         self.f_red = str(truck.kds_red_percent if truck else 100)
         self.f_low = str(truck.low_portions_at if truck else 5)
+        self.f_reminder = str(truck.reminder_minutes if truck else 3)
         zone = truck.timezone if truck else None
         self.f_timezone = zone or SAME_AS_BUSINESS
         if zone and zone not in TIMEZONES:
@@ -141,6 +143,10 @@ class TrucksState(rx.State):
         self.f_low = str(value)[:6]
 
     @rx.event
+    def set_f_reminder(self, value: str):
+        self.f_reminder = str(value)[:6]
+
+    @rx.event
     def set_f_timezone(self, value: str):
         if value in {choice[0] for choice in self.timezone_choices}:
             self.f_timezone = value
@@ -157,6 +163,7 @@ class TrucksState(rx.State):
             kds_amber_percent=self.f_amber,
             kds_red_percent=self.f_red,
             low_portions_at=self.f_low,
+            reminder_minutes=self.f_reminder,
             timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
         )
         try:

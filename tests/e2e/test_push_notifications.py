@@ -32,6 +32,8 @@ from tests.push_service import Browser, PushService
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+DOCS_IMG = e2e.ROOT / "docs" / "img"
 # The page's PushManager, answering with the test's subscription (kept across reloads).
 FAKE_PUSH_MANAGER = """
 (() => {
@@ -51,6 +53,10 @@ FAKE_PUSH_MANAGER = """
     const saved = localStorage.getItem(KEY);
     return saved ? made(JSON.parse(saved)) : null;
   };
+  // The Badging API, recorded: what the app icon would show.
+  window.cliqBadges = [];
+  navigator.setAppBadge = async (count) => { window.cliqBadges.push(count); };
+  navigator.clearAppBadge = async () => { window.cliqBadges.push(0); };
 })();
 """
 SHOWN = """async () => {
@@ -133,7 +139,7 @@ def test_a_new_order_rings_the_manager_s_phone_with_the_app_closed(
         card = manager.locator("#push-card")
         expect(card).to_contain_text("Never miss an order")
         expect(card).to_contain_text("even when the screen is locked")
-        manager.screenshot(path=str(e2e.ARTIFACTS / "push-turn-on.png"))
+        manager.screenshot(path=str(DOCS_IMG / "push-turn-on.png"))
 
         manager.get_by_role("button", name="Turn on notifications").click()
         expect(manager.get_by_role("button", name="Notifications are on")).to_be_visible()
@@ -141,7 +147,11 @@ def test_a_new_order_rings_the_manager_s_phone_with_the_app_closed(
         manager.get_by_role("button", name="Notifications are on").click()
         expect(manager.get_by_text("Notifications are on for this device.")).to_be_visible()
         manager.wait_for_timeout(500)  # the popover's fade-in
-        manager.screenshot(path=str(e2e.ARTIFACTS / "push-on.png"))
+        manager.screenshot(path=str(DOCS_IMG / "push-on.png"))
+
+        # The app icon shows the orders waiting while the screen is open.
+        waiting = int(manager.locator("#received-waiting").get_attribute("data-received") or -1)
+        wait_for(lambda: manager.evaluate("window.cliqBadges").count(waiting), page=manager)
 
         # The test push arrives at this device.
         manager.get_by_role("button", name="Send me a test").click()
@@ -182,6 +192,35 @@ def test_a_new_order_rings_the_manager_s_phone_with_the_app_closed(
         for page in context.pages:
             forget_page_loads(page)
         context.close()
+    owner_sees_whose_devices_ring(browser, app_server)
+
+
+def owner_sees_whose_devices_ring(browser, app_server) -> None:
+    """The Owner's trucks page: the manager's phone rings for the CBD truck; at the beach truck
+    no Order Manager's device does, and the page says so."""
+    context = browser.new_context(viewport=DESKTOP, base_url=app_server.base_url)
+    context.set_default_timeout(15_000)
+    try:
+        owner = new_page(context)
+        sign_in(owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, "/admin")
+        visit(owner, "/admin/trucks")
+        cbd = owner.locator(f"#ringing-{demo_data.CBD_TRUCK_SLUG}")
+        manager_line = (
+            cbd.locator("div").filter(has_text="Order Manager").filter(has_text="1 device rings")
+        )
+        expect(manager_line.first).to_be_visible()
+        expect(cbd).to_contain_text("No pushes: the kitchen display chimes")
+        expect(owner.locator(f"#ring-warning-{demo_data.CBD_TRUCK_SLUG}")).to_have_count(0)
+        warning = owner.locator(f"#ring-warning-{demo_data.BEACH_TRUCK_SLUG}")
+        expect(warning).to_contain_text("No Order Manager's phone rings for new orders at")
+        expect(owner.locator(f"#truck-{demo_data.CBD_TRUCK_SLUG}")).to_contain_text(
+            "Orders unaccepted after 3 min ring again, every 3 min"
+        )
+        owner.screenshot(path=str(DOCS_IMG / "push-owner-devices.png"), full_page=True)
+    finally:
+        for page in context.pages:
+            forget_page_loads(page)
+        context.close()
 
 
 def move_to_ready(database_url: str, public_id: str) -> None:
@@ -213,11 +252,14 @@ def test_a_customer_asks_to_be_notified_and_hears_ready_for_pickup(
         placed = place_at(app_server, demo_data.CBD_TRUCK_SLUG, "Robin")
         customer = new_page(context)
         visit(customer, placed["tracking_url"])
-        customer.get_by_role("button", name="Notify me when it's ready").click()
+        ask = customer.get_by_role("button", name="Notify me when it's ready")
+        expect(ask).to_be_visible()
+        customer.screenshot(path=str(DOCS_IMG / "push-customer-ask.png"))
+        ask.click()
         expect(customer.locator("#notify-status")).to_contain_text(
             "We will notify this device when your order is ready."
         )
-        customer.screenshot(path=str(e2e.ARTIFACTS / "push-customer.png"))
+        customer.screenshot(path=str(DOCS_IMG / "push-customer.png"))
         forget_page_loads(customer)
         customer.close()
 

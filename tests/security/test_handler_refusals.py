@@ -128,6 +128,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_f_amber",
             "set_f_red",
             "set_f_low",
+            "set_f_reminder",
             "set_f_timezone",
             "set_f_low",
         )

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cliqmenu import cli, db
 from cliqmenu.models import (
     Order,
     OrderSource,
@@ -29,24 +30,17 @@ from cliqmenu.models import (
     Stage,
     utcnow,
 )
+from cliqmenu.payments import GatewayError
 from cliqmenu.payments.gateway import CheckoutSessionInfo
 from cliqmenu.push_delivery import deliver_due
-from cliqmenu.services import lifecycle, notifications, payments, staff
+from cliqmenu.services import lifecycle, notifications, payments, refunds, staff
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.lifecycle import AcceptChanges
 from tests import factories
+from tests.payments.support import online_order, pay_without_stripe
 from tests.push_service import Browser, PushService
 
 MINUTE = dt.timedelta(minutes=1)
-
-
-@pytest.fixture
-def push(configure: Callable[..., None]) -> Iterator[PushService]:
-    """A running push service, and the app told that devices may name it."""
-    service = PushService().start()
-    configure(push_service_hosts="127.0.0.1", push_retry_seconds=10, push_max_attempts=3)
-    yield service
-    service.stop()
 
 
 def sign_in_device(session: Session, member: StaffMember, device: str = "Pixel 8") -> int:
@@ -436,13 +430,135 @@ def test_browsers_real_push_services_are_allowed_by_default(
     assert len(session.exec(select(PushSubscription)).all()) == 2
 
 
-def test_rotating_the_key_forgets_every_device(
+def test_rotating_the_key_forgets_every_device_and_pushes_are_signed_with_the_new_one(
+    cli_database: None, configure: Callable[..., None], capsys
+):
+    configure(push_service_hosts="127.0.0.1")
+    service = PushService().start()
+    try:
+        assert cli.main(["migrate"]) == 0
+        engine = db.get_engine()
+        with Session(engine, expire_on_commit=False) as session:
+            world = factories.make_world(session)
+            session.commit()
+            old_phone, customer = service.browser("old"), service.browser("customer")
+            turn_on(session, world.manager, old_phone)
+            order = factories.place(session, world=world)
+            notifications.turn_on_for_order(
+                session, order=order, subscription=customer.subscription()
+            )
+            session.commit()
+            old = notifications.vapid_key(session).public_key
+        assert cli.main(["push-keys"]) == 0
+        assert "2 device(s) subscribed with it" in capsys.readouterr().out
+
+        assert cli.main(["push-keys", "--rotate"]) == 0
+        said = capsys.readouterr().out
+        assert "2 device(s) made for the old one were forgotten" in said
+        assert "Turn on notifications again" in said
+        assert devices(engine) == []  # and their waiting pushes with them
+        assert deliver(engine).handled == 0
+        with Session(engine, expire_on_commit=False) as session:
+            new = notifications.vapid_key(session).public_key
+            assert new != old and f"Public key (the pages' applicationServerKey): {new}" in said
+            assert len(session.exec(select(PushKey)).all()) == 1
+            # The device turned on again (the page re-subscribes with the new key).
+            new_phone = service.browser("new")
+            turn_on(session, session.get(StaffMember, world.manager.id), new_phone)
+            factories.place(session, world=world)
+            session.commit()
+        assert deliver(engine).sent == 1
+        assert service.to(new_phone)[0].vapid_public_key() == new
+        assert service.to(old_phone) == []
+    finally:
+        service.stop()
+
+
+def test_a_member_limited_to_another_truck_rings_no_more_for_this_one(
     session: Session, engine: Engine, world: factories.World, push: PushService
 ):
-    turn_on(session, world.manager, push.browser("mia"))
-    old = notifications.vapid_key(session).public_key
-    new = notifications.rotate_vapid_key(session)
+    phone = push.browser("mia")
+    turn_on(session, world.manager, phone)
+    beach = factories.make_truck(session, business=world.business, name="Beach")
+    staff.set_trucks(session, actor=world.owner, staff_id=world.manager.id, truck_ids=[beach.id])
+    factories.place(session, world=world)
     session.commit()
+    assert deliver(engine).handled == 0
+    staff.set_trucks(
+        session, actor=world.owner, staff_id=world.manager.id, truck_ids=[beach.id, world.truck.id]
+    )
+    factories.place(session, world=world)
+    session.commit()
+    assert deliver(engine).sent == 1
+
+
+def test_a_failed_refund_rings_the_managers_without_card_data(
+    session: Session,
+    engine: Engine,
+    world: factories.World,
+    push: PushService,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setenv("CLIQMENU_STRIPE_SECRET_KEY", "sk_test_unit")
+    phone = push.browser("mia")
+    turn_on(session, world.manager, phone)
+    order = pay_without_stripe(session, online_order(session, world))
+    deliver(engine)
+    refund, _ = refunds.request_refund(
+        session,
+        actor=world.manager,
+        order_id=order.id,
+        request=refunds.RefundRequest(request_id="req-will-fail", kind=refunds.FULL),
+    )
+    session.commit()
+    refunds.apply_stripe_result(
+        session, refund_id=refund.id, result=None, error=GatewayError("declined", definite=True)
+    )
+    session.commit()
+    deliver(engine)
+    shown = phone.read(push.to(phone)[-1])
+    assert shown["kind"] == "refund_failed"
+    assert shown["title"] == "Refund failed · order #1 · Taco Truck"
+    assert shown["body"] == "$29.87 was not refunded."
+    assert shown["url"] == f"/manage?order={order.id}"
+    assert "pi_" not in str(shown) and "4242" not in str(shown)
+
+
+def test_a_member_who_turns_notifications_off_on_a_device_hears_nothing_there(
+    session: Session, engine: Engine, world: factories.World, push: PushService
+):
+    phone, tablet = push.browser("phone"), push.browser("tablet")
+    turn_on(session, world.manager, phone)
+    turn_on(session, world.manager, tablet)
+    notifications.turn_off(session, endpoint=phone.endpoint, staff_id=world.owner.id)
+    session.commit()
+    assert len(devices(engine)) == 2  # only the member themselves turns their device off
+    notifications.turn_off(session, endpoint=phone.endpoint, staff_id=world.manager.id)
+    factories.place(session, world=world)
+    session.commit()
+    deliver(engine)
+    assert push.to(phone) == [] and len(push.to(tablet)) == 1
+
+
+def test_a_cancelled_customer_hears_why_and_the_device_is_then_forgotten(
+    session: Session, engine: Engine, world: factories.World, push: PushService
+):
+    customer = push.browser("sam")
+    order = factories.place(session, world=world)
+    notifications.turn_on_for_order(session, order=order, subscription=customer.subscription())
+    lifecycle.accept(
+        session, actor=world.manager, order_id=order.id, changes=AcceptChanges(prep_minutes=10)
+    )
+    lifecycle.cancel(
+        session,
+        actor=world.manager,
+        order_id=order.id,
+        expected=Stage.IN_PROGRESS,
+        reason="The grill broke",
+    )
+    session.commit()
+    deliver(engine)
+    shown = customer.read(push.to(customer)[0])
+    assert shown["title"] == "Order #1 was Cancelled by Taco Truck"
+    assert shown["body"] == "The grill broke"
     assert devices(engine) == []
-    assert new.public_key != old
-    assert notifications.vapid_key(session).public_key == new.public_key

@@ -8,11 +8,13 @@ import reflex as rx
 from sqlmodel import Session, select
 
 from cliqmenu.models import Order, StaffTruck, Truck
+from cliqmenu.services import notifications, staff
 from cliqmenu.state.customer import CustomerMenuState
 from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.staff_trucks import SOME_TRUCKS, StaffTrucksState
 from tests import factories
+from tests.push_service import Browser
 from tests.state.support import (
     ROLE_REFUSED,
     assert_refused,
@@ -187,3 +189,66 @@ async def test_only_the_owner_of_the_business_chooses_trucks(
     assert_refused(await dialog.start(other.owner.id), by="The Owner works at every truck")
     with Session(app_engine) as fresh:
         assert fresh.exec(select(StaffTruck)).all() == []
+
+
+def ring_on(session: Session, member, truck: Truck, name: str) -> None:
+    """``member`` turned notifications on for ``truck`` on a device called ``name``."""
+    signed_in = staff.open_session(session, member=member, device=name)
+    session.flush()
+    notifications.turn_on_for_staff(
+        session,
+        member=member,
+        session_id=staff.session_id_for_token(session, signed_in.token),
+        truck=truck,
+        subscription=Browser(endpoint=f"https://fcm.googleapis.com/fcm/send/{name}").subscription(),
+    )
+    session.commit()
+
+
+async def test_the_owner_sees_per_truck_whose_devices_ring_and_a_warning_when_no_manager_s_does(
+    root, session, world, beach
+):
+    ring_on(session, world.manager, world.truck, "mia-phone")
+    ring_on(session, world.manager, world.truck, "mia-tablet")
+    ring_on(session, world.owner, beach, "olive-laptop")
+    carry_token(root, sign_in(session, world.owner))
+    page = substate(root, TrucksState)
+    await page.load()
+
+    taco, beach_card = page.cards
+    lines = [(m.name, m.role, m.words) for m in taco.crew]
+    assert lines == [
+        (world.owner.name, "Owner", "No device rings"),
+        (world.manager.name, "Order Manager", "2 devices ring"),
+        (world.kitchen.name, "Kitchen Staff", "No pushes: the kitchen display chimes"),
+    ]
+    assert taco.ring_warning == ""
+    assert [(m.role, m.words) for m in beach_card.crew][:2] == [
+        ("Owner", "1 device rings"),
+        ("Order Manager", "No device rings"),
+    ]
+    assert beach_card.ring_warning.startswith(
+        "No Order Manager's phone rings for new orders at Beach Truck (only yours does). "
+    )
+    assert "tap Turn on notifications" in beach_card.ring_warning
+    assert taco.reminder == "Orders unaccepted after 3 min ring again, every 3 min"
+
+
+async def test_the_owner_sets_a_truck_s_reminder_and_a_bad_one_is_refused_with_a_message(
+    root, session, world, app_engine
+):
+    carry_token(root, sign_in(session, world.owner))
+    page = substate(root, TrucksState)
+    await page.load()
+    await page.start_edit(world.truck.id)
+    assert page.f_reminder == "3"
+    page.set_f_reminder("90")
+    assert await page.save() is None
+    assert page.form_error == "The reminder must be 1 to 60 minutes, or 0 to turn reminders off."
+    assert fresh_truck(app_engine, world.truck.id).reminder_minutes == 3
+
+    page.set_f_reminder("0")
+    kind, _ = outcome(await page.save())
+    assert kind == "toast"
+    assert fresh_truck(app_engine, world.truck.id).reminder_minutes == 0
+    assert page.cards[0].reminder == "No reminders for orders left waiting"
