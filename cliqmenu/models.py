@@ -204,6 +204,8 @@ class Truck(SQLModel, table=True):
     kds_red_percent: int = 100
     # Customers see "Only 3 left" once an item's counted portions are at or below this; 0: never.
     low_portions_at: int = 5
+    # The pickup board (/t/<slug>/board) shows the customer's first name beside the number.
+    board_first_names: bool = False
     busy_until: dt.datetime | None = _when(default=None)
     archived: bool = False
 
@@ -382,7 +384,11 @@ class Order(SQLModel, table=True):
     customer_email: str | None = Field(default=None, max_length=254)
     customer_phone: str | None = Field(default=None, max_length=32)
     prep_minutes: int | None = None
+    # When the order should be ready: set at Accept (now + prep time), moved by "need more time".
     promised_at: dt.datetime | None = _when(default=None)
+    # The ready time the customer was quoted when the order was placed (services/ready_time.py):
+    # the promise the on-time report holds Ready for Pickup against.
+    quoted_ready_at: dt.datetime | None = _when(default=None)
     subtotal_cents: int
     discount_kind: DiscountKind | None = _label(DiscountKind, default=None, nullable=True)
     discount_value: int = 0  # cents for an amount, basis points for a percent
