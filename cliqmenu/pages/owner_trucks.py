@@ -340,6 +340,14 @@ def truck_form() -> rx.Component:
                 'Customers see "Only 3 left" once an item\'s counted portions are this low '
                 "(0 never shows it).",
             ),
+            method_switch(
+                "First names on the pickup board",
+                "truck-board-names",
+                S.f_board_names,
+                S.set_f_board_names,
+                "The board at /t/<url>/board shows the customer's first name beside the "
+                "number; off, numbers only.",
+            ),
             rx.vstack(
                 rx.text("Time zone", size="2", weight="medium"),
                 rx.select.root(

@@ -47,6 +47,8 @@ class TruckFields:
     kds_red_percent: int = 100
     timezone: str = ""  # empty: the business's time zone
     low_portions_at: int = 5
+    # The pickup board shows the customer's first name beside the number.
+    board_first_names: bool = False
 
 
 def suggest_slug(name: str) -> str:
@@ -127,6 +129,7 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
         kds_red_percent=red,
         timezone=validate_timezone(zone) if zone else "",
         low_portions_at=low,
+        board_first_names=bool(fields.board_first_names),
     )
 
 
@@ -159,6 +162,7 @@ def _snapshot(truck: Truck) -> dict:
         "kds_amber_percent": truck.kds_amber_percent,
         "kds_red_percent": truck.kds_red_percent,
         "low_portions_at": truck.low_portions_at,
+        "board_first_names": truck.board_first_names,
     }
 
 
@@ -173,6 +177,7 @@ def _apply(truck: Truck, fields: TruckFields) -> None:
     truck.kds_amber_percent = fields.kds_amber_percent
     truck.kds_red_percent = fields.kds_red_percent
     truck.low_portions_at = fields.low_portions_at
+    truck.board_first_names = fields.board_first_names
 
 
 def _business(session: Session, actor: StaffMember) -> Business:
