@@ -87,3 +87,52 @@ def test_need_more_time_moves_the_tracking_page_and_the_kitchen_timer_live(scree
         first.replace("\u202f", " "), "%I:%M %p"
     )
     assert moved % dt.timedelta(days=1) == dt.timedelta(minutes=15)
+
+
+def first_names_on_the_board(app_server, on: bool) -> None:
+    """The Owner's truck switch "First names on the pickup board" (set here in the database)."""
+    engine = create_engine(app_server.db_url)
+    try:
+        with Session(engine) as session:
+            truck = session.exec(select(Truck).where(Truck.slug == demo_data.CBD_TRUCK_SLUG)).one()
+            truck.board_first_names = on
+            session.add(truck)
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def test_the_pickup_board_moves_a_number_from_preparing_to_ready_live(screen, app_server):
+    first_names_on_the_board(app_server, True)
+    try:
+        board = screen(1920, 1080, name="board")
+        board.goto(f"/t/{demo_data.CBD_TRUCK_SLUG}/board")
+        expect(board.locator("#pickup-board")).to_be_visible()
+        expect(board.locator("#board-preparing h2")).to_have_text("Preparing")
+        mark_page(board)
+
+        number, _tracking = placed(app_server, "Ava Boardman")
+        manager = screen(1280, 900, name="manager")
+        sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
+        manager.locator(f"#order-{number}").click()
+        manager.locator("#accept-order").click()
+        preparing = board.locator(f"#board-preparing-{number}")
+        expect(preparing).to_be_visible()
+        expect(preparing).to_contain_text("Ava")
+
+        manager.locator("#tab-in_progress").click()
+        manager.locator(f"#order-{number}").get_by_role("button", name="Cooking Done").click()
+        manager.locator("#tab-cooking_done").click()
+        chimes = board.evaluate("window.cliqChimeRequests || 0")
+        manager.locator(f"#order-{number}").get_by_role("button", name="Ready for Pickup").click()
+
+        expect(board.locator(f"#board-ready-{number}")).to_be_visible()
+        expect(preparing).to_have_count(0)
+        board.wait_for_function(f"(window.cliqChimeRequests || 0) > {chimes}")
+        assert_not_reloaded(board)
+        board.screenshot(path="docs/img/pickup-board-1920x1080.png")
+        # Numbers and first names only: no price, no surname, no contact.
+        text = board.locator("body").inner_text()
+        assert "$" not in text and "Boardman" not in text and "@" not in text
+    finally:
+        first_names_on_the_board(app_server, False)
