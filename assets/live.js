@@ -6,6 +6,7 @@
 //                were held back) until the server confirms it holds the latest view
 //  #live-beat     the heartbeat: pressed every data-interval ms, and at once when the tab is back
 //  [data-alert="on"]  chimes every 3 s (once a gesture unlocked audio) while it is shown
+// On the pickup board (#pickup-board): a chime when a number reaches Ready.
 // On the kitchen display (#kds-page) also: Start service (sound, fullscreen, wake lock), the
 // keyboard / bump bar keys, and "any touch or key silences the new-order chime".
 (function () {
@@ -268,8 +269,25 @@
     const text = count + " more";
     if (label && label.textContent !== text) label.textContent = text;
   }
+  // Pickup board: a gentle chime when a number reaches Ready (not for the ones already there
+  // when the page opened); "Tap for sound" unlocks audio, as browsers require.
+  let boardReady = null;
+  function boardChime() {
+    if (!document.getElementById("pickup-board")) return;
+    const now = new Set(Array.from(document.querySelectorAll("[data-ready-number]"))
+      .map((el) => el.dataset.readyNumber).filter((n) => n));
+    if (boardReady !== null && Array.from(now).some((n) => !boardReady.has(n))) chime();
+    boardReady = now;
+  }
+  document.addEventListener("click", (e) => {
+    if (!(e.target instanceof Element) || !e.target.closest("[data-board-sound]")) return;
+    unlock();
+    document.body.dataset.sound = "on";
+    setTimeout(chime, 150);
+  });
   function refresh() {
     tick();
+    boardChime();
     if (isKds()) { showSelection(); serviceLabel(); countHidden(); if (kds.service) holdWakeLock(); }
   }
   // Render changes (a new card, a bump) get their clock and selection at once, not a second later.

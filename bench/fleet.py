@@ -55,15 +55,20 @@ def seed_fleet(db_url: str, trucks: int) -> list[BenchTruck]:
 
 async def place_order(client: httpx.AsyncClient, truck: BenchTruck) -> int:
     """One Takeaway order of fries, Cash at Counter, through the order API; its number."""
+    return (await order_answer(client, truck))["order_number"]
+
+
+async def order_answer(client: httpx.AsyncClient, truck: BenchTruck, name: str = "Bench") -> dict:
+    """Place ``place_order``'s order; the order API's whole answer (number, tracking URL...)."""
     answer = await client.post(
         f"/api/trucks/{truck.slug}/orders",
         json={
             "lines": [{"item_id": truck.item_id, "quantity": 1}],
-            "customer_name": "Bench",
+            "customer_name": name,
             "dining_method": "takeaway",
             "payment_method": "cash_at_counter",
             "idempotency_key": secrets.token_urlsafe(12),
         },
     )
     answer.raise_for_status()
-    return answer.json()["order_number"]
+    return answer.json()

@@ -36,11 +36,9 @@ def order_id(manager: Screen, number: int) -> int | None:
     return None
 
 
-async def accept_once(
-    http: httpx.AsyncClient, truck: BenchTruck, manager: Screen, kitchens: list[Screen]
-) -> tuple[int, float, float]:
-    """Place, open and Accept one order; (number, perf_counter and epoch ms of the Accept)."""
-    number = await place_order(http, truck)
+async def accept(manager: Screen, number: int) -> tuple[float, float]:
+    """Open order ``number`` (Received) on the manager screen and send Accept as the page's
+    button does; (perf_counter and epoch ms of the Accept)."""
     assert await wait_for(lambda: order_id(manager, number) is not None, 10), "order not on board"
     ident = order_id(manager, number)
     await manager.emit(MANAGER, "open_order", {"order_id": ident})
@@ -49,6 +47,15 @@ async def accept_once(
     await asyncio.sleep(0.05)  # let the form's own round settle, as a person would
     clicked, clicked_epoch = time.perf_counter(), time.time() * 1000
     await manager.emit(ACCEPT_FORM, "accept", {})
+    return clicked, clicked_epoch
+
+
+async def accept_once(
+    http: httpx.AsyncClient, truck: BenchTruck, manager: Screen, kitchens: list[Screen]
+) -> tuple[int, float, float]:
+    """Place, open and Accept one order; (number, perf_counter and epoch ms of the Accept)."""
+    number = await place_order(http, truck)
+    clicked, clicked_epoch = await accept(manager, number)
     seen_everywhere = lambda: all(number in k.seen for k in kitchens)  # noqa: E731
     assert await wait_for(seen_everywhere, 30), f"order {number} missing on a kitchen display"
     return number, clicked, clicked_epoch

@@ -6,14 +6,17 @@ One server per mode (``reflex run --env prod``, own database, 102 trucks seeded)
 - one truck's menu open on 500 customer phones, a manager marks an item out / back in stock;
 - 100 trucks x 5 Order Manager screens, 10 orders/s platform-wide through the order API;
 - those 500 screens reconnecting at once after the server is restarted: the time until every
-  screen has its view rebuilt, then one order per truck proves each screen is live.
+  screen has its view rebuilt, then one order per truck proves each screen is live;
+- ``pickup``: one truck's pickup boards against its customers' tracking pages, the same number
+  of screens, orders accepted one by one (bench/pickup_board.py): what one screen of each
+  audience costs.
 
 Screens are simulated (bench/screens.py); one real Chromium page watches the first truck of each
 order shape. Latency is the time from sending the POST (or the stock change) to the screen's
 view holding it. CPU is user + system of the server's processes from /proc, gross and net of the
 idle cost of the open screens (their heartbeats), measured just before.
 
-    python -m bench.realtime [--mode embedded|redis2|redis4] [--shapes one fleet menu restart]
+    python -m bench.realtime [--mode embedded|redis2|redis4] [--shapes one fleet menu restart pickup]
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from playwright.async_api import async_playwright
 from bench.browser import launch, open_watching, seen_at
 from bench.figures import percentile, row, spread
 from bench.fleet import BenchTruck, place_order
+from bench.pickup_board import phases
 from bench.screens import STOCK, Page, Screen, close_all, open_all, wait_for
 from bench.server import BenchServer, Mode, load_average, run_heading
 
@@ -301,6 +305,47 @@ async def restart(server: BenchServer, boards: dict[int, list[Screen]]) -> str:
     )
 
 
+PICKUP_SHAPES = {
+    "none": "1 truck, Accept with no customer screen open",
+    "tracker": "1 truck, Accept, each order's tracking page open",
+    "board": "1 truck, Accept, pickup boards open",
+}
+
+
+async def pickup_audiences(server: BenchServer, truck: BenchTruck, orders: int) -> None:
+    """Pickup boards against tracking pages: a row per phase, then the cost per screen."""
+
+    def outcome_of(kind, latencies, cpu, busy, idle, screens, rss_kb, traffic, accepts):
+        shape = (
+            f"{PICKUP_SHAPES[kind]} ({len(screens)} screens)" if screens else PICKUP_SHAPES[kind]
+        )
+        return Outcome(
+            shape,
+            latencies,
+            [],
+            0,
+            0,
+            cpu * 1000 / accepts,
+            (cpu - idle * busy) * 1000 / accepts,
+            rss_kb,
+            [],
+            note=f"idle {idle:.3f} cores with the screens open; "
+            + (_per_message(screens, traffic) if screens else "no customer screen"),
+        )
+
+    base, tracker, board = await phases(server, truck, orders, idle_cpu_rate, outcome_of)
+    for outcome in (base, tracker, board):
+        print_outcome(outcome)
+    per_tracker = tracker.net_cpu_ms_per_event - base.net_cpu_ms_per_event
+    per_board = (board.net_cpu_ms_per_event - base.net_cpu_ms_per_event) / orders
+    print(
+        f"  push cost per screen (net CPU per Accept over the no-screen phase, per screen pushed): "
+        f"tracking page {per_tracker:.2f} ms, pickup board {per_board:.2f} ms; RSS per screen "
+        f"{tracker.rss_kb_per_screen:.0f} / {board.rss_kb_per_screen:.0f} KB",
+        flush=True,
+    )
+
+
 def print_outcome(o: Outcome) -> None:
     last95 = percentile(o.last_screen_ms, 0.95) if o.last_screen_ms else float("nan")
     print(
@@ -325,7 +370,7 @@ async def main_async(args: argparse.Namespace) -> None:
     async with async_playwright() as playwright:
         browser = None if args.no_chromium else await launch(playwright)
         with BenchServer(
-            mode, trucks=args.trucks + 2, profile_dir=args.profile, nice=args.nice
+            mode, trucks=args.trucks + 3, profile_dir=args.profile, nice=args.nice
         ) as server:
             print(
                 row(
@@ -345,6 +390,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 print_outcome(await one_truck(server, browser, spare[0]))
             if "menu" in args.shapes:
                 print_outcome(await menu_phones(server, spare[1], phones=args.phones))
+            if "pickup" in args.shapes:
+                await pickup_audiences(server, spare[2], args.screens_per_audience)
             if "fleet" in args.shapes or "restart" in args.shapes:
                 outcome, boards = await fleet(server, browser, fleet_trucks, rate=args.rate)
                 print_outcome(outcome)
@@ -368,6 +415,9 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", default=["one", "menu", "fleet", "restart"])
     parser.add_argument("--rate", type=float, default=10, help="fleet orders per second")
     parser.add_argument("--phones", type=int, default=500)
+    parser.add_argument(
+        "--screens-per-audience", type=int, default=40, help="pickup shape: boards, and phones"
+    )
     parser.add_argument("--trucks", type=int, default=100, help="trucks in the fleet shape")
     parser.add_argument("--no-chromium", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy the server's order phases into here")

@@ -33,6 +33,8 @@ KITCHEN = f"{ROOT}.cliqmenu___state___kitchen____kitchen_state"
 ACCEPT_FORM = f"{ROOT}.cliqmenu___state___accept_form____accept_form_state"
 MENU = f"{ROOT}.cliqmenu___state___customer____customer_menu_state"
 STOCK = f"{ROOT}.cliqmenu___state___stock____stock_state"
+TRACKER = f"{ROOT}.cliqmenu___state___customer____tracker_state"
+BOARD = f"{ROOT}.cliqmenu___state___pickup_board____pickup_board_state"
 SUFFIX = "_rx_state_"
 MANAGER_LISTS = ("received", "in_progress", "cooking_done", "ready_for_pickup", "delivered")
 
@@ -62,13 +64,25 @@ class Page:
     def menu(slug: str) -> Page:
         return Page(f"/t/{slug}", MENU, 20, ready="categories")
 
+    @staticmethod
+    def tracker(public_id: str) -> Page:
+        return Page(f"/o/{public_id}", TRACKER, 20, ready="view")
+
+    @staticmethod
+    def board(slug: str) -> Page:
+        return Page(f"/t/{slug}/board", BOARD, 20, ready="truck_name")
+
 
 def orders_shown(vars_: dict[str, Any]) -> set[int]:
-    """Order numbers a manager board or kitchen display shows now."""
+    """Order numbers a manager board, kitchen display or pickup board shows now; on a tracking
+    page, its order once it is accepted."""
     shown: set[int] = set()
-    for name in (*MANAGER_LISTS, "cards"):
+    for name in (*MANAGER_LISTS, "cards", "preparing", "ready"):
         for card in vars_.get(name) or []:
             shown.add(card["number"])
+    tracked = vars_.get("view") or {}
+    if tracked.get("stage") not in (None, "", "received", "awaiting_payment"):
+        shown.add(tracked["number"])
     return shown
 
 

@@ -22,6 +22,7 @@ from cliqmenu.pages.owner_reports import reports_page
 from cliqmenu.pages.owner_setup import setup_page
 from cliqmenu.pages.owner_staff import staff_page
 from cliqmenu.pages.owner_trucks import trucks_page
+from cliqmenu.pages.pickup_board import pickup_board_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
@@ -43,6 +44,7 @@ from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
+from cliqmenu.state.pickup_board import PickupBoardState
 from cliqmenu.state.session_binding import BindToSessionCookie, upload_guard
 from cliqmenu.state.signin import InviteState, SignInState
 from cliqmenu.state.stock import StockState
@@ -91,6 +93,12 @@ app.add_page(
 )
 app.add_page(
     menu_page, route=routes.TRUCK_MENU, title="Order · CliqMenu", on_load=CustomerMenuState.load
+)
+app.add_page(
+    pickup_board_page,
+    route=routes.PICKUP_BOARD,
+    title="Pickup board · CliqMenu",
+    on_load=PickupBoardState.load,
 )
 app.add_page(
     tracker_page, route=routes.TRACK, title="Your order · CliqMenu", on_load=TrackerState.load

@@ -207,6 +207,8 @@ class Truck(SQLModel, table=True):
     # An order unaccepted this many minutes in Received is pushed again to the Order Managers,
     # and again every as many minutes until someone acts; 0: no reminders.
     reminder_minutes: int = 3
+    # The pickup board (/t/<slug>/board) shows the customer's first name beside the number.
+    board_first_names: bool = False
     busy_until: dt.datetime | None = _when(default=None)
     archived: bool = False
 
@@ -386,7 +388,11 @@ class Order(SQLModel, table=True):
     customer_email: str | None = Field(default=None, max_length=254)
     customer_phone: str | None = Field(default=None, max_length=32)
     prep_minutes: int | None = None
+    # When the order should be ready: set at Accept (now + prep time), moved by "need more time".
     promised_at: dt.datetime | None = _when(default=None)
+    # The ready time the customer was quoted when the order was placed (services/ready_time.py):
+    # the promise the on-time report holds Ready for Pickup against.
+    quoted_ready_at: dt.datetime | None = _when(default=None)
     subtotal_cents: int
     discount_kind: DiscountKind | None = _label(DiscountKind, default=None, nullable=True)
     discount_value: int = 0  # cents for an amount, basis points for a percent

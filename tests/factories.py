@@ -27,10 +27,11 @@ from cliqmenu.models import (
     StaffMember,
     StaffStatus,
     StaffTruck,
+    Stage,
     Truck,
     utcnow,
 )
-from cliqmenu.services import orders, staff
+from cliqmenu.services import lifecycle, orders, staff
 from cliqmenu.views.menu import CartLine
 
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -333,3 +334,25 @@ def cart_line(item: MenuItem, *, quantity: int = 1) -> CartLine:
         total=f"${total / 100:.2f}",
         total_cents=total,
     )
+
+
+def to_stage(
+    session: Session, world: World, order: Order, stage: Stage, *, prep_minutes: int = 12
+) -> Order:
+    """Walk an order forward to ``stage`` as the manager would (Accept with ``prep_minutes``)."""
+    if order.stage == Stage.RECEIVED and stage != Stage.RECEIVED:
+        lifecycle.accept(
+            session,
+            actor=world.manager,
+            order_id=order.id,
+            changes=lifecycle.AcceptChanges(prep_minutes=prep_minutes),
+        )
+    while order.stage != stage:
+        lifecycle.advance(
+            session,
+            actor=world.manager,
+            order_id=order.id,
+            expected=order.stage,
+            deliver_unpaid=True,
+        )
+    return order

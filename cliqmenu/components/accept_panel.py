@@ -45,6 +45,10 @@ def prep_picker() -> rx.Component:
             wrap="wrap",
             spacing="2",
         ),
+        rx.cond(
+            F.quoted != "",
+            rx.text(F.quoted, size="2", color_scheme="gray", id="prep-quoted"),
+        ),
         width="100%",
     )
 

@@ -21,7 +21,7 @@ def dining_icon(method: rx.Var) -> rx.Component:
     )
 
 
-def timer_row(card: KitchenCard) -> rx.Component:
+def timer_row(card: KitchenCard, more_time: rx.Component | None = None) -> rx.Component:
     """Time since accepted against the prep time; live.js sets data-timer on the card.
 
     The state shows as colour, icon, word and (when late) a striped head: colour-blind safe.
@@ -38,6 +38,7 @@ def timer_row(card: KitchenCard) -> rx.Component:
             class_name="kds-elapsed",
         ),
         rx.el.span("/ ", card.prep_minutes, " min", class_name="kds-prep"),
+        *([more_time] if more_time is not None else []),
         rx.el.span(class_name="kds-timer-word"),
         class_name="kds-timer",
     )
@@ -87,6 +88,7 @@ def kitchen_card(
     on_tick: Handler,
     on_bump: Handler,
     on_acknowledge: Handler,
+    more_time: rx.Component | None = None,
 ) -> rx.Component:
     return rx.el.article(
         rx.el.header(
@@ -113,7 +115,7 @@ def kitchen_card(
                 ),
                 class_name="kds-cancelled-banner",
             ),
-            timer_row(card),
+            timer_row(card, more_time),
         ),
         rx.el.ul(
             rx.foreach(card.lines, lambda line: kitchen_line(card, line, on_tick)),

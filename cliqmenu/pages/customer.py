@@ -70,6 +70,15 @@ def checkout_sheet() -> rx.Component:
                 rx.foreach(C.cart, lambda line, i: cart_line(line, i, C.remove_line)),
                 rx.divider(),
                 money_rows(t),
+                rx.cond(
+                    C.ready_quote != "",
+                    rx.hstack(
+                        rx.icon("clock", size=18),
+                        rx.text(C.ready_quote, size="3", weight="bold", id="ready-quote"),
+                        align="center",
+                        spacing="2",
+                    ),
+                ),
                 limited_input(
                     C.customer_name,
                     order_rules.MAX_CUSTOMER_NAME,

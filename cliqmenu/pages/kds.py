@@ -15,6 +15,7 @@ from cliqmenu.components.kds_panels import (
 )
 from cliqmenu.components.layout import member_menu, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
+from cliqmenu.components.more_time import all_more_time, order_more_time
 from cliqmenu.state.kitchen import KitchenState
 
 S = KitchenState
@@ -45,6 +46,7 @@ def top_bar() -> rx.Component:
             id="kds-all-day-toggle",
             aria_pressed=S.show_all_day.to_string(),
         ),
+        all_more_time(S.truck_id_text, "kds-top-button"),
         help_button(),
         start_service_button(),
         live_badge(S.last_sync_ms),
@@ -66,6 +68,7 @@ def queue() -> rx.Component:
                     on_tick=S.tick,
                     on_bump=S.bump,
                     on_acknowledge=S.acknowledge,
+                    more_time=order_more_time(card.id, card.number, "kds-more-time"),
                 ),
             ),
             class_name="kds-grid",

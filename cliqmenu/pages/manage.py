@@ -7,6 +7,7 @@ import reflex as rx
 from cliqmenu.components.accept_panel import accept_panel
 from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
+from cliqmenu.components.more_time import all_more_time, order_more_time
 from cliqmenu.components.notifications import notifications_bell, notifications_card
 from cliqmenu.components.order_summary import order_summary
 from cliqmenu.components.refund_panel import (
@@ -177,6 +178,18 @@ def moves_panel(card: OrderCard) -> rx.Component:
             ),
         ),
         rx.cond(
+            card.stage == "in_progress",
+            rx.hstack(
+                rx.icon("clock-arrow-up", size=20),
+                rx.text("Need more time", weight="medium"),
+                rx.spacer(),
+                order_more_time(card.id, card.number, "manage-more-time"),
+                width="100%",
+                align="center",
+                id="order-more-time",
+            ),
+        ),
+        rx.cond(
             (card.stage != "delivered") & (card.stage != "received"),
             rx.button(
                 "Undo last move",
@@ -325,6 +338,7 @@ def manage_page() -> rx.Component:
             rx.icon("truck", size=18),
             truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
             rx.spacer(),
+            all_more_time(S.truck_id_text, "manage-more-time-all"),
             rx.icon_button(
                 rx.icon("package", size=18),
                 on_click=rx.redirect(STOCK),

@@ -395,6 +395,14 @@ def truck_form() -> rx.Component:
                 "Order Managers' phones again, and again every as many minutes. 1 to 60; 0 turns "
                 "reminders off.",
             ),
+            method_switch(
+                "First names on the pickup board",
+                "truck-board-names",
+                S.f_board_names,
+                S.set_f_board_names,
+                "The board at /t/<url>/board shows the customer's first name beside the "
+                "number; off, numbers only.",
+            ),
             rx.vstack(
                 rx.text("Time zone", size="2", weight="medium"),
                 rx.select.root(

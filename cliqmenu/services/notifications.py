@@ -12,8 +12,8 @@ Who gets what (docs/notifications.md):
 * an order waiting in Received longer than its truck's reminder threshold: the same devices,
   again every threshold until someone accepts, rejects or cancels it (``send_reminders``);
 * a cancellation of an order the kitchen already has, a failed refund: the same devices;
-* Ready for Pickup, a rejection or a cancellation: the customer's device, if they asked on the
-  tracking page; the subscription ends with the order.
+* Ready for Pickup, more time needed (the new ready time), a rejection or a cancellation: the
+  customer's device, if they asked on the tracking page; the subscription ends with the order.
 
 Kitchen Staff never get pushes: the kitchen display is always on and chimes itself.
 """
@@ -449,6 +449,16 @@ def order_ready(session: Session, *, order: Order) -> None:
         order,
         title=f"Order #{order.number} is Ready for Pickup",
         body=f"Collect it at {truck.name}.",
+    )
+
+
+def order_delayed(session: Session, *, order: Order, ready_around: str) -> None:
+    """The crew needs more time: the customer's device hears the new ready time."""
+    _to_customer(
+        session,
+        order,
+        title=f"Order #{order.number} needs a few more minutes",
+        body=f"Now ready around {ready_around}.",
     )
 
 

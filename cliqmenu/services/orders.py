@@ -24,7 +24,16 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, money, notifications, order_limits, outbox, portions, records
+from cliqmenu.services import (
+    audit,
+    money,
+    notifications,
+    order_limits,
+    outbox,
+    portions,
+    ready_time,
+    records,
+)
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -256,10 +265,12 @@ def place_order(
     )
     now = utcnow()
     day = service_date(session, truck, now)
-    promised_at = None
     if walk_in:
         prep_minutes = validate_prep_minutes(prep_minutes or truck.default_prep_minutes)
-        promised_at = now + dt.timedelta(minutes=prep_minutes)
+        quoted_at = now + dt.timedelta(minutes=prep_minutes)
+    else:
+        items = sum(line.quantity for line in lines)
+        quoted_at = ready_time.quote(session, truck=truck, items=items, now=now).ready_at
     counts = portions.take(session, truck=truck, lines=lines)
     order = Order(
         business_id=truck.business_id,
@@ -286,7 +297,8 @@ def place_order(
         updated_at=now,
         prep_minutes=prep_minutes if walk_in else None,
         accepted_at=now if walk_in else None,
-        promised_at=promised_at,
+        promised_at=quoted_at if walk_in else None,
+        quoted_ready_at=quoted_at,
     )
     session.add(order)
     session.flush()

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from cliqmenu.models import (
+    Business,
     Order,
     OrderLine,
     PaymentStatus,
@@ -157,6 +158,22 @@ def check_range(start: dt.date, end: dt.date) -> None:
         raise DomainError(f"Choose a range of at most {MAX_DAYS} days.")
 
 
+def report_scope(
+    session: Session, actor: StaffMember, start: dt.date, end: dt.date, truck_id: int | None
+) -> tuple[Business, dict[int, Truck], list[int]]:
+    """What an Owner's report covers: their business, its trucks by id, and the ids asked for
+    (one truck, or all); the range checked."""
+    require_role(actor, Role.OWNER)
+    check_range(start, end)
+    business = records.business(session, actor.business_id)
+    trucks = {
+        t.id: t for t in session.exec(select(Truck).where(Truck.business_id == business.id)).all()
+    }
+    if truck_id is not None and truck_id not in trucks:
+        raise NotFound("No such truck.")
+    return business, trucks, [truck_id] if truck_id is not None else list(trucks)
+
+
 def sales_report(
     session: Session,
     *,
@@ -166,15 +183,7 @@ def sales_report(
     truck_id: int | None = None,
 ) -> Report:
     """The Owner's report for ``start``..``end`` (inclusive), for one truck or all of them."""
-    require_role(actor, Role.OWNER)
-    check_range(start, end)
-    business = records.business(session, actor.business_id)
-    trucks = {
-        t.id: t for t in session.exec(select(Truck).where(Truck.business_id == business.id)).all()
-    }
-    if truck_id is not None and truck_id not in trucks:
-        raise NotFound("No such truck.")
-    wanted = [truck_id] if truck_id is not None else list(trucks)
+    business, trucks, wanted = report_scope(session, actor, start, end, truck_id)
     zones: dict[int, ZoneInfo] = {tid: truck_zone(session, trucks[tid]) for tid in wanted}
 
     orders = session.exec(

@@ -50,6 +50,8 @@ class TruckFields:
     timezone: str = ""  # empty: the business's time zone
     low_portions_at: int = 5
     reminder_minutes: int = 3
+    # The pickup board shows the customer's first name beside the number.
+    board_first_names: bool = False
 
 
 def suggest_slug(name: str) -> str:
@@ -136,6 +138,7 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
         timezone=validate_timezone(zone) if zone else "",
         low_portions_at=low,
         reminder_minutes=reminder,
+        board_first_names=bool(fields.board_first_names),
     )
 
 
@@ -169,6 +172,7 @@ def _snapshot(truck: Truck) -> dict:
         "kds_red_percent": truck.kds_red_percent,
         "low_portions_at": truck.low_portions_at,
         "reminder_minutes": truck.reminder_minutes,
+        "board_first_names": truck.board_first_names,
     }
 
 
@@ -184,6 +188,7 @@ def _apply(truck: Truck, fields: TruckFields) -> None:
     truck.kds_red_percent = fields.kds_red_percent
     truck.low_portions_at = fields.low_portions_at
     truck.reminder_minutes = fields.reminder_minutes
+    truck.board_first_names = fields.board_first_names
 
 
 def _business(session: Session, actor: StaffMember) -> Business:

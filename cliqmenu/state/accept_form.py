@@ -15,7 +15,7 @@ from cliqmenu.models import (
     PaymentStatus,
     RefundStatus,
 )
-from cliqmenu.services import access, lifecycle, money, orders, records, refunds
+from cliqmenu.services import access, lifecycle, money, orders, ready_time, records, refunds
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.money import PricingTerms
 from cliqmenu.services.text import length_problem
@@ -49,6 +49,8 @@ def parse_discount(
 class AcceptFormState(rx.State):
     order_id: int = 0
     prep_minutes: str = "10"
+    # "Quoted to the customer: ready around 12:40 pm" (the prep time starts on it).
+    quoted: str = ""
     dining: str = ""
     payment: str = ""
     payment_choices: list[list[str]] = []
@@ -82,12 +84,13 @@ class AcceptFormState(rx.State):
             with session_scope() as session:
                 order = access.order_for(session, actor=member, order_id=int(order_id))
                 business = records.business(session, order.business_id)
-                default_prep = records.truck(session, order.truck_id).default_prep_minutes
+                prep = order.prep_minutes or ready_time.prep_for_accept(session, order)
+                quoted = ready_time.quoted_text(session, order)
                 net_paid = refunds.balance(session, order.id).refundable_cents
         except DomainError as error:
             return refuse(error)
         self.order_id = order.id
-        self.prep_minutes = str(order.prep_minutes or default_prep)
+        self.prep_minutes, self.quoted = str(prep), quoted
         self.dining = order.dining_method.value
         self.payment = order.payment_method.value
         online = order.payment_method == PaymentMethod.ONLINE

@@ -19,8 +19,11 @@ def publish_truck(truck_id: int, public_id: str | None = None, *, menu: bool = F
     """Every screen of a truck that shows orders (manager boards, kitchen displays), its stock
     screens (placing and closing orders count portions), the customer's tracking page of the
     order that changed, and with ``menu`` the truck's open customer menus (a count customers
-    see changed). A stock board is only read when a stock screen is open."""
-    publish_soon(Audience("manager", truck_id), Audience("kitchen", truck_id))
+    see changed). A stock board is only read when a stock screen is open; so is the truck's
+    pickup board (its customers' view of the numbers Preparing and Ready)."""
+    publish_soon(
+        Audience("manager", truck_id), Audience("kitchen", truck_id), Audience("board", truck_id)
+    )
     publish_stock(truck_id, menu=menu)
     if public_id:
         publish_soon(Audience("tracker", public_id))

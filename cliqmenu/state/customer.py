@@ -9,13 +9,13 @@ import time
 import reflex as rx
 from sqlalchemy.exc import DBAPIError
 
-from cliqmenu.db import database_unavailable, session_scope
+from cliqmenu.db import database_unavailable, read_scope, session_scope
 from cliqmenu.models import OrderSource, Stage
 from cliqmenu.payment_check import confirm_checkout
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import current_change, register_view
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
-from cliqmenu.services import order_limits, orders, records, trucks
+from cliqmenu.services import order_limits, orders, ready_time, records, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.board_actions import customers_see_portions, publish_stock, publish_truck
 from cliqmenu.state.cart import CartMixin
@@ -46,6 +46,8 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
     diets: list[str] = []
     checkout_open: bool = False
     placing: bool = False
+    # "Ready around 12:40 pm": the truck's queue and pace now (services/ready_time.py).
+    ready_quote: str = ""
     _paying_public_id: str = ""
 
     @rx.var
@@ -125,6 +127,22 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
     @rx.event
     def open_checkout(self):
         self.checkout_open = bool(self.cart)
+        self._requote()
+
+    def _retotal(self) -> None:
+        super()._retotal()
+        if self.checkout_open:
+            self._requote()
+
+    def _requote(self) -> None:
+        """The ready time an order of this cart would be quoted if placed now."""
+        items = sum(line.quantity for line in self.cart)
+        try:
+            with read_scope() as session:
+                truck = self._truck(session)
+                self.ready_quote = ready_time.quote_label(session, truck=truck, items=items)
+        except DomainError:
+            self.ready_quote = ""
 
     @rx.event
     def close_checkout(self):

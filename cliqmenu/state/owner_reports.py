@@ -8,11 +8,12 @@ import reflex as rx
 
 from cliqmenu.db import session_scope
 from cliqmenu.models import StaffMember
-from cliqmenu.services import records, reports, trucks
+from cliqmenu.services import on_time, records, reports, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.reports import QUICK_RANGES, quick_range
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
+from cliqmenu.views.on_time import OnTimeRowView, on_time_view
 from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView, report_view
 from cliqmenu.views.trucks import EVERY_TRUCK, truck_filter
 
@@ -30,6 +31,9 @@ class ReportsState(rx.State):
     top_items: list[TopItemView] = []
     hours: list[HourBar] = []
     refunders: list[RefunderView] = []
+    # Ready for Pickup against the quoted time, per day and truck (services/on_time.py).
+    on_time_rows: list[OnTimeRowView] = []
+    on_time_total: list[OnTimeRowView] = []
     has_orders: bool = False
     error: str = ""
     tax_column: str = "GST incl."
@@ -101,8 +105,20 @@ class ReportsState(rx.State):
                 actor=member,
                 start=start,
                 end=end,
-                truck_id=int(self.truck) if self.truck.isdigit() else None,
+                truck_id=self._truck_id(),
             )
+
+    def _truck_id(self) -> int | None:
+        return int(self.truck) if self.truck.isdigit() else None
+
+    def _show_on_time(self, member: StaffMember) -> None:
+        start, end = self._dates()
+        with session_scope() as session:
+            report = on_time.on_time_report(
+                session, actor=member, start=start, end=end, truck_id=self._truck_id()
+            )
+        view = on_time_view(report)
+        self.on_time_rows, self.on_time_total = view.rows, view.total
 
     def _run(self, member: StaffMember):
         try:
@@ -112,6 +128,7 @@ class ReportsState(rx.State):
             return None
         self.error = ""
         self._show(report)
+        self._show_on_time(member)
         return None
 
     def _show(self, report: reports.Report) -> None:

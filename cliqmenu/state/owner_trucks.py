@@ -34,6 +34,7 @@ class TrucksState(rx.State):
     f_red: str = "100"
     f_low: str = "5"
     f_reminder: str = "3"
+    f_board_names: bool = False
     f_timezone: str = SAME_AS_BUSINESS
     timezone_choices: list[list[str]] = []
     form_error: str = ""
@@ -70,6 +71,7 @@ class TrucksState(rx.State):
         self.f_red = str(truck.kds_red_percent if truck else 100)
         self.f_low = str(truck.low_portions_at if truck else 5)
         self.f_reminder = str(truck.reminder_minutes if truck else 3)
+        self.f_board_names = truck.board_first_names if truck else False
         zone = truck.timezone if truck else None
         self.f_timezone = zone or SAME_AS_BUSINESS
         if zone and zone not in TIMEZONES:
@@ -147,6 +149,10 @@ class TrucksState(rx.State):
         self.f_reminder = str(value)[:6]
 
     @rx.event
+    def set_f_board_names(self, value: bool):
+        self.f_board_names = bool(value)
+
+    @rx.event
     def set_f_timezone(self, value: str):
         if value in {choice[0] for choice in self.timezone_choices}:
             self.f_timezone = value
@@ -164,6 +170,7 @@ class TrucksState(rx.State):
             kds_red_percent=self.f_red,
             low_portions_at=self.f_low,
             reminder_minutes=self.f_reminder,
+            board_first_names=self.f_board_names,
             timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
         )
         try:
@@ -181,7 +188,8 @@ class TrucksState(rx.State):
                 return refuse(error)
             self.form_error = str(error)
             return None
-        publish_soon(Audience("menu", truck_id))  # e.g. the low portions warning changed
+        # e.g. the low portions warning changed; the board's first names on or off
+        publish_soon(Audience("menu", truck_id), Audience("board", truck_id))
         added = self._editing_id is None
         self.editing = False
         self._refresh(actor.business_id)

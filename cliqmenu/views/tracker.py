@@ -3,15 +3,16 @@ the money lines (subtotal, discount, surcharge, total, GST included) that add up
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from cliqmenu.models import BOARD_STAGES, STAGE_LABELS, Order, Stage
 from cliqmenu.services import money, records
-from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.orders import order_lines
+from cliqmenu.services.ready_time import truck_clock
 from cliqmenu.views.receipt import money_lines
 
 CLOSED = (Stage.REJECTED, Stage.CANCELLED, Stage.EXPIRED)
@@ -63,14 +64,17 @@ def _steps(stage: Stage) -> list[StageStep]:
     ]
 
 
-def _expected_ready(order: Order, zone: ZoneInfo) -> str:
+def _expected_ready(order: Order, clock: Callable[[dt.datetime], str]) -> str:
     if order.stage in CLOSED or order.stage == Stage.DELIVERED:
         return ""
     if order.stage in (Stage.COOKING_DONE, Stage.READY_FOR_PICKUP):
         return "Ready now" if order.stage == Stage.READY_FOR_PICKUP else "Almost ready"
     if order.promised_at is None:
-        return "Waiting for the crew to accept your order"
-    return "Ready around " + order.promised_at.astimezone(zone).strftime("%-I:%M %p").lower()
+        waiting = "Waiting for the crew to accept your order"
+        if order.quoted_ready_at is None:
+            return waiting
+        return f"{waiting} · quoted ready around {clock(order.quoted_ready_at)}"
+    return "Ready around " + clock(order.promised_at)
 
 
 def tracker_view(session: Session, public_id: str) -> TrackerView:
@@ -88,7 +92,7 @@ def tracker_view(session: Session, public_id: str) -> TrackerView:
         closed=order.stage in CLOSED,
         close_reason=order.close_reason,
         awaiting_payment=order.stage == Stage.AWAITING_PAYMENT,
-        expected_ready=_expected_ready(order, truck_zone(session, truck)),
+        expected_ready=_expected_ready(order, truck_clock(session, truck)),
         business_name=business.name,
         truck_name=truck.name,
         dining_label=order.dining_method.label,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from cliqmenu import demo_data
 from cliqmenu.models import Business, MenuItem, Order, OutboxEmail, Truck
-from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.money import format_cents
+from cliqmenu.services.ready_time import truck_clock
 from tests.e2e.helpers import (
     assert_not_reloaded,
     at,
@@ -79,10 +79,11 @@ def master_price(session: Session, item: str) -> int:
     return session.exec(query).one()
 
 
-def promise_and_zone(session: Session, public_id: str) -> tuple[Order, ZoneInfo]:
-    """The order and the time zone its tracking page speaks (the truck's, else the business's)."""
+def promise_and_clock(session: Session, public_id: str) -> tuple[Order, Callable]:
+    """The order and how its tracking page writes times (the truck's zone, the business's
+    locale)."""
     order = session.exec(select(Order).where(Order.public_id == public_id)).one()
-    return order, truck_zone(session, session.get(Truck, order.truck_id))
+    return order, truck_clock(session, session.get(Truck, order.truck_id))
 
 
 def test_phone_order_is_tracked_live_to_ready_for_pickup_and_emailed(screen, app_server) -> None:
@@ -112,6 +113,11 @@ def test_phone_order_is_tracked_live_to_ready_for_pickup_and_emailed(screen, app
     expect(sheet).to_contain_text("Double")
     expect(sheet).to_contain_text("Bacon")
     expect(customer.locator("#customer-email")).to_have_value(email)
+    # The ready time from the truck's queue and pace, before the order is placed.
+    quote = customer.locator("#ready-quote")
+    expect(quote).to_have_text(re.compile(r"^Ready around \d{1,2}:\d\d\s[ap]m$"))
+    quoted_text = quote.inner_text()
+    customer.screenshot(path="docs/img/checkout-quote-phone.png")
     customer.locator("#place-order").click()
 
     expect(customer).to_have_url(re.compile(r"/o/[\w-]{22}/?$"))
@@ -127,6 +133,11 @@ def test_phone_order_is_tracked_live_to_ready_for_pickup_and_emailed(screen, app
     expect(customer.locator("#tracker-number")).to_have_text(f"#{number}")
     expect(current_step(customer)).to_contain_text("Received")
     expect(customer.locator("#expected-ready")).to_contain_text("Waiting for the crew")
+    # The quote is kept with the order: the one shown, give or take the minute it turned.
+    _, clock = read_db(app_server, lambda s: promise_and_clock(s, public_id))
+    assert order.quoted_ready_at is not None
+    kept = {clock(order.quoted_ready_at - dt.timedelta(minutes=m)) for m in (0, 1)}
+    assert quoted_text.removeprefix("Ready around ") in kept
     expect(customer.locator("body")).to_contain_text(format_cents(order.total_cents))
     mark_page(customer)
 
@@ -140,12 +151,13 @@ def test_phone_order_is_tracked_live_to_ready_for_pickup_and_emailed(screen, app
     expect(manager.locator("#order-detail")).to_have_count(0)
 
     expect(current_step(customer)).to_contain_text("In Progress")
-    accepted, zone = read_db(app_server, lambda s: promise_and_zone(s, public_id))
+    accepted, clock = read_db(app_server, lambda s: promise_and_clock(s, public_id))
     assert accepted.prep_minutes == 20 and accepted.promised_at is not None
     promised_in = accepted.promised_at - accepted.accepted_at
     assert abs(promised_in - dt.timedelta(minutes=20)) < dt.timedelta(seconds=5)
-    ready_at = accepted.promised_at.astimezone(zone).strftime("%-I:%M %p").lower()
-    expect(customer.locator("#expected-ready")).to_have_text(f"Ready around {ready_at}")
+    expect(customer.locator("#expected-ready")).to_have_text(
+        f"Ready around {clock(accepted.promised_at)}"
+    )
 
     # Cooking Done in the kitchen, then Ready for Pickup by the manager: both follow live.
     kitchen = screen(1920, 1080, name="kitchen")

@@ -27,6 +27,7 @@ from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.menu_editor import MenuEditorState
+from cliqmenu.state.more_time import MoreTimeState
 from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
@@ -131,6 +132,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_f_reminder",
             "set_f_timezone",
             "set_f_low",
+            "set_f_board_names",
         )
     },
     **{(ReportsState, name): _FIELD for name in ("set_start", "set_end", "set_truck", "pick")},
@@ -212,10 +214,10 @@ def is_refused(found: tuple[str, str] | None, caller: str) -> bool:
     return (kind == "toast" and ROLE_REFUSED in detail) or found == ("redirect", "/kds")
 
 
-# Who calls, and whose handlers they try. The kitchen display is Kitchen Staff's own screen,
-# so only the anonymous tab tries it.
+# Who calls, and whose handlers they try. The kitchen display (and its "need more time") is
+# Kitchen Staff's own screen, so only the anonymous tab tries it.
 CALLERS: dict[str, list[type[rx.State]]] = {
-    "anonymous": [*STAFF_STATES, KitchenState],
+    "anonymous": [*STAFF_STATES, KitchenState, MoreTimeState],
     "kitchen staff": STAFF_STATES,
 }
 

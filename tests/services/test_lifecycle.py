@@ -23,7 +23,7 @@ from cliqmenu.services import lifecycle
 from cliqmenu.services.errors import Conflict, DomainError, Forbidden, NotFound
 from cliqmenu.services.lifecycle import AcceptChanges
 from cliqmenu.services.orders import order_lines
-from tests.factories import World, line, make_member, make_truck, make_world, place
+from tests.factories import World, line, make_member, make_truck, make_world, place, to_stage
 
 
 def _accept(session: Session, order: Order, actor: StaffMember, **changes) -> Order:
@@ -44,17 +44,7 @@ def _actions(session: Session, order: Order) -> list[str]:
 
 def _to_stage(session: Session, world: World, order: Order, stage: Stage) -> Order:
     """Walk an order forward to ``stage`` as the manager would."""
-    if order.stage == Stage.RECEIVED and stage != Stage.RECEIVED:
-        _accept(session, order, world.manager)
-    while order.stage != stage:
-        lifecycle.advance(
-            session,
-            actor=world.manager,
-            order_id=order.id,
-            expected=order.stage,
-            deliver_unpaid=True,
-        )
-    return order
+    return to_stage(session, world, order, stage)
 
 
 def test_accept_moves_the_order_to_the_kitchen_with_a_promised_time(session, world):
