@@ -24,7 +24,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, money, notifications, order_limits, outbox, portions
+from cliqmenu.services import audit, money, notifications, order_limits, outbox, portions, slots
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -58,6 +58,8 @@ class OrderRequest:
     lines: list[LineRequest]
     customer_email: str | None = None
     customer_phone: str | None = None
+    # A pre-order: picked up at this slot's start later today (services/slots.py).
+    pickup_at: dt.datetime | None = None
 
 
 class IdempotencyKeyReused(DomainError):
@@ -86,6 +88,8 @@ def request_fingerprint(request: OrderRequest) -> str:
             for line in request.lines
         ],
     }
+    if request.pickup_at is not None:
+        canonical["pickup_at"] = request.pickup_at.astimezone(dt.UTC).isoformat()
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -256,19 +260,38 @@ def place_order(
     )
     now = utcnow()
     day = service_date(session, truck, now)
+    pickup_at = (
+        slots.check_pickup(session, truck, request.pickup_at, now=now)
+        if (request.pickup_at is not None)
+        else None
+    )
     if walk_in:
         prep_minutes = validate_prep_minutes(prep_minutes or truck.default_prep_minutes)
     counts = portions.take(session, truck=truck, lines=lines)
+    number = _next_number(session, truck, day)  # holds the truck's row lock from here on
+    slots.admit(
+        session,
+        truck=truck,
+        source=source,
+        method=request.payment_method,
+        items=sum(line.quantity for line in lines),
+        pickup_at=pickup_at,
+        now=now,
+    )
+    # A pre-order waits in Received, out of the manager's alarm, until the release job sends
+    # it to the kitchen (a walk-in one too); the others go as before.
+    held = pickup_at is not None
+    starts_now = walk_in and not held
     order = Order(
         business_id=truck.business_id,
         truck_id=truck.id,
-        number=_next_number(session, truck, day),
+        number=number,
         service_date=day,
         public_id=secrets.token_urlsafe(16),
         idempotency_key=key,
         request_hash=request_fingerprint(request),
         source=source,
-        stage=_first_stage(request.payment_method, walk_in),
+        stage=_first_stage(request.payment_method, starts_now),
         dining_method=request.dining_method,
         payment_method=request.payment_method,
         customer_name=name,
@@ -283,8 +306,14 @@ def place_order(
         placed_at=now,
         updated_at=now,
         prep_minutes=prep_minutes if walk_in else None,
-        accepted_at=now if walk_in else None,
-        promised_at=now + dt.timedelta(minutes=prep_minutes) if walk_in else None,
+        accepted_at=now if starts_now else None,
+        promised_at=now + dt.timedelta(minutes=prep_minutes)
+        if starts_now and prep_minutes
+        else None,
+        pickup_at=pickup_at,
+        release_at=slots.release_plan(
+            pickup_at, prep_minutes or truck.default_prep_minutes, now=now
+        ),
     )
     session.add(order)
     session.flush()
@@ -303,6 +332,7 @@ def place_order(
             "stage": order.stage.value,
             "total_cents": order.total_cents,
             "source": source.value,
+            **({"pickup_at": pickup_at.isoformat()} if pickup_at else {}),
         },
     )
     portions.held_by(

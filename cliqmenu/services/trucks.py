@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from cliqmenu.models import Business, Order, Role, StaffMember, Stage, Truck, utcnow
 from cliqmenu.payments.config import is_configured
-from cliqmenu.services import access, audit
+from cliqmenu.services import access, audit, slots
 from cliqmenu.services.business import validate_timezone
 from cliqmenu.services.errors import Conflict, DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.orders import MAX_PREP_MINUTES, MIN_PREP_MINUTES
@@ -47,6 +47,9 @@ class TruckFields:
     kds_red_percent: int = 100
     timezone: str = ""  # empty: the business's time zone
     low_portions_at: int = 5
+    # Pacing: orders / items per 15-minute slot ("" or 0: no limit; services/slots.py).
+    slot_order_limit: int | str | None = None
+    slot_item_limit: int | str | None = None
 
 
 def suggest_slug(name: str) -> str:
@@ -127,6 +130,8 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
         kds_red_percent=red,
         timezone=validate_timezone(zone) if zone else "",
         low_portions_at=low,
+        slot_order_limit=slots.parse_limit(fields.slot_order_limit, "Orders per 15 minutes"),
+        slot_item_limit=slots.parse_limit(fields.slot_item_limit, "Items per 15 minutes"),
     )
 
 
@@ -159,6 +164,8 @@ def _snapshot(truck: Truck) -> dict:
         "kds_amber_percent": truck.kds_amber_percent,
         "kds_red_percent": truck.kds_red_percent,
         "low_portions_at": truck.low_portions_at,
+        "slot_order_limit": truck.slot_order_limit,
+        "slot_item_limit": truck.slot_item_limit,
     }
 
 
@@ -173,6 +180,8 @@ def _apply(truck: Truck, fields: TruckFields) -> None:
     truck.kds_amber_percent = fields.kds_amber_percent
     truck.kds_red_percent = fields.kds_red_percent
     truck.low_portions_at = fields.low_portions_at
+    truck.slot_order_limit = slots.parse_limit(fields.slot_order_limit, "Orders per 15 minutes")
+    truck.slot_item_limit = slots.parse_limit(fields.slot_item_limit, "Items per 15 minutes")
 
 
 def _business(session: Session, actor: StaffMember) -> Business:

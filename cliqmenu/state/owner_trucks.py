@@ -37,6 +37,8 @@ class TrucksState(rx.State):
     f_amber: str = "75"
     f_red: str = "100"
     f_low: str = "5"
+    f_slot_orders: str = ""
+    f_slot_items: str = ""
     f_timezone: str = SAME_AS_BUSINESS
     timezone_choices: list[list[str]] = []
     form_error: str = ""
@@ -82,6 +84,8 @@ class TrucksState(rx.State):
         self.f_amber = str(truck.kds_amber_percent if truck else 75)
         self.f_red = str(truck.kds_red_percent if truck else 100)
         self.f_low = str(truck.low_portions_at if truck else 5)
+        self.f_slot_orders = str(truck.slot_order_limit or "") if truck else ""
+        self.f_slot_items = str(truck.slot_item_limit or "") if truck else ""
         zone = truck.timezone if truck else None
         self.f_timezone = zone or SAME_AS_BUSINESS
         if zone and zone not in TIMEZONES:
@@ -155,6 +159,14 @@ class TrucksState(rx.State):
         self.f_low = str(value)[:6]
 
     @rx.event
+    def set_f_slot_orders(self, value: str):
+        self.f_slot_orders = str(value)[:6]
+
+    @rx.event
+    def set_f_slot_items(self, value: str):
+        self.f_slot_items = str(value)[:6]
+
+    @rx.event
     def set_f_timezone(self, value: str):
         if value in {choice[0] for choice in self.timezone_choices}:
             self.f_timezone = value
@@ -171,6 +183,8 @@ class TrucksState(rx.State):
             kds_amber_percent=self.f_amber,
             kds_red_percent=self.f_red,
             low_portions_at=self.f_low,
+            slot_order_limit=self.f_slot_orders,
+            slot_item_limit=self.f_slot_items,
             timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
         )
         try:
