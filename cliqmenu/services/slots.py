@@ -205,6 +205,13 @@ def next_free_slot(
     return next((c for c in pickup_choices(session, truck, items=items, now=now) if c.open), None)
 
 
+def taking_now(
+    session: Session, truck: Truck, *, items: int = 1, now: dt.datetime | None = None
+) -> bool:
+    """Whether the current slot has room for an order of ``items`` items (always, unpaced)."""
+    return not is_paced(truck) or current_load(session, truck, now=now).fits(items)
+
+
 def check_pickup(
     session: Session, truck: Truck, pickup_at: dt.datetime, *, now: dt.datetime
 ) -> dt.datetime:
@@ -345,8 +352,10 @@ def release_due(
 
 
 def scheduled_words(order: Order | object, zone: ZoneInfo) -> str:
-    """ "Scheduled 12:30" for a pre-order not yet sent to the kitchen, else ""."""
+    """ "Scheduled 12:30" for a pre-order waiting for its time (Received, not yet sent to the
+    kitchen, nor accepted early), else ""."""
     pickup = getattr(order, "pickup_at", None)
-    if pickup is None or getattr(order, "released_at", None) is not None:
+    waiting = getattr(order, "stage", None) in (Stage.RECEIVED, Stage.AWAITING_PAYMENT)
+    if pickup is None or not waiting or getattr(order, "released_at", None) is not None:
         return ""
     return "Scheduled " + label(pickup, zone)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import reflex as rx
@@ -219,7 +220,9 @@ class CartMixin(rx.State, mixin=True):
             raise DomainError("Open this page again.")
         return truck
 
-    def _order_request(self, default_name: str = "") -> orders.OrderRequest:
+    def _order_request(
+        self, default_name: str = "", pickup_at: dt.datetime | None = None
+    ) -> orders.OrderRequest:
         """The cart as an order; one idempotency key per cart as it is, so a double tap sends one
         order, and a cart changed after a placed order (back from a cancelled payment) is a
         new order with a new key."""
@@ -238,6 +241,7 @@ class CartMixin(rx.State, mixin=True):
                 )
                 for line in self.cart
             ],
+            pickup_at=pickup_at,
         )
         fingerprint = orders.request_fingerprint(request)
         if not self._cart_key or fingerprint != self._cart_fingerprint:

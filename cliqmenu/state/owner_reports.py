@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -13,7 +15,14 @@ from cliqmenu.services import reports, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.reports import HourBar, RefunderView, RowView, Tile, TopItemView, report_view
+from cliqmenu.views.reports import (
+    HourBar,
+    RefunderView,
+    RowView,
+    Tile,
+    TopItemView,
+    report_view,
+)
 
 QUICK_RANGES = [
     ["today", "Today"],
@@ -50,6 +59,8 @@ class ReportsState(rx.State):
     total: list[RowView] = []
     top_items: list[TopItemView] = []
     hours: list[HourBar] = []
+    # The chart library reads plain dicts: {"label": "12:15", "orders": 3}.
+    slots: list[dict[str, Any]] = []
     refunders: list[RefunderView] = []
     has_orders: bool = False
     error: str = ""
@@ -150,6 +161,7 @@ class ReportsState(rx.State):
         )
         self.top_items, self.hours, self.has_orders = view.top_items, view.hours, view.has_orders
         self.tax_column = view.tax_column
+        self.slots = [asdict(point) for point in view.slots]
         self.refunders = view.refunders
 
     @rx.event

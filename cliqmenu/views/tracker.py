@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from cliqmenu.models import BOARD_STAGES, STAGE_LABELS, Business, Order, Stage, Truck
-from cliqmenu.services import money
+from cliqmenu.services import money, slots
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.orders import order_lines
 from cliqmenu.views.receipt import money_lines
@@ -68,6 +68,8 @@ def _expected_ready(order: Order, zone: ZoneInfo) -> str:
         return ""
     if order.stage in (Stage.COOKING_DONE, Stage.READY_FOR_PICKUP):
         return "Ready now" if order.stage == Stage.READY_FOR_PICKUP else "Almost ready"
+    if slots.scheduled_words(order, zone):
+        return "Scheduled for pickup at " + slots.label(order.pickup_at, zone)
     if order.promised_at is None:
         return "Waiting for the crew to accept your order"
     return "Ready around " + order.promised_at.astimezone(zone).strftime("%-I:%M %p").lower()

@@ -300,7 +300,7 @@ def test_two_releasers_racing_release_each_pre_order_exactly_once(engine, sessio
 # -- The order API follows the same rule --------------------------------------------------------
 
 
-def _midday_zone() -> str:
+def midday_zone() -> str:
     """A time zone where it is about noon now, so "later today" has slots whenever this runs."""
     offset = (12 - dt.datetime.now(dt.UTC).hour + 12) % 24 - 12
     return "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
@@ -311,7 +311,7 @@ async def test_the_order_api_refuses_a_full_slot_with_409_and_the_next_free_time
     session: Session,
     world: World,
 ):
-    world.truck.timezone = _midday_zone()
+    world.truck.timezone = midday_zone()
     world.truck.slot_order_limit = 1
     session.commit()
     wanted = slots.slot_start(dt.datetime.now(dt.UTC)) + 2 * slots.SLOT
