@@ -167,3 +167,19 @@ def test_a_pre_order_reaches_the_kitchen_display_by_itself_at_its_time(
     expect(card).to_be_visible(timeout=40_000)
     expect(card).to_contain_text("Loaded Fries")
     expect(kitchen.locator("#kds-alert[data-alert='on']")).to_be_visible()
+
+
+def test_the_owners_report_charts_orders_per_15_minutes_as_svg(screen, app_server) -> None:
+    httpx.post(app_server.url(ORDERS_API), json=order_body(app_server, "Chart Charlie"), timeout=30)
+    owner = screen(1280, 900, name="owner")
+    sign_in(owner, demo_data.OWNER_EMAIL, demo_data.OWNER_PASSWORD, lands_on="/admin")
+    visit(owner, "/admin/reports")
+    chart = owner.locator("#orders-per-slot")
+    expect(chart.get_by_role("heading")).to_have_text("Orders per 15 minutes")
+    # Recharts draws an SVG: a bar for each slot with orders, the slots' times on the axis.
+    expect(chart.locator("svg.recharts-surface")).to_be_visible()
+    expect(chart.locator(".recharts-bar-rectangle path").first).to_be_visible()
+    expect(chart.locator(".recharts-cartesian-axis-tick-value").first).to_have_text(
+        re.compile(r"^\d\d:\d\d$")
+    )
+    chart.screenshot(path=str(DOCS_IMG / "owner-orders-per-slot.png"))
