@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from cliqmenu import backup, demo_data, order_expiry, reminders, restock
+from cliqmenu import backup, demo_data, order_expiry, preorder_release, reminders, restock
 from cliqmenu.db import get_engine, make_engine, session_scope
 from cliqmenu.infra import mail_delivery
 from cliqmenu.infra.smtp import SmtpServer
@@ -264,6 +264,13 @@ def _cmd_push_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release_preorders(_args: argparse.Namespace) -> int:
+    require_migrated()
+    released = len(preorder_release.release_round())
+    print(f"Sent {released} pre-order(s) to the kitchen.")
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     url = get_settings().database_url
     backup.backup(url, Path(args.file))
@@ -344,6 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
         "must turn notifications on again",
     )
     keys.set_defaults(handler=_cmd_push_keys)
+
+    releasing = commands.add_parser(
+        "release-preorders",
+        help="send pre-orders whose time has come to the kitchen, once (for cron)",
+    )
+    releasing.set_defaults(handler=_cmd_release_preorders)
 
     saving = commands.add_parser(
         "backup", help="copy the whole database to a new file, while the app runs"

@@ -26,6 +26,7 @@ from cliqmenu.pages.pickup_board import pickup_board_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
+from cliqmenu.preorder_release import release_worker
 from cliqmenu.push_delivery import push_worker
 from cliqmenu.realtime import disk_purge
 from cliqmenu.realtime.hub import listen_to_other_workers
@@ -72,6 +73,7 @@ app.register_lifespan_task(push_worker)  # sends stored Web Push notifications
 app.register_lifespan_task(reminder_worker)  # reminds of orders waiting unaccepted
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
 app.register_lifespan_task(restock_worker)  # "out today" stock back at each truck's midnight
+app.register_lifespan_task(release_worker)  # pre-orders to the kitchen at pickup minus prep
 app.register_lifespan_task(listen_to_other_workers)  # scaled out: others' changes to my screens
 app.add_page(sign_in_page, route="/", title="CliqMenu", on_load=SignInState.load)
 app.add_page(

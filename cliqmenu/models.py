@@ -211,6 +211,9 @@ class Truck(SQLModel, table=True):
     board_first_names: bool = False
     busy_until: dt.datetime | None = _when(default=None)
     archived: bool = False
+    # Pacing (services/slots.py): at most this many orders / items per 15-minute slot; None: off.
+    slot_order_limit: int | None = None
+    slot_item_limit: int | None = None
 
 
 class StaffMember(SQLModel, table=True):
@@ -411,6 +414,11 @@ class Order(SQLModel, table=True):
     # The order holds its counted portions: taken when placed, given back once if it closes unserved.
     portions_held: bool = False
     stripe_checkout_session_id: str | None = Field(default=None, max_length=255)
+    # A pre-order (services/slots.py): picked up at this slot's start, sent to the kitchen at
+    # release_at (pickup minus prep time) by the release job, which sets released_at once.
+    pickup_at: dt.datetime | None = _when(default=None)
+    release_at: dt.datetime | None = _when(default=None, index=True)
+    released_at: dt.datetime | None = _when(default=None)
     placed_at: dt.datetime = _when(default_factory=utcnow)
     accepted_at: dt.datetime | None = _when(default=None)
     cooking_done_at: dt.datetime | None = _when(default=None)

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # How often each app process brings back "out today" stock whose truck began a new day; 0:
     # never (then `cliqmenu restock-day` from cron).
     restock_seconds: float = Field(default=60, ge=0)
+    # How often each app process sends pre-orders whose time has come to the kitchen; 0: never
+    # (then `cliqmenu release-preorders` from cron).
+    release_preorders_seconds: float = Field(default=15, ge=0)
 
     def allowed_origins(self) -> list[str]:
         """The origins whose pages may use this app's websocket and credentialed API answers:

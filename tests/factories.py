@@ -5,6 +5,7 @@ They never commit; the caller (usually a fixture) decides when the unit of work 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import secrets
@@ -278,6 +279,7 @@ def order_request(
     dining_method: DiningMethod = DiningMethod.TAKEAWAY,
     payment_method: PaymentMethod = PaymentMethod.CASH_AT_COUNTER,
     idempotency_key: str | None = None,
+    pickup_at: dt.datetime | None = None,
 ) -> orders.OrderRequest:
     """What the ordering page sends; a fresh idempotency key unless one is given."""
     return orders.OrderRequest(
@@ -288,6 +290,7 @@ def order_request(
         payment_method=payment_method,
         idempotency_key=idempotency_key or secrets.token_urlsafe(12),
         lines=lines,
+        pickup_at=pickup_at,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import order_limits, orders, portions, trucks
 from cliqmenu.services.errors import DomainError
+from cliqmenu.services.slots import SlotFull
 
 MAX_BODY = 64 * 1024
 # An order is an object of lines, each with a list of options: 3 levels; a few spare.
@@ -47,10 +49,26 @@ class OrderIn(BaseModel):
     dining_method: DiningMethod
     payment_method: PaymentMethod
     idempotency_key: str
+    # A pre-order: the start of a 15-minute slot later today, ISO 8601 with its offset.
+    pickup_at: dt.datetime | None = None
 
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+def _refused(error: DomainError) -> JSONResponse:
+    """A domain refusal; a full slot also says the next free pickup time (or null)."""
+    if isinstance(error, SlotFull):
+        free = error.next_free
+        return JSONResponse(
+            {
+                "error": str(error),
+                "next_free_slot": free.isoformat().replace("+00:00", "Z") if free else None,
+            },
+            status_code=error.status_code,
+        )
+    return _error(error.status_code, str(error))
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -66,6 +84,9 @@ def _answer(order: Order, created: bool) -> JSONResponse:
             "order_number": order.number,
             "stage": order.stage.value,
             "total_cents": order.total_cents,
+            "pickup_at": order.pickup_at.isoformat().replace("+00:00", "Z")
+            if order.pickup_at
+            else None,
             "tracking_url": orders.tracking_url(order),
             "created": created,
         },
@@ -91,6 +112,7 @@ async def create_order(request: Request) -> JSONResponse:
         dining_method=payload.dining_method,
         payment_method=payload.payment_method,
         idempotency_key=payload.idempotency_key,
+        pickup_at=payload.pickup_at,
         lines=[orders.LineRequest(**line.model_dump()) for line in payload.lines],
     )
     slug = request.path_params["slug"]
@@ -102,7 +124,7 @@ async def create_order(request: Request) -> JSONResponse:
     try:
         order, created, counted = _place(slug, request_model)
     except DomainError as error:
-        return _error(error.status_code, str(error))
+        return _refused(error)
     except DBAPIError as error:
         if not database_unavailable(error):
             raise

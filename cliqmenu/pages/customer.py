@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.limited_input import limited_input
 from cliqmenu.components.live import heartbeat, live_script
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
@@ -58,6 +59,44 @@ def diet_filter() -> rx.Component:
             class_name="stage-tabs",
             align="center",
         ),
+    )
+
+
+def pickup_time() -> rx.Component:
+    """As soon as possible, or a slot later today; the next free slot when this one is full."""
+    return rx.vstack(
+        rx.cond(
+            C.full_now,
+            rx.callout(
+                rx.cond(
+                    C.offer_label != "",
+                    "The kitchen is full right now. The next free pickup time is "
+                    + C.offer_label
+                    + ".",
+                    "The kitchen is full and not taking more online orders today.",
+                ),
+                icon="clock",
+                color_scheme="amber",
+                width="100%",
+                id="slot-full",
+            ),
+        ),
+        rx.cond(
+            (C.offer_label != "") & (C.pickup != C.offer_slot),
+            rx.button(
+                rx.icon("calendar-clock", size=16),
+                "Order for " + C.offer_label,
+                on_click=C.take_offer,
+                variant="soft",
+                color_scheme="amber",
+                size="3",
+                width="100%",
+                id="take-offer",
+            ),
+        ),
+        labelled_select("Pickup time", C.pickup, C.set_pickup, C.pickup_choices, "pickup-time"),
+        spacing="2",
+        width="100%",
     )
 
 
@@ -130,6 +169,7 @@ def checkout_sheet() -> rx.Component:
                     on_change=C.set_payment,
                     aria_label="Payment method",
                 ),
+                pickup_time(),
                 rx.cond(
                     C.error != "",
                     rx.callout(
@@ -144,6 +184,7 @@ def checkout_sheet() -> rx.Component:
                     rx.cond(
                         C.payment == "online", "Pay " + t["total"], "Place order · " + t["total"]
                     ),
+                    rx.cond(C.pickup_label != "", " · pickup " + C.pickup_label, ""),
                     on_click=C.place,
                     loading=C.placing,
                     size="4",

@@ -17,6 +17,7 @@ from cliqmenu.components.refund_panel import (
     reject_with_refund,
 )
 from cliqmenu.routes import HISTORY, STOCK, WALK_IN
+from cliqmenu.services.trucks import BUSY_CHOICES
 from cliqmenu.state.manager import ManagerState
 from cliqmenu.state.push import StaffPushState
 from cliqmenu.views.boards import OrderCard, OrderRow
@@ -96,6 +97,15 @@ def order_card(card: OrderRow) -> rx.Component:
                     spacing="2",
                 ),
                 rx.hstack(
+                    rx.cond(
+                        card.scheduled != "",
+                        rx.badge(
+                            rx.icon("calendar-clock", size=12),
+                            card.scheduled,
+                            variant="solid",
+                            color_scheme="violet",
+                        ),
+                    ),
                     rx.badge(card.dining_label, variant="soft", color_scheme="blue"),
                     rx.badge(card.payment_label, variant="soft", color_scheme="gray"),
                     rx.text("", data_age=card.placed_at_ms, size="1", color_scheme="gray"),
@@ -209,6 +219,10 @@ def order_detail(card: OrderCard) -> rx.Component:
         rx.hstack(
             rx.heading("#", card.number, size="8"),
             rx.badge(card.stage_label, size="3", color_scheme="orange"),
+            rx.cond(
+                card.scheduled != "",
+                rx.badge(card.scheduled, size="3", color_scheme="violet", id="detail-scheduled"),
+            ),
             rx.spacer(),
             rx.icon_button(
                 rx.icon("x"), on_click=S.close_order, variant="ghost", aria_label="Close", size="3"
@@ -278,12 +292,82 @@ def stage_list(rows: rx.Var[list[OrderRow]]) -> rx.Component:
     )
 
 
+def scheduled_list() -> rx.Component:
+    """Pre-orders waiting for their time: under Received, out of the new-order alarm; each
+    goes to the kitchen by itself at its pickup time minus its prep time."""
+    return rx.cond(
+        S.scheduled.length() > 0,
+        rx.vstack(
+            rx.text(
+                "Scheduled for later · to the kitchen by themselves",
+                size="2",
+                weight="medium",
+                color_scheme="gray",
+            ),
+            rx.foreach(S.scheduled, order_card),
+            spacing="3",
+            width="100%",
+            padding_top="12px",
+            id="scheduled-orders",
+        ),
+    )
+
+
 def open_tab() -> rx.Component:
     """The open tab's list, straight from its stage list: no copy of it is sent."""
     return rx.match(
         S.tab,
-        *[(key, stage_list(getattr(S, key))) for key, _label in TAB_LABELS],
+        ("received", rx.fragment(stage_list(S.received), scheduled_list())),
+        *[(key, stage_list(getattr(S, key))) for key, _label in TAB_LABELS[1:]],
         rx.cond(S.loaded, empty_tab()),
+    )
+
+
+def pacing_bar() -> rx.Component:
+    """The current slot's load at a glance, and the pause one tap away."""
+    return rx.hstack(
+        rx.cond(
+            S.slot_words != "",
+            rx.badge(
+                rx.icon("gauge", size=14),
+                S.slot_words,
+                size="2",
+                variant=rx.cond(S.slot_full, "solid", "soft"),
+                color_scheme=rx.cond(S.slot_full, "red", "green"),
+                id="slot-load",
+            ),
+        ),
+        rx.spacer(),
+        rx.cond(
+            S.paused_until != "",
+            rx.hstack(
+                rx.text("Paused until ", S.paused_until, size="2", color_scheme="amber"),
+                rx.button("Resume", on_click=S.resume, size="1", id="resume-orders"),
+                align="center",
+                spacing="2",
+            ),
+            rx.hstack(
+                rx.text("Pause", size="2", color_scheme="gray"),
+                *[
+                    rx.button(
+                        f"{minutes} min",
+                        on_click=S.pause(minutes),
+                        size="1",
+                        variant="soft",
+                        color_scheme="amber",
+                        id=f"pause-{minutes}",
+                    )
+                    for minutes in BUSY_CHOICES
+                ],
+                align="center",
+                spacing="1",
+            ),
+        ),
+        align="center",
+        width="100%",
+        padding="4px 14px",
+        wrap="wrap",
+        id="pacing-bar",
     )
 
 
@@ -370,6 +454,7 @@ def manage_page() -> rx.Component:
         rx.box(notifications_card(), padding="8px 14px 0"),
         # The app icon's badge follows the orders waiting while this screen is open (push.js).
         rx.el.span(data_received=S.counts["received"], id="received-waiting", hidden=True),
+        pacing_bar(),
         stage_tabs(),
         rx.box(new_order_alert(), padding="0 14px 8px"),
         board(),

@@ -89,6 +89,41 @@ def hour_bar(bar: HourBar) -> rx.Component:
     )
 
 
+def slots_chart() -> rx.Component:
+    """Orders per 15-minute slot over the day (an SVG bar chart by Recharts): the lunch rush
+    at a glance, to set the truck's pacing limit."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Orders per 15 minutes", size="3", as_="h2"),
+            rx.recharts.bar_chart(
+                rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+                rx.recharts.x_axis(data_key="label", interval="preserveStartEnd", font_size=11),
+                rx.recharts.y_axis(allow_decimals=False, width=28, font_size=11),
+                rx.recharts.graphing_tooltip(),
+                rx.recharts.bar(
+                    data_key="orders",
+                    name="Orders",
+                    fill="var(--accent-9)",
+                    radius=[3, 3, 0, 0],
+                    is_animation_active=False,
+                ),
+                data=S.slots,
+                width="100%",
+                height=220,
+            ),
+            rx.text(
+                "A pre-order counts in its pickup slot; the truck's time.",
+                size="1",
+                color_scheme="gray",
+            ),
+            spacing="3",
+            width="100%",
+            id="orders-per-slot",
+        ),
+        width="100%",
+    )
+
+
 def hours_chart() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -296,6 +331,7 @@ def reports_page() -> rx.Component:
             rx.vstack(
                 rx.grid(
                     hours_chart(),
+                    slots_chart(),
                     top_items(),
                     columns=rx.breakpoints(initial="1", md="2"),
                     align="start",

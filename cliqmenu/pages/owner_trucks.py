@@ -403,6 +403,27 @@ def truck_form() -> rx.Component:
                 "The board at /t/<url>/board shows the customer's first name beside the "
                 "number; off, numbers only.",
             ),
+            rx.hstack(
+                number_field(
+                    "Orders per 15 minutes",
+                    "truck-slot-orders",
+                    S.f_slot_orders,
+                    S.set_f_slot_orders,
+                    "orders",
+                    "Empty: no limit. Online orders past it are offered a later time; "
+                    "pay-at-counter orders and walk-ins count but are never refused.",
+                ),
+                number_field(
+                    "Items per 15 minutes",
+                    "truck-slot-items",
+                    S.f_slot_items,
+                    S.set_f_slot_items,
+                    "items",
+                    "Empty: no limit.",
+                ),
+                spacing="3",
+                width="100%",
+            ),
             rx.vstack(
                 rx.text("Time zone", size="2", weight="medium"),
                 rx.select.root(

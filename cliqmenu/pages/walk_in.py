@@ -76,6 +76,13 @@ def order_panel() -> rx.Component:
                 ),
                 align="center",
             ),
+            labelled_select(
+                "Pickup time (a phone order for later)",
+                W.pickup,
+                W.set_pickup,
+                W.pickup_choices,
+                "walk-in-pickup",
+            ),
             money_rows(
                 t,
                 total_row=rx.hstack(
@@ -92,7 +99,7 @@ def order_panel() -> rx.Component:
                 ),
             ),
             rx.button(
-                "Send to kitchen",
+                rx.cond(W.pickup_label != "", "Schedule for " + W.pickup_label, "Send to kitchen"),
                 on_click=W.place,
                 size="4",
                 width="100%",

@@ -33,6 +33,7 @@ from cliqmenu.services import (
     portions,
     ready_time,
     records,
+    slots,
 )
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
@@ -67,6 +68,8 @@ class OrderRequest:
     lines: list[LineRequest]
     customer_email: str | None = None
     customer_phone: str | None = None
+    # A pre-order: picked up at this slot's start later today (services/slots.py).
+    pickup_at: dt.datetime | None = None
 
 
 class IdempotencyKeyReused(DomainError):
@@ -95,6 +98,8 @@ def request_fingerprint(request: OrderRequest) -> str:
             for line in request.lines
         ],
     }
+    if request.pickup_at is not None:
+        canonical["pickup_at"] = request.pickup_at.astimezone(dt.UTC).isoformat()
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -265,23 +270,44 @@ def place_order(
     )
     now = utcnow()
     day = service_date(session, truck, now)
+    pickup_at = (
+        slots.check_pickup(session, truck, request.pickup_at, now=now)
+        if (request.pickup_at is not None)
+        else None
+    )
     if walk_in:
         prep_minutes = validate_prep_minutes(prep_minutes or truck.default_prep_minutes)
         quoted_at = now + dt.timedelta(minutes=prep_minutes)
     else:
         items = sum(line.quantity for line in lines)
         quoted_at = ready_time.quote(session, truck=truck, items=items, now=now).ready_at
+    if pickup_at is not None:
+        quoted_at = pickup_at  # a pre-order is promised for the time the customer chose
     counts = portions.take(session, truck=truck, lines=lines)
+    number = _next_number(session, truck, day)  # holds the truck's row lock from here on
+    slots.admit(
+        session,
+        truck=truck,
+        source=source,
+        method=request.payment_method,
+        items=sum(line.quantity for line in lines),
+        pickup_at=pickup_at,
+        now=now,
+    )
+    # A pre-order waits in Received, out of the manager's alarm, until the release job sends
+    # it to the kitchen (a walk-in one too); the others go as before.
+    held = pickup_at is not None
+    starts_now = walk_in and not held
     order = Order(
         business_id=truck.business_id,
         truck_id=truck.id,
-        number=_next_number(session, truck, day),
+        number=number,
         service_date=day,
         public_id=secrets.token_urlsafe(16),
         idempotency_key=key,
         request_hash=request_fingerprint(request),
         source=source,
-        stage=_first_stage(request.payment_method, walk_in),
+        stage=_first_stage(request.payment_method, starts_now),
         dining_method=request.dining_method,
         payment_method=request.payment_method,
         customer_name=name,
@@ -296,9 +322,13 @@ def place_order(
         placed_at=now,
         updated_at=now,
         prep_minutes=prep_minutes if walk_in else None,
-        accepted_at=now if walk_in else None,
-        promised_at=quoted_at if walk_in else None,
+        accepted_at=now if starts_now else None,
+        promised_at=quoted_at if starts_now else None,
         quoted_ready_at=quoted_at,
+        pickup_at=pickup_at,
+        release_at=slots.release_plan(
+            pickup_at, prep_minutes or truck.default_prep_minutes, now=now
+        ),
     )
     session.add(order)
     session.flush()
@@ -317,6 +347,7 @@ def place_order(
             "stage": order.stage.value,
             "total_cents": order.total_cents,
             "source": source.value,
+            **({"pickup_at": pickup_at.isoformat()} if pickup_at else {}),
         },
     )
     portions.held_by(

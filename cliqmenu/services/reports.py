@@ -41,6 +41,7 @@ from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.staff import require_role
 
 MAX_DAYS = 366
+SLOTS_PER_DAY = 96
 TOP_ITEMS = 10
 SALES_STAGES = (
     Stage.RECEIVED,
@@ -141,6 +142,9 @@ class Report:
     country: str = money.DEFAULT_COUNTRY
     tax_name: str = "GST"  # the business's GST now, "GST (10%)": the GST column's name
     refunds_by_member: list[MemberRefunds] = field(default_factory=list)
+    # Orders per 15-minute slot of the day (96, local time; a pre-order in its pickup slot),
+    # summed over the range: the pacing chart.
+    orders_by_slot: list[int] = field(default_factory=lambda: [0] * SLOTS_PER_DAY)
 
 
 def _money_taken(order: Order) -> bool:
@@ -199,6 +203,7 @@ def sales_report(
     cells: dict[tuple[dt.date, int], Figures] = defaultdict(Figures)
     cooking, ready = [], []
     by_hour = [0] * 24
+    by_slot = [0] * SLOTS_PER_DAY
     sold_order_ids = []
     for order in orders:
         figures = cells[(order.service_date, order.truck_id)]
@@ -209,6 +214,8 @@ def sales_report(
             figures.orders += 1
             sold_order_ids.append(order.id)
             by_hour[order.placed_at.astimezone(zones[order.truck_id]).hour] += 1
+            slot = (order.pickup_at or order.placed_at).astimezone(zones[order.truck_id])
+            by_slot[slot.hour * 4 + slot.minute // 15] += 1
             if order.accepted_at and order.cooking_done_at:
                 cooking.append((order.cooking_done_at - order.accepted_at).total_seconds())
             if order.accepted_at and order.ready_at:
@@ -283,6 +290,7 @@ def sales_report(
             :TOP_ITEMS
         ],
         orders_by_hour=by_hour,
+        orders_by_slot=by_slot,
         refunds_by_member=sorted(by_member.values(), key=lambda m: (-m.cents, m.name)),
     )
 

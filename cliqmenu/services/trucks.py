@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from cliqmenu.models import Business, Order, Role, StaffMember, Stage, Truck, utcnow
 from cliqmenu.payments.config import is_configured
-from cliqmenu.services import access, audit, notifications
+from cliqmenu.services import access, audit, notifications, slots
 from cliqmenu.services.business import validate_timezone
 from cliqmenu.services.errors import Conflict, DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.orders import MAX_PREP_MINUTES, MIN_PREP_MINUTES
@@ -52,6 +52,9 @@ class TruckFields:
     reminder_minutes: int = 3
     # The pickup board shows the customer's first name beside the number.
     board_first_names: bool = False
+    # Pacing: orders / items per 15-minute slot ("" or 0: no limit; services/slots.py).
+    slot_order_limit: int | str | None = None
+    slot_item_limit: int | str | None = None
 
 
 def suggest_slug(name: str) -> str:
@@ -139,6 +142,8 @@ def validate(fields: TruckFields, *, business: Business) -> TruckFields:
         low_portions_at=low,
         reminder_minutes=reminder,
         board_first_names=bool(fields.board_first_names),
+        slot_order_limit=slots.parse_limit(fields.slot_order_limit, "Orders per 15 minutes"),
+        slot_item_limit=slots.parse_limit(fields.slot_item_limit, "Items per 15 minutes"),
     )
 
 
@@ -173,6 +178,8 @@ def _snapshot(truck: Truck) -> dict:
         "low_portions_at": truck.low_portions_at,
         "reminder_minutes": truck.reminder_minutes,
         "board_first_names": truck.board_first_names,
+        "slot_order_limit": truck.slot_order_limit,
+        "slot_item_limit": truck.slot_item_limit,
     }
 
 
@@ -189,6 +196,8 @@ def _apply(truck: Truck, fields: TruckFields) -> None:
     truck.low_portions_at = fields.low_portions_at
     truck.reminder_minutes = fields.reminder_minutes
     truck.board_first_names = fields.board_first_names
+    truck.slot_order_limit = slots.parse_limit(fields.slot_order_limit, "Orders per 15 minutes")
+    truck.slot_item_limit = slots.parse_limit(fields.slot_item_limit, "Items per 15 minutes")
 
 
 def _business(session: Session, actor: StaffMember) -> Business:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import reflex as rx
@@ -204,7 +205,9 @@ class CartMixin(rx.State, mixin=True):
         """The truck this page was opened for; a page that was never loaded has none."""
         return records.require(session, Truck, self._truck_id or None, "Open this page again.")
 
-    def _order_request(self, default_name: str = "") -> orders.OrderRequest:
+    def _order_request(
+        self, default_name: str = "", pickup_at: dt.datetime | None = None
+    ) -> orders.OrderRequest:
         """The cart as an order; one idempotency key per cart as it is, so a double tap sends one
         order, and a cart changed after a placed order (back from a cancelled payment) is a
         new order with a new key."""
@@ -223,6 +226,7 @@ class CartMixin(rx.State, mixin=True):
                 )
                 for line in self.cart
             ],
+            pickup_at=pickup_at,
         )
         fingerprint = orders.request_fingerprint(request)
         if not self._cart_key or fingerprint != self._cart_fingerprint:

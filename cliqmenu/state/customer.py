@@ -15,11 +15,12 @@ from cliqmenu.payment_check import confirm_checkout
 from cliqmenu.realtime import Audience, subscribe
 from cliqmenu.realtime.hub import current_change, register_view
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
-from cliqmenu.services import order_limits, orders, ready_time, records, trucks
+from cliqmenu.services import order_limits, orders, ready_time, records, slots, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.board_actions import customers_see_portions, publish_stock, publish_truck
 from cliqmenu.state.cart import CartMixin
 from cliqmenu.state.live import Watching
+from cliqmenu.state.pickup import NOW, PickupMixin
 from cliqmenu.views.menu import ItemView, TruckMenu, truck_menu
 from cliqmenu.views.tracker import TrackerView, tracker_view
 
@@ -34,7 +35,7 @@ def _path_tail(path: str, prefix: str) -> str:
     return path[len(prefix) :] if path.startswith(prefix) else ""
 
 
-class CustomerMenuState(Watching, CartMixin, rx.State):
+class CustomerMenuState(Watching, PickupMixin, CartMixin, rx.State):
     """One phone's view of a truck's menu; the menu part is pushed live to every open phone."""
 
     found: bool = True
@@ -128,6 +129,8 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
     def open_checkout(self):
         self.checkout_open = bool(self.cart)
         self._requote()
+        if self.checkout_open:
+            self._load_pickup_times(self._truck_id, self.cart_count or 1)
 
     def _retotal(self) -> None:
         super()._retotal()
@@ -156,7 +159,7 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
         if not self.customer_name.strip():
             self.error = "Enter your name so the crew can call you."
             return None
-        request = self._order_request()
+        request = self._order_request(pickup_at=self._pickup_at())
         try:
             await order_limits.check_customer_order(
                 tab=self.router.session.client_token,
@@ -173,6 +176,8 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
                 menu = customers_see_portions(session, truck.id)
         except DomainError as error:
             self.error = str(error)
+            if isinstance(error, slots.SlotFull):
+                self._load_pickup_times(self._truck_id, self.cart_count or 1)  # offer the next
             return None
         except DBAPIError as error:
             if not database_unavailable(error):
@@ -189,6 +194,7 @@ class CustomerMenuState(Watching, CartMixin, rx.State):
         publish_truck(self._truck_id, public_id, menu=menu)
         self.checkout_open = False
         self._clear_cart()
+        self.pickup = NOW
         return rx.redirect(f"/o/{public_id}")
 
     @rx.event(background=True)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 import reflex as rx
 
+from cliqmenu.db import session_scope
 from cliqmenu.models import Role, Stage
+from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.realtime.hub import register_view
-from cliqmenu.services import lifecycle
+from cliqmenu.services import lifecycle, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.accept_form import AcceptFormState
-from cliqmenu.state.auth import MANAGERS
+from cliqmenu.state.auth import MANAGERS, authorize, refuse
 from cliqmenu.state.board_actions import run_order_action
 from cliqmenu.state.changes import assign_changed
 from cliqmenu.state.live import LiveScreen
@@ -41,6 +44,12 @@ class ManagerState(LiveScreen, rx.State):
     cooking_done: list[OrderRow] = []
     ready_for_pickup: list[OrderRow] = []
     delivered: list[OrderRow] = []
+    # Pre-orders waiting for their time, and the pacing line: the current slot and the pause.
+    scheduled: list[OrderRow] = []
+    slot_words: str = ""
+    slot_full: bool = False
+    paused_until: str = ""
+    _slot_ends_ms: int = 0
     counts: dict[str, int] = dict.fromkeys(TABS, 0)
     tab: str = Stage.RECEIVED.value
     selected_id: int = 0
@@ -64,6 +73,9 @@ class ManagerState(LiveScreen, rx.State):
         for tab in TABS:
             assign_changed(self, tab, getattr(view, tab))
         assign_changed(self, "counts", {tab: len(getattr(view, tab)) for tab in TABS})
+        for name in ("scheduled", "slot_words", "slot_full", "paused_until"):
+            assign_changed(self, name, getattr(view, name))
+        self._slot_ends_ms = view.slot_ends_ms
         self._cards = view.cards
         self._show_detail()
         waiting = {row.id for row in view.received}
@@ -97,7 +109,39 @@ class ManagerState(LiveScreen, rx.State):
 
     @rx.event
     async def heartbeat(self, _value: str = ""):
+        if self._slot_ends_ms and time.time() * 1000 >= self._slot_ends_ms:
+            # A new slot began (or the pause ended): every board of the truck shows it.
+            self._slot_ends_ms = 0
+            publish_soon(self._audience())
         return await self._heartbeat()
+
+    @rx.event
+    async def pause(self, minutes: int):
+        """Stop new customer orders for 15, 30 or 60 minutes (walk-ins still go in)."""
+        try:
+            member = await authorize(self, MANAGERS)
+            with session_scope() as session:
+                trucks.pause_orders(
+                    session, actor=member, truck_id=self._truck_id, minutes=int(minutes)
+                )
+        except DomainError as error:
+            return refuse(error)
+        self._publish_pause()
+        return rx.toast.success(f"Paused for {int(minutes)} minutes.")
+
+    @rx.event
+    async def resume(self):
+        try:
+            member = await authorize(self, MANAGERS)
+            with session_scope() as session:
+                trucks.resume_orders(session, actor=member, truck_id=self._truck_id)
+        except DomainError as error:
+            return refuse(error)
+        self._publish_pause()
+        return rx.toast.success("Taking orders again.")
+
+    def _publish_pause(self) -> None:
+        publish_soon(self._audience(), Audience("menu", self._truck_id))
 
     @rx.event
     def select_tab(self, tab: str):

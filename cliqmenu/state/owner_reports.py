@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
+from typing import Any
 
 import reflex as rx
 
@@ -30,6 +32,8 @@ class ReportsState(rx.State):
     total: list[RowView] = []
     top_items: list[TopItemView] = []
     hours: list[HourBar] = []
+    # The chart library reads plain dicts: {"label": "12:15", "orders": 3}.
+    slots: list[dict[str, Any]] = []
     refunders: list[RefunderView] = []
     # Ready for Pickup against the quoted time, per day and truck (services/on_time.py).
     on_time_rows: list[OnTimeRowView] = []
@@ -141,6 +145,7 @@ class ReportsState(rx.State):
         )
         self.top_items, self.hours, self.has_orders = view.top_items, view.hours, view.has_orders
         self.tax_column = view.tax_column
+        self.slots = [asdict(point) for point in view.slots]
         self.refunders = view.refunders
 
     @rx.event

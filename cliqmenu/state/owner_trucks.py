@@ -35,6 +35,8 @@ class TrucksState(rx.State):
     f_low: str = "5"
     f_reminder: str = "3"
     f_board_names: bool = False
+    f_slot_orders: str = ""
+    f_slot_items: str = ""
     f_timezone: str = SAME_AS_BUSINESS
     timezone_choices: list[list[str]] = []
     form_error: str = ""
@@ -72,6 +74,8 @@ class TrucksState(rx.State):
         self.f_low = str(truck.low_portions_at if truck else 5)
         self.f_reminder = str(truck.reminder_minutes if truck else 3)
         self.f_board_names = truck.board_first_names if truck else False
+        self.f_slot_orders = str(truck.slot_order_limit or "") if truck else ""
+        self.f_slot_items = str(truck.slot_item_limit or "") if truck else ""
         zone = truck.timezone if truck else None
         self.f_timezone = zone or SAME_AS_BUSINESS
         if zone and zone not in TIMEZONES:
@@ -153,6 +157,14 @@ class TrucksState(rx.State):
         self.f_board_names = bool(value)
 
     @rx.event
+    def set_f_slot_orders(self, value: str):
+        self.f_slot_orders = str(value)[:6]
+
+    @rx.event
+    def set_f_slot_items(self, value: str):
+        self.f_slot_items = str(value)[:6]
+
+    @rx.event
     def set_f_timezone(self, value: str):
         if value in {choice[0] for choice in self.timezone_choices}:
             self.f_timezone = value
@@ -171,6 +183,8 @@ class TrucksState(rx.State):
             low_portions_at=self.f_low,
             reminder_minutes=self.f_reminder,
             board_first_names=self.f_board_names,
+            slot_order_limit=self.f_slot_orders,
+            slot_item_limit=self.f_slot_items,
             timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
         )
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
 from cliqmenu.db import session_scope
@@ -13,6 +15,7 @@ from cliqmenu.services.menu import effective_menu
 from cliqmenu.state.auth import MANAGERS, SessionState, authorize, refuse
 from cliqmenu.state.board_actions import customers_see_portions, publish_truck
 from cliqmenu.state.cart import CartMixin
+from cliqmenu.state.pickup import NOW, PickupMixin
 from cliqmenu.views.menu import menu_view
 
 COUNTER_METHODS = [
@@ -20,8 +23,9 @@ COUNTER_METHODS = [
 ]
 
 
-class WalkInState(CartMixin, rx.State):
+class WalkInState(PickupMixin, CartMixin, rx.State):
     prep_minutes: str = ""
+    crew_chooses: ClassVar[bool] = True
 
     @rx.event
     async def load(self):
@@ -40,6 +44,7 @@ class WalkInState(CartMixin, rx.State):
             if not self.prep_minutes:
                 self.prep_minutes = str(truck.default_prep_minutes)
         self.payment_choices = COUNTER_METHODS
+        self._load_pickup_times(self._truck_id, 1)
         if self.category_id not in {c.id for c in self.categories}:
             self.category_id = self.categories[0].id if self.categories else 0
         self._retotal()
@@ -60,7 +65,7 @@ class WalkInState(CartMixin, rx.State):
         if not self.cart:
             self.error = "Add at least one item."
             return None
-        request = self._order_request(default_name="Walk-in")
+        request = self._order_request(default_name="Walk-in", pickup_at=self._pickup_at())
         try:
             prep_minutes = orders.parse_prep_minutes(self.prep_minutes)
             with session_scope() as session:
@@ -81,4 +86,6 @@ class WalkInState(CartMixin, rx.State):
         publish_truck(self._truck_id, menu=menu)
         self.customer_name = self.customer_email = ""
         self._clear_cart()
-        return [rx.toast.success(f"Order #{number} sent to the kitchen."), rx.redirect(MANAGE)]
+        done = f"scheduled for {self.pickup_label}" if self.pickup_label else "sent to the kitchen"
+        self.pickup = NOW
+        return [rx.toast.success(f"Order #{number} {done}."), rx.redirect(MANAGE)]

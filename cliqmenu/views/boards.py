@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
@@ -20,8 +21,13 @@ from cliqmenu.models import (
     Order,
     OrderLine,
     Stage,
+    Truck,
+    utcnow,
 )
-from cliqmenu.services import money, records
+from cliqmenu.services import money, records, slots
+from cliqmenu.services.menu import truck_zone
+from cliqmenu.services.slots import label
+from cliqmenu.services.trucks import is_busy
 from cliqmenu.views.receipt import money_lines
 
 KITCHEN_STAGES = (Stage.IN_PROGRESS,)
@@ -74,6 +80,8 @@ class OrderCard:
     close_reason: str
     refund_needed: bool
     lines: list[LineView] = field(default_factory=list)
+    # "Scheduled 12:30": a pre-order not yet sent to the kitchen.
+    scheduled: str = ""
 
 
 @dataclass
@@ -91,6 +99,7 @@ class OrderRow:
     payment_label: str
     placed_at_ms: int
     total: str
+    scheduled: str = ""
 
 
 @dataclass
@@ -154,6 +163,14 @@ class ManagerBoard:
     delivered: list[OrderRow] = field(default_factory=list)
     # Every order on the board in full, by id: a screen shows the one it has open.
     cards: dict[int, OrderCard] = field(default_factory=dict)
+    # Pre-orders waiting for their time (Received, out of the new-order alarm), soonest first.
+    scheduled: list[OrderRow] = field(default_factory=list)
+    # The current slot's load ("Slot 12:30: 7 of 8 orders"; "" when the truck is not paced),
+    # whether it is full, when it ends (the screen asks again then) and the pause ("" or "12:40").
+    slot_words: str = ""
+    slot_full: bool = False
+    slot_ends_ms: int = 0
+    paused_until: str = ""
 
 
 @dataclass
@@ -256,6 +273,7 @@ def order_card(
     order: Order | Row,
     lines: list[OrderLine] | list[BoardLine],
     business: Business | money.PricingTerms,
+    zone: ZoneInfo | None = None,
 ) -> OrderCard:
     show = money.formatter(business)
     lines_text = money_lines(order, show)
@@ -289,6 +307,7 @@ def order_card(
         close_reason=order.close_reason,
         refund_needed=order.refund_needed,
         lines=[_line_view(line, show) for line in lines],
+        scheduled=slots.scheduled_words(order, zone) if zone else "",
     )
 
 
@@ -302,6 +321,7 @@ def order_row(card: OrderCard) -> OrderRow:
         payment_label=card.payment_label,
         placed_at_ms=card.placed_at_ms,
         total=card.total,
+        scheduled=card.scheduled,
     )
 
 
@@ -321,12 +341,31 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
         limit=DELIVERED_SHOWN,
     )
     lines = _lines(session, [o.id for o in active + delivered])
-    board = ManagerBoard(truck_id=truck_id)
+    zone = truck_zone(session, truck)
+    board = ManagerBoard(truck_id=truck_id, **slot_strip(session, truck, zone))
     for order in active + delivered:
-        card = order_card(order, lines.get(order.id, []), business)
-        getattr(board, order.stage.value).append(order_row(card))
+        card = order_card(order, lines.get(order.id, []), business, zone)
+        place = "scheduled" if card.scheduled else order.stage.value
+        getattr(board, place).append(order_row(card))
         board.cards[card.id] = card
+    board.scheduled.sort(key=lambda row: (row.scheduled, row.number))
     return board
+
+
+def slot_strip(session: Session, truck: Truck, zone: ZoneInfo) -> dict[str, Any]:
+    """The manager's line about pacing: the current slot's load and the pause, and when the
+    line changes by itself (the slot or the pause ends)."""
+    now = utcnow()
+    busy = is_busy(truck, now=now)
+    until = truck.busy_until if busy else None
+    strip: dict[str, Any] = {"paused_until": label(until, zone) if until else ""}
+    ends = [until] if until else []
+    if slots.is_paced(truck):
+        load = slots.current_load(session, truck, now=now)
+        strip |= {"slot_words": load.words, "slot_full": load.full}
+        ends.append(load.start + slots.SLOT)
+    strip["slot_ends_ms"] = _ms(min(ends)) if ends else 0
+    return strip
 
 
 RECALLABLE_SHOWN = 5

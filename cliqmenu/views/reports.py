@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cliqmenu.services import money, reports
 
@@ -68,6 +68,14 @@ def row_view(day: str, truck: str, figures: reports.Figures, show: money.MoneySt
 
 
 @dataclass
+class SlotPoint:
+    """One 15-minute slot of the day in the pacing chart (a chart library reads plain dicts)."""
+
+    label: str  # "12:15"
+    orders: int
+
+
+@dataclass
 class ReportView:
     title: str
     tiles: list[Tile]
@@ -78,6 +86,15 @@ class ReportView:
     has_orders: bool
     tax_column: str
     refunders: list[RefunderView]
+    slots: list[SlotPoint] = field(default_factory=list)
+
+
+def slot_points(by_slot: list[int]) -> list[SlotPoint]:
+    """The slots from the first to the last with orders (at least 11:00 to 14:00)."""
+    used = [i for i, n in enumerate(by_slot) if n]
+    first = min([*used, 44])  # 11:00
+    last = max([*used, 55])  # 13:45
+    return [SlotPoint(f"{i // 4:02d}:{i % 4 * 15:02d}", by_slot[i]) for i in range(first, last + 1)]
 
 
 def report_view(report: reports.Report) -> ReportView:
@@ -139,5 +156,14 @@ def report_view(report: reports.Report) -> ReportView:
         for m in report.refunds_by_member
     ]
     return ReportView(
-        title, tiles, rows, total, top_items, hours, has_orders, tax_column, refunders
+        title,
+        tiles,
+        rows,
+        total,
+        top_items,
+        hours,
+        has_orders,
+        tax_column,
+        refunders,
+        slot_points(report.orders_by_slot),
     )

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from cliqmenu.models import BOARD_STAGES, STAGE_LABELS, Order, Stage
-from cliqmenu.services import money, records
+from cliqmenu.services import money, records, slots
+from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.orders import order_lines
 from cliqmenu.services.ready_time import truck_clock
 from cliqmenu.views.receipt import money_lines
@@ -64,11 +66,13 @@ def _steps(stage: Stage) -> list[StageStep]:
     ]
 
 
-def _expected_ready(order: Order, clock: Callable[[dt.datetime], str]) -> str:
+def _expected_ready(order: Order, zone: ZoneInfo, clock: Callable[[dt.datetime], str]) -> str:
     if order.stage in CLOSED or order.stage == Stage.DELIVERED:
         return ""
     if order.stage in (Stage.COOKING_DONE, Stage.READY_FOR_PICKUP):
         return "Ready now" if order.stage == Stage.READY_FOR_PICKUP else "Almost ready"
+    if order.pickup_at is not None and slots.scheduled_words(order, zone):
+        return "Scheduled for pickup at " + slots.label(order.pickup_at, zone)
     if order.promised_at is None:
         waiting = "Waiting for the crew to accept your order"
         if order.quoted_ready_at is None:
@@ -92,7 +96,9 @@ def tracker_view(session: Session, public_id: str) -> TrackerView:
         closed=order.stage in CLOSED,
         close_reason=order.close_reason,
         awaiting_payment=order.stage == Stage.AWAITING_PAYMENT,
-        expected_ready=_expected_ready(order, truck_clock(session, truck)),
+        expected_ready=_expected_ready(
+            order, truck_zone(session, truck), truck_clock(session, truck)
+        ),
         business_name=business.name,
         truck_name=truck.name,
         dining_label=order.dining_method.label,

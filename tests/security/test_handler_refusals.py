@@ -133,6 +133,8 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_f_timezone",
             "set_f_low",
             "set_f_board_names",
+            "set_f_slot_orders",
+            "set_f_slot_items",
         )
     },
     **{(ReportsState, name): _FIELD for name in ("set_start", "set_end", "set_truck", "pick")},
@@ -153,6 +155,8 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_payment",
             "remove_line",
             "close_item",
+            "set_pickup",
+            "take_offer",
         )
     },
     **{

@@ -15,6 +15,7 @@ from cliqmenu.models import AuditEvent, ItemStock, OptionStock
 from cliqmenu.realtime import Audience
 from cliqmenu.services import stock
 from tests import factories
+from tests.services.job_support import published_by
 from tests.services.test_stock import sydney
 
 
@@ -110,21 +111,8 @@ async def test_the_app_job_tells_open_menus_and_stock_screens(
 ) -> None:
     world.truck.timezone = "UTC"
     fries_out_since(session, world, days=1)
-    published: list[Audience] = []
-
-    async def record(audience: Audience) -> None:
-        published.append(audience)
-
-    monkeypatch.setattr(restock, "publish", record)
     configure(restock_seconds=0.05)
-    job = asyncio.create_task(restock.restock_worker())
-    try:
-        for _ in range(600):
-            if len(published) >= 2 or job.done():
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        job.cancel()
+    published = await published_by(restock, restock.restock_worker, monkeypatch, count=2)
 
     assert sorted(map(str, published)) == sorted(
         [str(Audience("menu", world.truck.id)), str(Audience("stock", world.truck.id))]
