@@ -43,7 +43,7 @@ class Shape:
         return Shape(int(screens), int(open_orders or 0))
 
     def label(self, rate: float) -> str:
-        extra = f", {self.open_orders} open orders" if self.open_orders else ""
+        extra = f" + {self.open_orders} open orders" if self.open_orders else ""
         return f"1 truck x {self.screens} screens{extra}, {rate:g}/s"
 
 
