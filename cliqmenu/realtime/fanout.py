@@ -11,7 +11,7 @@ Everything here reaches into Reflex's internals, and nothing else in the project
 namespace's token manager (which socket of this worker a client token has), ``StateUpdate``, the
 field marker of var names in a delta and the socket.io server's emit. They are those of
 ``PINNED`` (reflex/app.py ``EventNamespace.emit_update``, reflex/state.py ``StateUpdate`` and
-``BaseState.dict``); ``check_pinned`` refuses any other version, and tests/realtime/test_fanout.py
+``BaseState.dict``); ``check_pinned`` refuses any other version, and tests/state/test_fanout.py
 fails loudly when one of them changes. A worker sends only to sockets it holds itself, as
 ``emit_update`` does; another worker's screens are that worker's to push (realtime/hub.py).
 
@@ -37,7 +37,7 @@ def check_pinned() -> None:
     if installed != PINNED:
         raise ReflexChanged(
             f"cliqmenu/realtime/fanout.py speaks Reflex {PINNED}'s wire format, Reflex "
-            f"{installed} is installed: check its internals again (tests/realtime/test_fanout.py)"
+            f"{installed} is installed: check its internals again (tests/state/test_fanout.py)"
         )
 
 
