@@ -56,84 +56,18 @@ def _fresh_pg_database() -> str:
     return f"{PG_SERVER}/{PG_DATABASE}"
 
 
-class BenchServer:
-    """Start with ``with BenchServer(mode, trucks=...) as server:``; ``server.trucks`` is seeded."""
+class ProcessGroup:
+    """A server started in its own process group (``leader`` is its pid): its CPU and memory,
+    its priority on a shared machine, a py-spy profile of it."""
 
-    def __init__(
-        self, mode: Mode, trucks: int = 1, profile_dir: Path | None = None, nice: int = 0
-    ) -> None:
-        self.mode = mode
-        self.profile_dir = profile_dir
-        self.nice = nice
-        self.workdir = Path(tempfile.mkdtemp(prefix="cliqmenu-bench-"))
-        self.db_url = (
-            _fresh_pg_database() if mode.workers else f"sqlite:///{self.workdir / 'bench.db'}"
-        )
-        port = _free_port()
-        self.base_url = f"http://127.0.0.1:{port}"
-        os.environ.pop("REFLEX_REDIS_URL", None)
-        env = _server_env(self.db_url, self.base_url)
-        if mode.workers:
-            env.update(REFLEX_REDIS_URL=REDIS_URL, GRANIAN_WORKERS=str(mode.workers))
-        _cliqmenu(["migrate"], env)
-        _cliqmenu(["seed-demo"], env)
-        self.trucks: list[BenchTruck] = seed_fleet(self.db_url, trucks)
-        log = self.workdir / "server.log"
-        log.touch()
-        self.app = AppServer(self.base_url, self.db_url, log, env)
+    nice: int = 0
+    profile_dir: Path | None = None
 
-    def __enter__(self) -> BenchServer:
-        self.app.start()
-        self.app.wait_until_serving()
-        self._prioritize()
-        return self
-
-    def _prioritize(self) -> None:
-        """On a shared machine: run the server and this load client ahead of others' work.
-
-        Set only once the server serves, so its frontend build does not take others' cores.
-        With autogroup scheduling (Debian's default) a process's nice value only counts
-        inside its session, so the sessions' autogroup nice values are set too.
-        """
-        if self.nice and self.app.process is not None:
-            for pid in (self.app.process.pid, os.getpid()):
-                os.setpriority(os.PRIO_PGRP, os.getpgid(pid), self.nice)
-                with contextlib.suppress(OSError):
-                    Path(f"/proc/{pid}/autogroup").write_text(str(self.nice))
-
-    def __exit__(self, *_exc) -> None:
-        if self.app.process is not None:
-            _stop(self.app.process)
-        if not self.errors_logged():  # keep the database and log of a run that logged errors
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def restart(self) -> None:
-        self.app.restart()
-        self._prioritize()
-
-    def kill_and_start(self) -> None:
-        """Stop the server (as a deploy does) and start it again without waiting."""
-        if self.app.process is not None:
-            _stop(self.app.process)
-        self.app.start()
-
-    @contextlib.contextmanager
-    def profiled(self, name: str):
-        """With ``profile_dir`` set, py-spy samples the server while the block runs."""
-        if self.profile_dir is None or self.app.process is None:
-            yield
-            return
-        self.profile_dir.mkdir(parents=True, exist_ok=True)
-        raw = self.profile_dir / f"{name}.txt"
-        profiler = Profiler(self.app.process.pid, raw)
-        try:
-            yield
-        finally:
-            profiler.stop()
-            print(f"profile of the server during {name} ({raw}):\n{summary(raw)}", flush=True)
+    def leader(self) -> int | None:
+        raise NotImplementedError
 
     def pids(self) -> list[int]:
-        group = self.app.process.pid if self.app.process else -1
+        group = self.leader() or -1
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -168,6 +102,86 @@ class BenchServer:
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1]) * 1024
         return total
+
+    def _prioritize(self) -> None:
+        """On a shared machine: run the server and this load client ahead of others' work.
+
+        Set only once the server serves, so its frontend build does not take others' cores.
+        With autogroup scheduling (Debian's default) a process's nice value only counts
+        inside its session, so the sessions' autogroup nice values are set too.
+        """
+        if self.nice and (leader := self.leader()) is not None:
+            for pid in (leader, os.getpid()):
+                os.setpriority(os.PRIO_PGRP, os.getpgid(pid), self.nice)
+                with contextlib.suppress(OSError):
+                    Path(f"/proc/{pid}/autogroup").write_text(str(self.nice))
+
+    @contextlib.contextmanager
+    def profiled(self, name: str):
+        """With ``profile_dir`` set, py-spy samples the server while the block runs."""
+        if self.profile_dir is None or (leader := self.leader()) is None:
+            yield
+            return
+        self.profile_dir.mkdir(parents=True, exist_ok=True)
+        raw = self.profile_dir / f"{name}.txt"
+        profiler = Profiler(leader, raw)
+        try:
+            yield
+        finally:
+            profiler.stop()
+            print(f"profile of the server during {name} ({raw}):\n{summary(raw)}", flush=True)
+
+
+class BenchServer(ProcessGroup):
+    """Start with ``with BenchServer(mode, trucks=...) as server:``; ``server.trucks`` is seeded."""
+
+    def __init__(
+        self, mode: Mode, trucks: int = 1, profile_dir: Path | None = None, nice: int = 0
+    ) -> None:
+        self.mode = mode
+        self.profile_dir = profile_dir
+        self.nice = nice
+        self.workdir = Path(tempfile.mkdtemp(prefix="cliqmenu-bench-"))
+        self.db_url = (
+            _fresh_pg_database() if mode.workers else f"sqlite:///{self.workdir / 'bench.db'}"
+        )
+        port = _free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        os.environ.pop("REFLEX_REDIS_URL", None)
+        env = _server_env(self.db_url, self.base_url)
+        if mode.workers:
+            env.update(REFLEX_REDIS_URL=REDIS_URL, GRANIAN_WORKERS=str(mode.workers))
+        _cliqmenu(["migrate"], env)
+        _cliqmenu(["seed-demo"], env)
+        self.trucks: list[BenchTruck] = seed_fleet(self.db_url, trucks)
+        log = self.workdir / "server.log"
+        log.touch()
+        self.app = AppServer(self.base_url, self.db_url, log, env)
+
+    def __enter__(self) -> BenchServer:
+        self.app.start()
+        self.app.wait_until_serving()
+        self._prioritize()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.app.process is not None:
+            _stop(self.app.process)
+        if not self.errors_logged():  # keep the database and log of a run that logged errors
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def restart(self) -> None:
+        self.app.restart()
+        self._prioritize()
+
+    def kill_and_start(self) -> None:
+        """Stop the server (as a deploy does) and start it again without waiting."""
+        if self.app.process is not None:
+            _stop(self.app.process)
+        self.app.start()
+
+    def leader(self) -> int | None:
+        return self.app.process.pid if self.app.process else None
 
     def errors_logged(self) -> list[str]:
         text = self.app.log_since(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Annotated
@@ -122,7 +123,9 @@ async def create_order(request: Request) -> JSONResponse:
     except DomainError as error:
         return _error(error.status_code, str(error))
     try:
-        order, created, counted = _place(slug, request_model)
+        # In a thread: the commit waits for the disk (fsync) and, on SQLite, for the write lock;
+        # on the event loop either would stall every screen this worker serves.
+        order, created, counted = await asyncio.to_thread(_place, slug, request_model)
     except DomainError as error:
         return _refused(error)
     except DBAPIError as error:
