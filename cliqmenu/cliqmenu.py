@@ -25,6 +25,7 @@ from cliqmenu.pages.owner_trucks import trucks_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
+from cliqmenu.print_delivery import print_worker
 from cliqmenu.push_delivery import push_worker
 from cliqmenu.realtime import disk_purge
 from cliqmenu.realtime.hub import listen_to_other_workers
@@ -66,6 +67,7 @@ app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if statefu
 app.add_middleware(BindToSessionCookie(), index=0)  # a tab's state is its session cookie's
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.register_lifespan_task(push_worker)  # sends stored Web Push notifications
+app.register_lifespan_task(print_worker)  # prints stored tickets on the trucks' printers
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
 app.register_lifespan_task(restock_worker)  # "out today" stock back at each truck's midnight
 app.register_lifespan_task(listen_to_other_workers)  # scaled out: others' changes to my screens

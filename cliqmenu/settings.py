@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     push_service_hosts: str = (
         ".googleapis.com,.push.services.mozilla.com,.notify.windows.com,.push.apple.com"
     )
+    # Receipt printers (docs/printers.md): the print worker of every app process.
+    print_poll_seconds: float = Field(default=1, gt=0)
+    print_retry_seconds: float = Field(default=5, gt=0)  # first retry; doubles up to a minute
+    print_timeout_seconds: float = Field(default=5, gt=0)
     # How often each app process expires Online orders left unpaid for an hour; 0: never (cron).
     expire_orders_seconds: float = Field(default=120, ge=0)
     # How often each app process brings back "out today" stock whose truck began a new day; 0:

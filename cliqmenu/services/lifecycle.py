@@ -22,7 +22,16 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import access, audit, money, notifications, outbox, portions, refunds
+from cliqmenu.services import (
+    access,
+    audit,
+    money,
+    notifications,
+    outbox,
+    portions,
+    printers,
+    refunds,
+)
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
     tracking_url,
@@ -214,6 +223,7 @@ def accept(
     order.promised_at = now + dt.timedelta(minutes=prep)
     _move(session, actor=actor, order=order, to=Stage.IN_PROGRESS, action="order.accepted")
     portions.hold(session, order=order, actor=actor)  # only an order placed before they counted
+    printers.queue_kitchen_tickets(session, order=order)  # printed by the print worker
     after = _snapshot(order, *fields, "prep_minutes")
     if {k: v for k, v in after.items() if k in before} != before:
         audit.record(

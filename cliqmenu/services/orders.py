@@ -24,7 +24,15 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, money, notifications, order_limits, outbox, portions
+from cliqmenu.services import (
+    audit,
+    money,
+    notifications,
+    order_limits,
+    outbox,
+    portions,
+    printers,
+)
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
 from cliqmenu.services.menu import EffectiveMenu, order_menu, service_date
@@ -311,6 +319,8 @@ def place_order(
     if email and order.stage != Stage.AWAITING_PAYMENT:
         send_confirmation(session, order=order, truck=truck, business=business)
     notifications.new_order(session, order=order)
+    if order.stage == Stage.IN_PROGRESS:  # a walk-in goes straight to the kitchen
+        printers.queue_kitchen_tickets(session, order=order)
     return order, True
 
 
