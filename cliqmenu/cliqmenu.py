@@ -18,6 +18,7 @@ from cliqmenu.pages.owner_audit import audit_page
 from cliqmenu.pages.owner_business import business_page
 from cliqmenu.pages.owner_outbox import outbox_page
 from cliqmenu.pages.owner_overview import overview_page
+from cliqmenu.pages.owner_printers import printers_page
 from cliqmenu.pages.owner_reports import reports_page
 from cliqmenu.pages.owner_setup import setup_page
 from cliqmenu.pages.owner_staff import staff_page
@@ -40,6 +41,7 @@ from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_outbox import OutboxState
+from cliqmenu.state.owner_printers import PrintersState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
@@ -109,6 +111,12 @@ app.add_page(
 )
 app.add_page(
     trucks_page, route=routes.ADMIN_TRUCKS, title="Trucks · CliqMenu", on_load=TrucksState.load
+)
+app.add_page(
+    printers_page,
+    route=routes.ADMIN_PRINTERS,
+    title="Printers · CliqMenu",
+    on_load=PrintersState.load,
 )
 app.add_page(
     staff_page, route=routes.ADMIN_STAFF, title="Staff · CliqMenu", on_load=OwnerHomeState.load

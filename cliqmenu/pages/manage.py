@@ -9,6 +9,7 @@ from cliqmenu.components.layout import staff_header, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
 from cliqmenu.components.notifications import notifications_bell, notifications_card
 from cliqmenu.components.order_summary import order_summary
+from cliqmenu.components.printing import print_buttons, printer_banner
 from cliqmenu.components.refund_panel import (
     cancel_with_refund,
     paid_online,
@@ -204,6 +205,7 @@ def order_detail(card: OrderCard) -> rx.Component:
             align="center",
         ),
         order_summary(card),
+        rx.cond(card.stage != "received", print_buttons(card.id)),
         refund_section(card),
         rx.divider(),
         rx.cond(
@@ -356,6 +358,7 @@ def manage_page() -> rx.Component:
         rx.box(notifications_card(), padding="8px 14px 0"),
         stage_tabs(),
         rx.box(new_order_alert(), padding="0 14px 8px"),
+        printer_banner(S.printer_alerts),
         board(),
         unpaid_delivery_dialog(),
         class_name="manage-page",

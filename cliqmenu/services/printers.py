@@ -304,9 +304,18 @@ def queue_kitchen_tickets(session: Session, *, order: Order) -> int:
     return len(printers)
 
 
-def _print_for_order(
-    session: Session, *, actor: StaffMember, order_id: int, kind: str
-) -> list[str]:
+@dataclass(frozen=True)
+class Printed:
+    """What a print asked for from an order queued: the truck, and the printers' names."""
+
+    truck_id: int
+    printers: list[str]
+
+    def message(self, what: str) -> str:
+        return f"{what} sent to {' and '.join(self.printers)}."
+
+
+def _print_for_order(session: Session, *, actor: StaffMember, order_id: int, kind: str) -> Printed:
     """A receipt or a kitchen ticket of an order asked for by its manager, on every printer of
     its truck that prints that kind; their names (refused when there is none)."""
     require_role(actor, Role.ORDER_MANAGER)
@@ -338,15 +347,15 @@ def _print_for_order(
         action="order.receipt_printed" if receipts else "order.ticket_reprinted",
         after={"printers": [p.name for p in printers]},
     )
-    return [p.name for p in printers]
+    return Printed(truck_id=order.truck_id, printers=[p.name for p in printers])
 
 
-def print_receipt(session: Session, *, actor: StaffMember, order_id: int) -> list[str]:
+def print_receipt(session: Session, *, actor: StaffMember, order_id: int) -> Printed:
     """A customer receipt of the order, on the truck's receipt printer(s); their names."""
     return _print_for_order(session, actor=actor, order_id=order_id, kind=RECEIPT)
 
 
-def reprint_ticket(session: Session, *, actor: StaffMember, order_id: int) -> list[str]:
+def reprint_ticket(session: Session, *, actor: StaffMember, order_id: int) -> Printed:
     """The kitchen ticket again (as the order is now), on the kitchen printer(s)."""
     return _print_for_order(session, actor=actor, order_id=order_id, kind=KITCHEN)
 

@@ -50,6 +50,7 @@ class ManagerState(LiveScreen, rx.State):
     # Delivered was asked for an unpaid order: the question shown, until confirmed or not.
     unpaid_order_id: int = 0
     unpaid_question: str = ""
+    printer_alerts: list[str] = []  # printers that are not answering (the banner)
     # Received orders this screen has not opened yet: they chime until opened.
     unseen: list[int] = []
     _seen: list[int] = []
@@ -64,6 +65,7 @@ class ManagerState(LiveScreen, rx.State):
         for tab in TABS:
             assign_changed(self, tab, getattr(view, tab))
         assign_changed(self, "counts", {tab: len(getattr(view, tab)) for tab in TABS})
+        assign_changed(self, "printer_alerts", view.printer_alerts)
         self._cards = view.cards
         self._show_detail()
         waiting = {row.id for row in view.received}

@@ -22,7 +22,7 @@ from cliqmenu.models import (
     Stage,
     Truck,
 )
-from cliqmenu.services import money
+from cliqmenu.services import money, printers
 from cliqmenu.views.receipt import money_lines
 
 KITCHEN_STAGES = (Stage.IN_PROGRESS,)
@@ -155,6 +155,8 @@ class ManagerBoard:
     delivered: list[OrderRow] = field(default_factory=list)
     # Every order on the board in full, by id: a screen shows the one it has open.
     cards: dict[int, OrderCard] = field(default_factory=dict)
+    # "Printer Kitchen is not answering — 2 tickets waiting", one per printer that is down.
+    printer_alerts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -327,6 +329,7 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
         card = order_card(order, lines.get(order.id, []), business)
         getattr(board, order.stage.value).append(order_row(card))
         board.cards[card.id] = card
+    board.printer_alerts = [printers.trouble_text(t) for t in printers.troubles(session, truck_id)]
     return board
 
 

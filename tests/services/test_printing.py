@@ -255,7 +255,9 @@ def test_the_receipt_has_the_money_and_the_payment_but_no_card(session, world, f
         discount_value=200,
     )
     assert jobs(session) == []  # a receipt printer prints no kitchen ticket
-    assert printers.print_receipt(session, actor=world.manager, order_id=order.id) == ["Counter"]
+    assert printers.print_receipt(session, actor=world.manager, order_id=order.id).printers == [
+        "Counter"
+    ]
     session.commit()
     run(engine)
     (receipt,) = fake.wait_for(1)
@@ -284,7 +286,9 @@ def test_print_receipt_and_reprint_need_a_printer_and_a_manager(session, world, 
     add(session, world, fake)
     with pytest.raises(Forbidden):
         printers.reprint_ticket(session, actor=world.kitchen, order_id=order.id)
-    assert printers.reprint_ticket(session, actor=world.manager, order_id=order.id) == ["Kitchen"]
+    assert printers.reprint_ticket(session, actor=world.manager, order_id=order.id).printers == [
+        "Kitchen"
+    ]
     session.commit()
     assert jobs(session)[0].title == f"Kitchen ticket #{order.number} (reprint)"
 
@@ -362,3 +366,37 @@ def test_racing_workers_print_each_ticket_once_in_order(session, world, fake, en
     assert sum(report.printed for report in reports) == 6
     assert texts(fake.wait_for(6)) == [f"#{order.number}" for order in orders]
     assert len(fake.received()) == 6
+
+
+def test_the_manager_board_carries_the_banner_of_a_printer_that_is_down(
+    session, world, fake, engine, fast
+):
+    from cliqmenu.views.boards import manager_board
+
+    add(session, world, fake)
+    fake.stop()
+    accept(session, world, burger_order(session, world).id)
+    assert manager_board(session, world.truck.id).printer_alerts == []  # not tried yet
+    session.commit()
+    run(engine)
+    session.expire_all()
+    assert manager_board(session, world.truck.id).printer_alerts == [
+        "Printer Kitchen is not answering — 1 ticket waiting"
+    ]
+
+
+def test_cli_print_tickets_sends_what_waits(cli_database: None, capsys, fake) -> None:
+    from cliqmenu import cli, db
+
+    assert cli.main(["migrate"]) == 0
+    with Session(db.get_engine(), expire_on_commit=False) as session:
+        world = factories.make_world(session)
+        session.commit()
+        add(session, world, fake)
+        accept(session, world, burger_order(session, world).id)
+    assert cli.main(["print-tickets"]) == 0
+    assert cli.main(["print-tickets"]) == 0
+    out = capsys.readouterr().out
+    assert "Printed 1 ticket(s); 0 wait for a printer to answer." in out
+    assert "Printed 0 ticket(s)" in out
+    assert len(fake.wait_for(1)) == 1
