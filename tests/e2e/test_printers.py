@@ -95,6 +95,18 @@ def test_a_ticket_prints_on_accept_and_a_printer_that_is_down_shows_on_the_board
     assert f"Pickup: {customer}" in ticket.text and "1 x Loaded Fries" in ticket.text
     assert "$" not in ticket.text and ticket.cuts == 1
 
+    # From the open order: the ticket again; no printer here prints receipts, and it says so.
+    manager.locator("#tab-in_progress").click()
+    manager.locator(f"#order-{first}").click()
+    manager.locator("#reprint-ticket").click()
+    reprint = fake_printer.wait_for(3)[2]
+    assert reprint.lines[0].text == f"#{first}" and "REPRINT" in reprint.text
+    manager.locator("#print-receipt").click()
+    expect(
+        manager.get_by_text("No printer at Smoky Bros CBD prints customer receipts")
+    ).to_be_visible()
+    manager.locator("#order-detail").get_by_label("Close").click()
+
     # The printer goes off: the next ticket waits and the board says so, live.
     fake_printer.stop()
     second = place(app_server, unique("Waiting"))
@@ -108,8 +120,8 @@ def test_a_ticket_prints_on_accept_and_a_printer_that_is_down_shows_on_the_board
     # Back on: the waiting ticket prints, once, and the banner goes.
     fake_printer.start()
     expect(alert).to_have_count(0, timeout=30_000)
-    tickets = fake_printer.wait_for(3)
-    assert [t.lines[0].text for t in tickets[1:]] == [f"#{first}", f"#{second}"]
+    tickets = fake_printer.wait_for(4)
+    assert [t.lines[0].text for t in tickets[1:]] == [f"#{first}", f"#{first}", f"#{second}"]
     visit(owner, "/admin/printers")
     expect(card).to_contain_text("Answering")
-    assert len(fake_printer.received()) == 3
+    assert len(fake_printer.received()) == 4
