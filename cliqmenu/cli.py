@@ -1,6 +1,6 @@
 """The ``cliqmenu`` command: migrate, seed the demo, create a business owner, deliver email,
-expire unpaid orders, bring "out today" stock back, remind of waiting orders, show or rotate the
-Web Push key, back up and restore."""
+expire unpaid orders, bring "out today" stock back, remind of waiting orders, send pre-orders
+to the kitchen, show or rotate the Web Push key, print waiting tickets, back up and restore."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from cliqmenu import backup, demo_data, order_expiry, preorder_release, reminders, restock
+from cliqmenu import (
+    backup,
+    demo_data,
+    order_expiry,
+    preorder_release,
+    print_delivery,
+    reminders,
+    restock,
+)
 from cliqmenu.db import get_engine, make_engine, session_scope
 from cliqmenu.infra import mail_delivery
 from cliqmenu.infra.smtp import SmtpServer
@@ -223,6 +231,13 @@ def _cmd_deliver_mail(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_print_tickets(_args: argparse.Namespace) -> int:
+    require_migrated()
+    report = print_delivery.print_due()
+    print(f"Printed {report.printed} ticket(s); {report.retrying} wait for a printer to answer.")
+    return 0
+
+
 def _cmd_expire_orders(_args: argparse.Namespace) -> int:
     require_migrated()
     expired = len(order_expiry.expire_round())
@@ -322,6 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
         "deliver-mail", help="send the emails waiting in the outbox once (needs CLIQMENU_SMTP_*)"
     )
     deliver.set_defaults(handler=_cmd_deliver_mail)
+
+    printing = commands.add_parser(
+        "print-tickets", help="send the tickets waiting for the trucks' printers once"
+    )
+    printing.set_defaults(handler=_cmd_print_tickets)
 
     expire = commands.add_parser(
         "expire-orders", help="expire online orders not paid within an hour, once (for cron)"

@@ -18,6 +18,7 @@ from cliqmenu.pages.owner_audit import audit_page
 from cliqmenu.pages.owner_business import business_page
 from cliqmenu.pages.owner_outbox import outbox_page
 from cliqmenu.pages.owner_overview import overview_page
+from cliqmenu.pages.owner_printers import printers_page
 from cliqmenu.pages.owner_reports import reports_page
 from cliqmenu.pages.owner_setup import setup_page
 from cliqmenu.pages.owner_staff import staff_page
@@ -27,6 +28,7 @@ from cliqmenu.pages.signin import invite_page, sign_in_page
 from cliqmenu.pages.stock import stock_page
 from cliqmenu.pages.walk_in import walk_in_page
 from cliqmenu.preorder_release import release_worker
+from cliqmenu.print_delivery import print_worker
 from cliqmenu.push_delivery import push_worker
 from cliqmenu.realtime import disk_purge
 from cliqmenu.realtime.hub import listen_to_other_workers
@@ -42,6 +44,7 @@ from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_outbox import OutboxState
+from cliqmenu.state.owner_printers import PrintersState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
@@ -71,6 +74,7 @@ app.add_middleware(BindToSessionCookie(), index=0)  # a tab's state is its sessi
 app.register_lifespan_task(delivery_worker)  # sends the outbox when SMTP is set
 app.register_lifespan_task(push_worker)  # sends stored Web Push notifications
 app.register_lifespan_task(reminder_worker)  # reminds of orders waiting unaccepted
+app.register_lifespan_task(print_worker)  # prints stored tickets on the trucks' printers
 app.register_lifespan_task(expiry_worker)  # expires online orders not paid within an hour
 app.register_lifespan_task(restock_worker)  # "out today" stock back at each truck's midnight
 app.register_lifespan_task(release_worker)  # pre-orders to the kitchen at pickup minus prep
@@ -119,6 +123,12 @@ app.add_page(
 )
 app.add_page(
     trucks_page, route=routes.ADMIN_TRUCKS, title="Trucks · CliqMenu", on_load=TrucksState.load
+)
+app.add_page(
+    printers_page,
+    route=routes.ADMIN_PRINTERS,
+    title="Printers · CliqMenu",
+    on_load=PrintersState.load,
 )
 app.add_page(
     staff_page, route=routes.ADMIN_STAFF, title="Staff · CliqMenu", on_load=OwnerHomeState.load

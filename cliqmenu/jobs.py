@@ -29,3 +29,24 @@ async def every(
             continue
         if count:
             log.info(done, count)
+
+
+async def drain(
+    one_round: Callable[[], Awaitable[int]],
+    *,
+    batch: int,
+    poll_seconds: float,
+    log: logging.Logger,
+    failed: str,
+) -> None:
+    """Run ``one_round`` (it returns how many rows it handled) for as long as the app runs: at
+    once again after a full batch, else after ``poll_seconds``. A failed round is logged (the
+    database may be away for a moment; the rows keep everything)."""
+    while True:
+        try:
+            handled = await one_round()
+        except Exception:
+            log.exception(failed)
+            handled = 0
+        if handled < batch:
+            await asyncio.sleep(poll_seconds)

@@ -170,6 +170,11 @@ class PushStatus(StrEnum):
     FAILED = "failed"
 
 
+class PrintStatus(StrEnum):
+    PENDING = "pending"
+    PRINTED = "printed"
+
+
 class Business(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
@@ -562,5 +567,47 @@ class PushMessage(SQLModel, table=True):
     last_error: str = ""
     created_at: dt.datetime = _when(default_factory=utcnow)
     sent_at: dt.datetime | None = _when(default=None)
+    next_attempt_at: dt.datetime | None = _when(default=None)
+    claimed_by: str | None = Field(default=None, max_length=64)
+
+
+class Printer(SQLModel, table=True):
+    """A network receipt printer (ESC/POS over TCP) of one truck and what it prints
+    (docs/printers.md). Kitchen tickets are the whole order; a station column can later narrow a
+    printer to one station's items."""
+
+    id: int = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    truck_id: int = Field(foreign_key="truck.id", index=True)
+    name: str = Field(max_length=40)
+    host: str = Field(max_length=253)
+    port: int = 9100
+    prints_kitchen: bool = True  # a kitchen ticket for every order accepted
+    prints_receipts: bool = False  # customer receipts asked for from the order
+    # Set by the print worker: since when it has not answered (None: it answers), and why.
+    failing_since: dt.datetime | None = _when(default=None)
+    last_error: str = ""
+    last_printed_at: dt.datetime | None = _when(default=None)
+    created_at: dt.datetime = _when(default_factory=utcnow)
+
+
+class PrintJob(SQLModel, table=True):
+    """One ticket for one printer, stored with the change that causes it (an Accept, a tap on
+    Print receipt) as the exact bytes to send, and sent by the print worker (print_delivery.py)
+    in order, once."""
+
+    __table_args__ = (sa.Index("ix_printjob_due", "status", "next_attempt_at"),)
+
+    id: int = Field(default=None, primary_key=True)
+    printer_id: int = Field(foreign_key="printer.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
+    kind: str = Field(max_length=16)  # kitchen, receipt, test
+    title: str = Field(max_length=80)  # "Kitchen ticket #12", for people and logs
+    data: bytes = Field(sa_type=sa.LargeBinary)  # the ESC/POS stream
+    status: PrintStatus = _label(PrintStatus, default=PrintStatus.PENDING)
+    attempts: int = 0
+    last_error: str = ""
+    created_at: dt.datetime = _when(default_factory=utcnow)
+    printed_at: dt.datetime | None = _when(default=None)
     next_attempt_at: dt.datetime | None = _when(default=None)
     claimed_by: str | None = Field(default=None, max_length=64)

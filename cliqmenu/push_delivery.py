@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from cliqmenu.db import get_engine
 from cliqmenu.infra import web_push
 from cliqmenu.infra.claims import claim_due
+from cliqmenu.jobs import drain
 from cliqmenu.models import PushMessage, PushStatus, PushSubscription, utcnow
 from cliqmenu.services import notifications
 from cliqmenu.settings import Settings, get_settings
@@ -199,11 +200,14 @@ async def push_worker() -> None:
     push never depends on a page being open.
     """
     settings = get_settings()
-    while True:
-        try:
-            report = await asyncio.to_thread(deliver_due, settings=settings)
-        except Exception:  # the database may be away for a moment; the rows keep everything
-            log.exception("push round failed")
-            report = PushReport()
-        if report.handled < BATCH:
-            await asyncio.sleep(settings.push_poll_seconds)
+
+    async def one_round() -> int:
+        return (await asyncio.to_thread(deliver_due, settings=settings)).handled
+
+    await drain(
+        one_round,
+        batch=BATCH,
+        poll_seconds=settings.push_poll_seconds,
+        log=log,
+        failed="push round failed",
+    )

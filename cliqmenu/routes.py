@@ -22,6 +22,7 @@ ADMIN_BUSINESS = "/admin/business"
 ADMIN_TRUCKS = "/admin/trucks"
 ADMIN_REPORTS = "/admin/reports"
 ADMIN_AUDIT = "/admin/audit"
+ADMIN_PRINTERS = "/admin/printers"
 
 # The HTTP routes that set and clear the session cookie (cliqmenu.api.session).
 SESSION_ROUTE = "/api/session"

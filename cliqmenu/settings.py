@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     # How often each app process looks for orders waiting unaccepted past their truck's reminder
     # threshold; 0: never (then `cliqmenu send-reminders` from cron).
     reminder_poll_seconds: float = Field(default=15, ge=0)
+    # Receipt printers (docs/printers.md): the print worker of every app process.
+    print_poll_seconds: float = Field(default=1, gt=0)
+    print_retry_seconds: float = Field(default=5, gt=0)  # first retry; doubles up to a minute
+    print_timeout_seconds: float = Field(default=5, gt=0)
     # How often each app process expires Online orders left unpaid for an hour; 0: never (cron).
     expire_orders_seconds: float = Field(default=120, ge=0)
     # How often each app process brings back "out today" stock whose truck began a new day; 0:

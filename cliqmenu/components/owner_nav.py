@@ -12,6 +12,7 @@ OWNER_SECTIONS = (
     ("overview", "Overview", "layout-dashboard", routes.ADMIN),
     ("business", "Business", "store", routes.ADMIN_BUSINESS),
     ("trucks", "Trucks", "truck", routes.ADMIN_TRUCKS),
+    ("printers", "Printers", "printer", routes.ADMIN_PRINTERS),
     ("menu", "Menu", "utensils", routes.ADMIN_MENU),
     ("staff", "Staff", "users", routes.ADMIN_STAFF),
     ("reports", "Reports", "chart-column", routes.ADMIN_REPORTS),
@@ -136,4 +137,39 @@ def export_csv_button(on_click, id: str) -> rx.Component:
         variant="outline",
         on_click=on_click,
         id=id,
+    )
+
+
+def save_buttons(is_new: rx.Var[bool], add: str, save: str, id: str) -> rx.Component:
+    """A settings form's Cancel (closes its dialog) and submit ("Add truck" / "Save truck")."""
+    return rx.hstack(
+        rx.dialog.close(
+            rx.button("Cancel", type="button", variant="soft", color_scheme="gray", size="3")
+        ),
+        rx.button(rx.cond(is_new, add, save), type="submit", size="3", id=id),
+        justify="end",
+        width="100%",
+        spacing="3",
+    )
+
+
+def form_dialog(
+    title: rx.Component | str,
+    description: str,
+    form: rx.Component,
+    *,
+    open,
+    on_open_change,
+    max_width: str,
+) -> rx.Component:
+    """The dialog an owner page adds or edits one thing in."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", color_scheme="gray", margin_bottom="12px"),
+            form,
+            max_width=max_width,
+        ),
+        open=open,
+        on_open_change=on_open_change,
     )

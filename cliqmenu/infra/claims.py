@@ -1,4 +1,5 @@
-"""Claiming one due row of a work table (outbox emails, push messages) among many workers.
+"""Claiming one due row of a work table (outbox emails, push messages, print jobs) among many
+workers.
 
 Such a table has ``status``, ``attempts``, ``next_attempt_at`` and ``claimed_by``. A worker
 takes a row with one conditional UPDATE that also moves its next attempt to the end of a lease:
@@ -23,10 +24,20 @@ def due(model: Any, pending: Any, now: dt.datetime):
 
 
 def claim_due(
-    session: Session, model: Any, pending: Any, *, now: dt.datetime, lease: dt.timedelta
+    session: Session,
+    model: Any,
+    pending: Any,
+    *,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    also: Any = None,
 ) -> tuple[int, str] | None:
-    """Claim the next due row: its id and the claim's token, or None when none is due."""
+    """Claim the next due row: its id and the claim's token, or None when none is due.
+
+    ``also``: a further condition a row must meet (checked again in the claiming UPDATE)."""
     condition = due(model, pending, now)
+    if also is not None:
+        condition = condition & also
     candidates = session.exec(
         select(model.id)
         .where(condition)

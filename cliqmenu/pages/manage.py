@@ -10,6 +10,7 @@ from cliqmenu.components.live import heartbeat, live_badge, live_script, reconne
 from cliqmenu.components.more_time import all_more_time, order_more_time
 from cliqmenu.components.notifications import notifications_bell, notifications_card
 from cliqmenu.components.order_summary import order_summary
+from cliqmenu.components.printing import print_buttons, printer_banner
 from cliqmenu.components.refund_panel import (
     cancel_with_refund,
     paid_online,
@@ -231,6 +232,7 @@ def order_detail(card: OrderCard) -> rx.Component:
             align="center",
         ),
         order_summary(card),
+        rx.cond(card.stage != "received", print_buttons(card.id)),
         refund_section(card),
         rx.divider(),
         rx.cond(
@@ -457,6 +459,7 @@ def manage_page() -> rx.Component:
         pacing_bar(),
         stage_tabs(),
         rx.box(new_order_alert(), padding="0 14px 8px"),
+        printer_banner(S.printer_alerts),
         board(),
         unpaid_delivery_dialog(),
         class_name="manage-page",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.owner_nav import error_callout, owner_frame
+from cliqmenu.components.owner_nav import error_callout, form_dialog, owner_frame, save_buttons
 from cliqmenu.services.trucks import BUSY_CHOICES
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.views.trucks import ArchivedTruck, CrewDevices, TruckCard
@@ -439,22 +439,7 @@ def truck_form() -> rx.Component:
                 width="100%",
             ),
             error_callout(S.form_error, "truck-error"),
-            rx.hstack(
-                rx.dialog.close(
-                    rx.button(
-                        "Cancel", type="button", variant="soft", color_scheme="gray", size="3"
-                    )
-                ),
-                rx.button(
-                    rx.cond(S.is_new, "Add truck", "Save truck"),
-                    type="submit",
-                    size="3",
-                    id="truck-save",
-                ),
-                justify="end",
-                width="100%",
-                spacing="3",
-            ),
+            save_buttons(S.is_new, "Add truck", "Save truck", "truck-save"),
             spacing="4",
             width="100%",
         ),
@@ -464,20 +449,13 @@ def truck_form() -> rx.Component:
 
 
 def truck_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.is_new, "Add a truck", "Edit truck")),
-            rx.dialog.description(
-                "Customers order at the menu address; its QR code goes on the truck.",
-                size="2",
-                color_scheme="gray",
-                margin_bottom="12px",
-            ),
-            truck_form(),
-            max_width="640px",
-        ),
+    return form_dialog(
+        rx.cond(S.is_new, "Add a truck", "Edit truck"),
+        "Customers order at the menu address; its QR code goes on the truck.",
+        truck_form(),
         open=S.editing,
         on_open_change=S.set_editing,
+        max_width="640px",
     )
 
 

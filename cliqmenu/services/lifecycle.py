@@ -28,6 +28,7 @@ from cliqmenu.services import (
     notifications,
     outbox,
     portions,
+    printers,
     records,
     refunds,
 )
@@ -223,6 +224,7 @@ def accept(
     order.promised_at = now + dt.timedelta(minutes=prep)
     _move(session, actor=actor, order=order, to=Stage.IN_PROGRESS, action="order.accepted")
     portions.hold(session, order=order, actor=actor)  # only an order placed before they counted
+    printers.queue_kitchen_tickets(session, order=order)  # printed by the print worker
     after = _snapshot(order, *fields, "prep_minutes")
     if {k: v for k, v in after.items() if k in before} != before:
         audit.record(

@@ -231,8 +231,15 @@ def business_style(session, business_id: int) -> MoneyStyle:
 def receipt_text(priced, show: MoneyStyle, items: Sequence[tuple[str, int]] = ()) -> str:
     """An order's receipt for a plain-text email: its items, then subtotal, discount, surcharge,
     total and the GST included; ``priced`` is an Order or Totals."""
-    rows = [(name, show(cents)) for name, cents in items]
-    rows.append(("Subtotal", show(priced.subtotal_cents)))
+    rows = [(name, show(cents)) for name, cents in items] + receipt_rows(priced, show)
+    width = max(len(label) for label, _ in rows) + 2
+    return "\n".join(f"{label.ljust(width)}{value}" for label, value in rows)
+
+
+def receipt_rows(priced, show: MoneyStyle) -> list[tuple[str, str]]:
+    """The money rows of a receipt (email, printed): subtotal, discount, surcharge with its
+    rate, total, GST included; (label, amount as text), rows that are zero left out."""
+    rows = [("Subtotal", show(priced.subtotal_cents))]
     if priced.discount_cents:
         rows.append(("Discount", "-" + show(priced.discount_cents)))
     if priced.surcharge_cents:
@@ -242,8 +249,7 @@ def receipt_text(priced, show: MoneyStyle, items: Sequence[tuple[str, int]] = ()
     rows.append(("Total", show(priced.total_cents)))
     if priced.gst_cents:
         rows.append((tax_label(priced.tax_bp), show(priced.gst_cents)))
-    width = max(len(label) for label, _ in rows) + 2
-    return "\n".join(f"{label.ljust(width)}{value}" for label, value in rows)
+    return rows
 
 
 def input_text(cents: int | None) -> str:

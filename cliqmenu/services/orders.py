@@ -31,6 +31,7 @@ from cliqmenu.services import (
     order_limits,
     outbox,
     portions,
+    printers,
     ready_time,
     records,
     slots,
@@ -356,6 +357,8 @@ def place_order(
     if email and order.stage != Stage.AWAITING_PAYMENT:
         send_confirmation(session, order=order, truck=truck, business=business)
     notifications.new_order(session, order=order)
+    if order.stage == Stage.IN_PROGRESS:  # a walk-in goes straight to the kitchen
+        printers.queue_kitchen_tickets(session, order=order)
     return order, True
 
 

@@ -59,6 +59,7 @@ class ManagerState(LiveScreen, rx.State):
     # Delivered was asked for an unpaid order: the question shown, until confirmed or not.
     unpaid_order_id: int = 0
     unpaid_question: str = ""
+    printer_alerts: list[str] = []  # printers that are not answering (the banner)
     # Received orders this screen has not opened yet: they chime until opened.
     unseen: list[int] = []
     _seen: list[int] = []
@@ -76,6 +77,7 @@ class ManagerState(LiveScreen, rx.State):
         for name in ("scheduled", "slot_words", "slot_full", "paused_until"):
             assign_changed(self, name, getattr(view, name))
         self._slot_ends_ms = view.slot_ends_ms
+        assign_changed(self, "printer_alerts", view.printer_alerts)
         self._cards = view.cards
         self._show_detail()
         waiting = {row.id for row in view.received}

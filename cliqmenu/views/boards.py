@@ -24,7 +24,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import money, records, slots
+from cliqmenu.services import money, printers, records, slots
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.slots import label
 from cliqmenu.services.trucks import is_busy
@@ -171,6 +171,8 @@ class ManagerBoard:
     slot_full: bool = False
     slot_ends_ms: int = 0
     paused_until: str = ""
+    # "Printer Kitchen is not answering — 2 tickets waiting", one per printer that is down.
+    printer_alerts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -349,6 +351,7 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
         getattr(board, place).append(order_row(card))
         board.cards[card.id] = card
     board.scheduled.sort(key=lambda row: (row.scheduled, row.number))
+    board.printer_alerts = [printers.trouble_text(t) for t in printers.troubles(session, truck_id)]
     return board
 
 

@@ -29,8 +29,10 @@ from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
 from cliqmenu.state.owner_outbox import OutboxState
+from cliqmenu.state.owner_printers import PrintersState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_trucks import TrucksState
+from cliqmenu.state.printing import OrderPrintState
 from cliqmenu.state.refunds import RefundState
 from cliqmenu.state.staff_trucks import StaffTrucksState
 from cliqmenu.state.stock import StockState
@@ -53,6 +55,8 @@ STAFF_STATES: list[type[rx.State]] = [
     MenuEditorState,
     WalkInState,
     HistoryState,
+    PrintersState,
+    OrderPrintState,
 ]
 
 # Reflex's own handlers on every state, not the app's. ``setvar(name, value)`` only calls the

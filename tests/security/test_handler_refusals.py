@@ -31,6 +31,7 @@ from cliqmenu.state.more_time import MoreTimeState
 from cliqmenu.state.owner_audit import AuditState
 from cliqmenu.state.owner_business import BusinessState
 from cliqmenu.state.owner_home import OwnerHomeState
+from cliqmenu.state.owner_printers import PrintersState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
 from cliqmenu.state.owner_trucks import TrucksState
@@ -168,6 +169,20 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
     (KitchenState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
     (KitchenState, "toggle_all_day"): _UI,
     (KitchenState, "recall"): _LOADED,
+    (PrintersState, "set_editing"): _UI,
+    (PrintersState, "set_remove_open"): _UI,
+    (PrintersState, "ask_remove"): _UI,
+    **{
+        (PrintersState, name): _FIELD
+        for name in (
+            "set_f_truck",
+            "set_f_name",
+            "set_f_host",
+            "set_f_port",
+            "set_f_kitchen",
+            "set_f_receipts",
+        )
+    },
 }
 
 
