@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from cliqmenu.db import read_scope
-from cliqmenu.models import Business, StaffMember
+from cliqmenu.models import Business, StaffMember, utcnow
 from cliqmenu.services import audit_trail
 from cliqmenu.services.audit_trail import KINDS, TrailFilter
 from cliqmenu.services.errors import DomainError
@@ -50,7 +50,7 @@ class AuditState(rx.State):
 
     def _today(self, session, member: StaffMember) -> dt.date:
         business = session.get(Business, member.business_id)
-        return dt.datetime.now(ZoneInfo(business.timezone)).date()
+        return utcnow().astimezone(ZoneInfo(business.timezone)).date()
 
     @rx.event
     def set_order(self, value: str):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Business, StaffMember
+from cliqmenu.models import Business, StaffMember, utcnow
 from cliqmenu.services import reports, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import refuse
@@ -57,7 +57,7 @@ class ReportsState(rx.State):
 
     def _today(self, session, member: StaffMember) -> dt.date:
         business = session.get(Business, member.business_id)
-        return dt.datetime.now(ZoneInfo(business.timezone)).date()
+        return utcnow().astimezone(ZoneInfo(business.timezone)).date()
 
     @rx.event
     async def load(self):

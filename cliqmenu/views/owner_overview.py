@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from cliqmenu import routes
-from cliqmenu.models import Business, StaffMember
+from cliqmenu.models import Business, StaffMember, utcnow
 from cliqmenu.services import money, reports, trucks
 from cliqmenu.services.setup_progress import setup_progress
 
@@ -46,7 +45,7 @@ def owner_overview(session: Session, *, actor: StaffMember) -> OwnerOverview:
     assert business is not None  # the actor was just looked up through their business
     truck_rows = trucks.list_trucks(session, business_id=business.id)
     progress = setup_progress(session, business_id=business.id)
-    today = dt.datetime.now(ZoneInfo(business.timezone)).date()
+    today = utcnow().astimezone(ZoneInfo(business.timezone)).date()
     report = reports.sales_report(session, actor=actor, start=today, end=today)
     steps = [
         Step(
