@@ -24,7 +24,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from cliqmenu.db import get_engine
+from cliqmenu.db import get_engine, log_failure
 from cliqmenu.infra import web_push
 from cliqmenu.infra.claims import claim_due
 from cliqmenu.models import PushMessage, PushStatus, PushSubscription, utcnow
@@ -203,7 +203,7 @@ async def push_worker() -> None:
         try:
             report = await asyncio.to_thread(deliver_due, settings=settings)
         except Exception:  # the database may be away for a moment; the rows keep everything
-            log.exception("push round failed")
+            log_failure(log, "push round failed")
             report = PushReport()
         if report.handled < BATCH:
             await asyncio.sleep(settings.push_poll_seconds)

@@ -32,6 +32,7 @@ from cliqmenu import demo_data
 from cliqmenu.models import Order, OrderLine
 from cliqmenu.realtime import registry
 from cliqmenu.state.customer import ORDER_NOT_SENT
+from cliqmenu.state.faults import DATABASE_AWAY
 from tests.e2e import conftest as e2e
 from tests.e2e.helpers import (
     ORDERS_API,
@@ -230,6 +231,62 @@ def test_a_killed_worker_s_screens_move_to_the_other_and_miss_no_order(
     accept_on_manager(manager, during)
     expect(kitchen.locator(f"#kds-order-{during}")).to_be_visible(timeout=30_000)
     expect_live(kitchen)
+
+
+@contextmanager
+def database_restarting(database_url: str) -> Iterator[None]:
+    """What a PostgreSQL restart does to the app, on this database only (the server is shared):
+    every connection of the app dies at once, and none is accepted until the block ends."""
+    url = make_url(database_url).set(drivername="postgresql")
+    name = url.database
+    admin = url.set(database="postgres").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            connection.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            yield
+        finally:
+            connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+
+def test_postgresql_restarting_answers_503_tells_the_screens_and_recovers_by_itself(
+    screen, app_server
+):
+    waiting = place(app_server, "Before Database Restart")
+    manager, kitchen = staff_screens(screen)
+    expect(manager.locator(f"#order-{waiting}")).to_be_visible()
+    body = order_body(app_server, "During Database Restart")
+
+    with database_restarting(app_server.db_url):
+        refused = httpx.post(app_server.url(ORDERS_API), json=body, timeout=30)
+        assert refused.status_code == 503, refused.text
+        assert refused.headers["Retry-After"] == "1"
+        assert "database is unavailable" in refused.json()["error"]
+        # The manager accepts an order meanwhile: a plain message, not Reflex's error toast.
+        manager.locator(f"#order-{waiting}").click()
+        expect(manager.locator("#accept-order")).to_be_enabled()
+        manager.locator("#accept-order").click()
+        expect(manager.get_by_text(DATABASE_AWAY)).to_be_visible()
+        expect(manager.get_by_text("An error occurred")).to_have_count(0)
+    back = time.monotonic()
+
+    # No restart of the app: the pool replaces its dead connections, the same order goes in.
+    retried = httpx.post(app_server.url(ORDERS_API), json=body, timeout=30)
+    assert retried.status_code == 201, retried.text
+    print(f"database back: an order was taken {time.monotonic() - back:.1f} s later")
+    assert stored_orders(app_server.db_url, body["idempotency_key"]) == (1, 1, 0)
+    number = retried.json()["order_number"]
+    for page in (manager, kitchen):
+        expect_live(page)
+    manager.get_by_role("button", name="Close").click()  # the order it tried to accept
+    expect(manager.locator(f"#order-{number}")).to_be_visible(timeout=30_000)  # pushed
+    # The accept that met the database away left the order as it was: Received, and it can
+    # be accepted now.
+    accept_on_manager(manager, waiting)
+    expect(kitchen.locator(f"#kds-order-{waiting}")).to_be_visible(timeout=30_000)
 
 
 @contextmanager
