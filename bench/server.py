@@ -56,6 +56,35 @@ def _fresh_pg_database() -> str:
     return f"{PG_SERVER}/{PG_DATABASE}"
 
 
+def group_pids(group: int) -> list[int]:
+    """The processes of process group ``group`` (a server started in its own session)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            found.append(int(entry.name))
+    return found
+
+
+def group_rss(pids: list[int]) -> int:
+    """Resident memory of ``pids``, summed (bytes)."""
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
 class BenchServer:
     """Start with ``with BenchServer(mode, trucks=...) as server:``; ``server.trucks`` is seeded."""
 
@@ -133,18 +162,11 @@ class BenchServer:
             print(f"profile of the server during {name} ({raw}):\n{summary(raw)}", flush=True)
 
     def pids(self) -> list[int]:
-        group = self.app.process.pid if self.app.process else -1
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == group:
-                found.append(int(entry.name))
-        return found
+        return group_pids(self.app.process.pid if self.app.process else -1)
+
+    @property
+    def redis_url(self) -> str | None:
+        return REDIS_URL if self.mode.workers else None
 
     def cpu_seconds(self) -> float:
         """User + system CPU of every process of the server so far."""
@@ -158,16 +180,7 @@ class BenchServer:
         return total / CLOCK_TICKS
 
     def rss_bytes(self) -> int:
-        total = 0
-        for pid in self.pids():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        return total
+        return group_rss(self.pids())
 
     def errors_logged(self) -> list[str]:
         text = self.app.log_since(0)
