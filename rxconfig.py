@@ -2,7 +2,10 @@
 
 import reflex as rx
 
+from cliqmenu.infra.workers import respawn_failed_workers
 from cliqmenu.settings import get_settings
+
+respawn_failed_workers()  # one worker killed must not stop the others (cliqmenu/infra/workers.py)
 
 config = rx.Config(
     app_name="cliqmenu",

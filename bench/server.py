@@ -56,6 +56,35 @@ def _fresh_pg_database() -> str:
     return f"{PG_SERVER}/{PG_DATABASE}"
 
 
+def group_pids(group: int) -> list[int]:
+    """The processes of process group ``group`` (a server started in its own session)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            found.append(int(entry.name))
+    return found
+
+
+def group_rss(pids: list[int]) -> int:
+    """Resident memory of ``pids``, summed (bytes)."""
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
 class ProcessGroup:
     """A server started in its own process group (``leader`` is its pid): its CPU and memory,
     its priority on a shared machine, a py-spy profile of it."""
@@ -67,18 +96,7 @@ class ProcessGroup:
         raise NotImplementedError
 
     def pids(self) -> list[int]:
-        group = self.leader() or -1
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == group:
-                found.append(int(entry.name))
-        return found
+        return group_pids(self.leader() or -1)
 
     def cpu_seconds(self) -> float:
         """User + system CPU of every process of the server so far."""
@@ -92,16 +110,7 @@ class ProcessGroup:
         return total / CLOCK_TICKS
 
     def rss_bytes(self) -> int:
-        total = 0
-        for pid in self.pids():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        return total
+        return group_rss(self.pids())
 
     def _prioritize(self) -> None:
         """On a shared machine: run the server and this load client ahead of others' work.
@@ -182,6 +191,10 @@ class BenchServer(ProcessGroup):
 
     def leader(self) -> int | None:
         return self.app.process.pid if self.app.process else None
+
+    @property
+    def redis_url(self) -> str | None:
+        return REDIS_URL if self.mode.workers else None
 
     def errors_logged(self) -> list[str]:
         text = self.app.log_since(0)

@@ -36,6 +36,7 @@ from cliqmenu.reminders import reminder_worker
 from cliqmenu.restock import restock_worker
 from cliqmenu.security_headers import security_headers
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
+from cliqmenu.state.faults import on_backend_error
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
 from cliqmenu.state.manager import ManagerState
@@ -67,6 +68,8 @@ app = rx.App(
     ],
     # The API is mounted first; the headers wrap everything, pages and API alike.
     api_transformer=[build_api(), upload_guard, security_headers],
+    # A database away for a moment: a plain message on the screen, not Reflex's error toast.
+    backend_exception_handler=on_backend_error,
 )
 # Reflex's connection toast and pulse speak of websockets: ours says it in people's words.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -85,3 +86,21 @@ def database_unavailable(error: BaseException) -> bool:
     if isinstance(error, OperationalError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def disk_full(error: BaseException) -> bool:
+    """SQLite could not write: the disk (or the filesystem the database lives on) is full."""
+    return isinstance(error, OperationalError) and "disk is full" in str(error.orig)
+
+
+def log_failure(log: logging.Logger, message: str) -> None:
+    """Log the exception being handled: a database away for a moment (restarting, connections
+    dropped) is a one-line warning, since the next round or request catches up by itself;
+    anything else an error with its traceback."""
+    import sys
+
+    error = sys.exc_info()[1]
+    if error is not None and database_unavailable(error):
+        log.warning("%s: the database is unavailable (%s)", message, getattr(error, "orig", error))
+    else:
+        log.exception(message)

@@ -6,6 +6,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from cliqmenu.db import log_failure
+
 
 async def every(
     seconds: float,
@@ -25,7 +27,7 @@ async def every(
         try:
             count = await one_round()
         except Exception:
-            log.exception(failed)
+            log_failure(log, failed)
             continue
         if count:
             log.info(done, count)
@@ -46,7 +48,7 @@ async def drain(
         try:
             handled = await one_round()
         except Exception:
-            log.exception(failed)
+            log_failure(log, failed)
             handled = 0
         if handled < batch:
             await asyncio.sleep(poll_seconds)

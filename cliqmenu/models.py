@@ -10,9 +10,18 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 
+def system_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# The app's one clock: everything that asks what time it is asks ``utcnow``. Tests set another
+# (a clock that steps, or crosses a daylight-saving change: tests/services/test_clock.py).
+clock = system_now
+
+
 def utcnow() -> dt.datetime:
     """Now, timezone-aware UTC."""
-    return dt.datetime.now(dt.UTC)
+    return clock()
 
 
 class UTCDateTime(sa.TypeDecorator):

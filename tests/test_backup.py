@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,8 +19,15 @@ from sqlmodel import Session, SQLModel, select
 
 from cliqmenu import cli
 from cliqmenu.db import make_engine
-from cliqmenu.models import DiningMethod, OrderLine, PaymentMethod
-from cliqmenu.services import orders
+from cliqmenu.models import (
+    DiningMethod,
+    OrderLine,
+    OrderSource,
+    PaymentMethod,
+    StaffMember,
+    Truck,
+)
+from cliqmenu.services import orders, payments, refunds
 from cliqmenu.settings import get_settings
 from tests import factories
 
@@ -133,3 +143,108 @@ def test_restore_refuses_a_file_that_is_no_backup(
     junk.write_text("not a database")
     assert run_cli(monkeypatch, fresh_url, "restore", str(junk)) == 1
     assert "is not a CliqMenu backup" in capsys.readouterr().err
+
+
+def trade_until(
+    stop: threading.Event, database_url: str, world: factories.World, placed: list[int]
+) -> None:
+    """Orders placed, paid at the counter and every other one refunded, each step its own unit
+    of work, until ``stop``; the id of each order placed goes into ``placed``."""
+    truck_id, manager_id = world.truck.id, world.manager.id
+    lines = [factories.line(world.menu.burger, world.menu.beef), factories.line(world.menu.fries)]
+    engine = make_engine(database_url)
+    try:
+        while not stop.is_set():
+            with Session(engine) as session:
+                truck, manager = session.get(Truck, truck_id), session.get(StaffMember, manager_id)
+                assert truck is not None and manager is not None
+                order, _ = orders.place_order(
+                    session,
+                    truck=truck,
+                    request=factories.order_request(lines=lines),
+                    source=OrderSource.CUSTOMER,
+                )
+                session.commit()
+                placed.append(order.id)
+                payments.record_counter_payment(session, actor=manager, order_id=order.id)
+                session.commit()
+                if len(placed) % 2:
+                    refunds.request_refund(
+                        session,
+                        actor=manager,
+                        order_id=order.id,
+                        request=refunds.RefundRequest(
+                            request_id=f"under-load-{order.id}", kind=refunds.FULL, reason="cold"
+                        ),
+                    )
+                    session.commit()
+    finally:
+        engine.dispose()
+
+
+def disagreements(database_url: str) -> list[str]:
+    """Where orders, their lines, payments, refunds and audit events of a database disagree."""
+    rows = contents(database_url)
+    columns = {t.name: [c.name for c in t.columns] for t in SQLModel.metadata.sorted_tables}
+
+    def named(table: str) -> list[dict]:
+        return [dict(zip(columns[table], row, strict=True)) for row in rows[table]]
+
+    def total(table: str) -> dict[int, int]:
+        sums: dict[int, int] = {}
+        for row in named(table):
+            sums[row["order_id"]] = sums.get(row["order_id"], 0) + row["amount_cents"]
+        return sums
+
+    paid, refunded = total("payment"), total("refund")
+    lined = {line["order_id"] for line in named("orderline")}
+    audited: dict[str, set[int]] = {}
+    for event in named("auditevent"):
+        audited.setdefault(event["action"], set()).add(event["order_id"])
+    found: list[str] = []
+    for order in named("order"):
+        key, name = order["id"], f"order #{order['number']}"
+        if key not in lined:
+            found.append(f"{name} has no lines")
+        if key not in audited.get("order.placed", set()):
+            found.append(f"{name} has no audit event of its placing")
+        if (order["payment_status"] != "unpaid") != (key in paid):
+            found.append(f"{name} is {order['payment_status']}, paid {paid.get(key, 0)}")
+        if key in paid and paid[key] != order["total_cents"]:
+            found.append(f"{name}: paid {paid[key]} of {order['total_cents']}")
+        if key in paid and key not in audited.get("payment.recorded", set()):
+            found.append(f"{name}: its payment has no audit event")
+        if refunded.get(key, 0) > paid.get(key, 0):
+            found.append(f"{name}: refunded {refunded[key]} of {paid.get(key, 0)} paid")
+        if key in refunded and key not in audited.get("refund.recorded", set()):
+            found.append(f"{name}: its refund has no audit event")
+    return found
+
+
+def test_a_backup_taken_while_orders_flow_restores_to_a_database_that_agrees_with_itself(
+    populated: str, world: factories.World, fresh_url: str, tmp_path: Path, monkeypatch
+):
+    stop, placed = threading.Event(), []
+    with ThreadPoolExecutor(1) as pool:
+        trading = pool.submit(trade_until, stop, populated, world, placed)
+
+        def until(count: int) -> None:
+            deadline = time.monotonic() + 60
+            while len(placed) < count:
+                assert not trading.done(), trading.result()
+                assert time.monotonic() < deadline, f"fewer than {count} orders within 60 s"
+                time.sleep(0.02)
+
+        until(5)  # trade is under way
+        backup_file = tmp_path / "under-load.backup"
+        assert run_cli(monkeypatch, populated, "backup", str(backup_file)) == 0
+        until(len(placed) + 2)  # and goes on after the backup
+        stop.set()
+        trading.result(timeout=60)
+    assert run_cli(monkeypatch, fresh_url, "restore", str(backup_file)) == 0
+
+    restored = contents(fresh_url)
+    assert 3 + 5 <= len(restored["order"]) < 3 + len(placed)  # a copy of the middle of trade
+    assert len(restored["refund"]) >= 2
+    assert disagreements(fresh_url) == []
+    assert disagreements(populated) == []

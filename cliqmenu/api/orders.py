@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from cliqmenu.api.bodies import BadBody, read_json
-from cliqmenu.db import database_unavailable, read_scope, session_scope
+from cliqmenu.db import database_unavailable, disk_full, read_scope, session_scope
 from cliqmenu.models import DiningMethod, Order, OrderSource, PaymentMethod
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import order_limits, orders, portions, trucks
@@ -28,6 +28,10 @@ RowId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 UNAVAILABLE = (
     "The order was not saved: the database is unavailable. "
     "Send it again with the same idempotency_key."
+)
+DISK_FULL = (
+    "The order was not saved: the truck's server has no disk space left. "
+    "Send it again with the same idempotency_key in a moment."
 )
 
 log = logging.getLogger(__name__)
@@ -134,7 +138,7 @@ async def create_order(request: Request) -> JSONResponse:
         # The transaction never committed (lost connection, database down or locked): nothing
         # of the order is stored, and the pool replaces the connection for the next request.
         log.warning("order for %s not saved, database unavailable: %s", slug, error.orig)
-        answer = _error(503, UNAVAILABLE)
+        answer = _error(503, DISK_FULL if disk_full(error) else UNAVAILABLE)
         answer.headers["Retry-After"] = "1"
         return answer
     if created:

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from cliqmenu.db import get_engine
+from cliqmenu.db import get_engine, log_failure
 from cliqmenu.infra.claims import claim_due
 from cliqmenu.infra.smtp import Failure, Mailer, SmtpServer
 from cliqmenu.models import EmailStatus, OutboxEmail, utcnow
@@ -172,7 +172,7 @@ async def delivery_worker() -> None:
         try:
             report = await asyncio.to_thread(deliver_due, server, settings=settings)
         except Exception:  # the database may be away for a moment; the outbox keeps everything
-            log.exception("email delivery round failed")
+            log_failure(log, "email delivery round failed")
             report = DeliveryReport()
         if report.handled < BATCH:
             await asyncio.sleep(settings.mail_poll_seconds)

@@ -245,8 +245,10 @@ def _changed_elsewhere(kind: str, key: int | str) -> None:
 
 
 async def listen_to_other_workers() -> None:
-    """The app's background task: push to this worker's screens what other workers changed."""
-    await get_registry().listen(_changed_elsewhere)
+    """The app's background task: push to this worker's screens what other workers changed,
+    and tell the others this worker is alive (scaled out)."""
+    registry = get_registry()
+    await asyncio.gather(registry.listen(_changed_elsewhere), registry.keep_alive())
 
 
 async def drain() -> None:

@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -37,6 +38,12 @@ def max_age_seconds(heartbeat_seconds: float | None = None) -> float:
 
 # How often the registry forgets whole audiences nobody watches any more (seconds).
 SWEEP_SECONDS = 60.0
+# Scaled out, each worker says it is alive this often (seconds); a worker silent for
+# WORKER_LAPSE_SECONDS is dead (killed, crashed) and its screens' entries are pruned.
+WORKER_BEAT_SECONDS = 2.0
+WORKER_LAPSE_SECONDS = 10.0
+# A dead worker is remembered this long, then forgotten (its entries have expired by then).
+WORKER_FORGET_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class Registry(Protocol):
     async def change(self, audience: str) -> int: ...
     async def announce(self, kind: str, key: int | str) -> None: ...
     async def listen(self, on_change: Callable[[str, int | str], None]) -> None: ...
+    async def keep_alive(self) -> None: ...
 
 
 def audience_name(kind: str, key: int | str) -> str:
@@ -147,6 +155,13 @@ class MemoryRegistry:
     async def listen(self, on_change: Callable[[str, int | str], None]) -> None:
         return None
 
+    async def keep_alive(self) -> None:
+        return None
+
+    def size(self) -> int:
+        """Screens and marks held (the soak benchmark watches this stay bounded)."""
+        return sum(map(len, self._seen.values())) + len(self._changes) + len(self._screens_of)
+
 
 class RedisRegistry:
     """Scaled out: a sorted set per audience (token -> last seen) and, per token, the worker
@@ -156,6 +171,12 @@ class RedisRegistry:
     the other workers, which push to theirs. A worker pushing to another worker's screen would
     have its update relayed through Redis to that worker, where it could reach the browser
     after a newer update sent directly (seen at 80 orders/s: orders vanished from screens).
+
+    Each worker also beats in a shared hash (``keep_alive``). A worker that stops beating died
+    (kill -9, out of memory): the entries of the screens it held are pruned, and each of its
+    screens, reconnected through the proxy to a live worker, rebuilds its view from the
+    database at its first beat there (a screen that changed workers is never taken as up to
+    date: pushes may have gone to the dead one).
     """
 
     def __init__(self, url: str, namespace: str) -> None:
@@ -164,7 +185,13 @@ class RedisRegistry:
         self._url = url
         self._redis = Redis.from_url(url)
         self._namespace = namespace
-        self.worker = uuid.uuid4().hex
+        # Its process id first: an operator (or a test) can tell which process holds a screen.
+        self.worker = f"{os.getpid()}-{uuid.uuid4().hex}"
+        self._dead: set[bytes] = set()  # workers whose beats lapsed, as keep_alive last read
+
+    @property
+    def _workers_key(self) -> str:
+        return f"cliqmenu:{self._namespace}:workers"
 
     def _key(self, audience: str) -> str:
         return f"cliqmenu:{self._namespace}:audience:{audience}"
@@ -190,14 +217,16 @@ class RedisRegistry:
             pipe.zscore(key, token)  # read before the write below, in the same round trip
             pipe.zadd(key, {token: time.time()})
             pipe.expire(key, 3600)
-            pipe.set(self._owner_key(token), self.worker, ex=3600)
+            pipe.set(self._owner_key(token), self.worker, ex=3600, get=True)
             if member is not None:
                 pipe.sadd(self._member_key(member), f"{audience}\n{token}")
                 pipe.expire(self._member_key(member), 3600)
             pipe.get(self._change_key(audience))
-            last, *_written, change = await pipe.execute()
+            last, _added, _expires, holder, *_written, change = await pipe.execute()
         fresh = last is not None and last >= time.time() - (max_age or max_age_seconds())
-        return Membership(fresh, int(change or 0))
+        # Its socket was on another worker until now: pushes may have gone there (a dead one).
+        moved = holder is not None and holder != self.worker.encode()
+        return Membership(fresh and not moved, int(change or 0))
 
     async def remove(self, audience: str, token: str) -> None:
         await self._redis.zrem(self._key(audience), token)
@@ -234,6 +263,9 @@ class RedisRegistry:
         owners = await self._redis.mget([self._owner_key(t.decode()) for t in found])
         mine = self.worker.encode()
         tokens = [t.decode() for t, owner in zip(found, owners, strict=True) if owner == mine]
+        orphans = [t for t, owner in zip(found, owners, strict=True) if owner in self._dead]
+        if orphans:  # screens of a dead worker: nobody can push to them until they beat again
+            await self._redis.zrem(key, *orphans)
         return Members(tokens, int(change or 0))
 
     async def change(self, audience: str) -> int:
@@ -270,6 +302,31 @@ class RedisRegistry:
                 await asyncio.sleep(1)
             finally:
                 await client.aclose()
+
+    async def keep_alive(self) -> None:
+        """Forever: say this worker is alive, and learn which workers died."""
+        while True:
+            try:
+                await self.beat()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis away: beat again when it is back
+                log.warning("could not tell the other workers this one is alive")
+            await asyncio.sleep(WORKER_BEAT_SECONDS)
+
+    async def beat(self) -> None:
+        """One beat of ``keep_alive``: record this worker's time, read everyone's."""
+        now = time.time()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hset(self._workers_key, self.worker, str(now))
+            pipe.hgetall(self._workers_key)
+            _set, beats = await pipe.execute()
+        self._dead = {w for w, at in beats.items() if float(at) < now - WORKER_LAPSE_SECONDS}
+        forgotten = [w for w, at in beats.items() if float(at) < now - WORKER_FORGET_SECONDS]
+        if forgotten:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.hdel(self._workers_key, *forgotten)
+                await pipe.execute()
 
     def _take(self, message: dict, on_change: Callable[[str, int | str], None]) -> None:
         if message.get("type") != "message":

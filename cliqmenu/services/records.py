@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, SQLModel, col, select
 
-from cliqmenu.models import Business, Order, Truck
+from cliqmenu.models import Business, Order, Truck, utcnow
 from cliqmenu.services.errors import NotFound
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -55,4 +55,4 @@ def business_zone(session: Session, business_id: int) -> ZoneInfo:
 
 def business_today(session: Session, business_id: int, now: dt.datetime | None = None) -> dt.date:
     """Today's date where the business is."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(business_zone(session, business_id)).date()
+    return (now or utcnow()).astimezone(business_zone(session, business_id)).date()

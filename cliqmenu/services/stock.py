@@ -25,6 +25,7 @@ from cliqmenu.models import (
     Role,
     StaffMember,
     Truck,
+    utcnow,
 )
 from cliqmenu.services import access, audit, records
 from cliqmenu.services.errors import DomainError, NotFound
@@ -352,7 +353,7 @@ def _due_rows(model: type[ItemStock] | type[OptionStock], now: dt.datetime):
 
 def has_due_restocks(session: Session, *, now: dt.datetime | None = None) -> bool:
     """Whether any "today only" item or option may be due back: a read, no write lock."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     return any(
         session.exec(_due_rows(model, now).limit(1)).first() is not None
         for model in (ItemStock, OptionStock)
@@ -368,7 +369,7 @@ def restock_day(session: Session, *, now: dt.datetime | None = None) -> set[int]
     run at once (each app process, cron): rows are locked and skipped when another holds them,
     and checked again as locked, so each comes back once.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     trucks: dict[int, Truck] = {}
     back: set[int] = set()
     for model in (ItemStock, OptionStock):

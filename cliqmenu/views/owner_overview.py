@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -45,7 +43,7 @@ def owner_overview(session: Session, *, actor: StaffMember) -> OwnerOverview:
     business = records.business(session, actor.business_id)
     truck_rows = trucks.list_trucks(session, business_id=business.id)
     progress = setup_progress(session, business_id=business.id)
-    today = dt.datetime.now(ZoneInfo(business.timezone)).date()
+    today = records.business_today(session, business.id)
     report = reports.sales_report(session, actor=actor, start=today, end=today)
     steps = [
         Step(

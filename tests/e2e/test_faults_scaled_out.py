@@ -1,6 +1,6 @@
 """Faults of the scaled-out mode (PostgreSQL, Redis, two workers, behind nginx when
-CLIQMENU_E2E_PROXY=nginx): Redis restarts during service, and the database connection drops in
-the middle of placing an order.
+CLIQMENU_E2E_PROXY=nginx): Redis restarts during service, a worker is killed, and the database
+connection drops in the middle of placing an order.
 
 This module brings its own app (and its own Redis, on a free port, so the shared one is never
 touched): run it in a pytest process of its own, with a PostgreSQL URL, as scripts/test.sh does:
@@ -10,8 +10,10 @@ touched): run it in a pytest process of its own, with a PostgreSQL URL, as scrip
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -28,7 +30,9 @@ from sqlmodel import Session, select
 
 from cliqmenu import demo_data
 from cliqmenu.models import Order, OrderLine
+from cliqmenu.realtime import registry
 from cliqmenu.state.customer import ORDER_NOT_SENT
+from cliqmenu.state.faults import DATABASE_AWAY
 from tests.e2e import conftest as e2e
 from tests.e2e.helpers import (
     ORDERS_API,
@@ -124,6 +128,17 @@ def expect_live(page: Page) -> None:
     expect(page.locator("#reconnect-cover")).to_have_count(0)
 
 
+def staff_screens(screen) -> tuple[Page, Page]:
+    """The manager's board and the kitchen display, signed in and live."""
+    manager = screen(1280, 900, name="manager")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
+    kitchen = screen(1920, 1080, name="kitchen")
+    sign_in(kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
+    for page in (manager, kitchen):
+        expect_live(page)
+    return manager, kitchen
+
+
 def test_screens_recover_after_redis_restarts_and_show_the_whole_queue(
     screen, app_server, private_redis
 ):
@@ -131,12 +146,7 @@ def test_screens_recover_after_redis_restarts_and_show_the_whole_queue(
     accept_in_database(app_server, cooking)  # In Progress: on the kitchen display
     waiting = place(app_server, "Before Restart Wait")  # Received: on the manager's board
 
-    manager = screen(1280, 900, name="manager")
-    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
-    kitchen = screen(1920, 1080, name="kitchen")
-    sign_in(kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
-    for page in (manager, kitchen):
-        expect_live(page)
+    manager, kitchen = staff_screens(screen)
     expect(manager.locator(f"#order-{waiting}")).to_be_visible()
     expect(kitchen.locator(f"#kds-order-{cooking}")).to_be_visible()
 
@@ -152,6 +162,131 @@ def test_screens_recover_after_redis_restarts_and_show_the_whole_queue(
     # Events work again too: the manager accepts the new order, the open kitchen display gets it.
     accept_on_manager(manager, after)
     expect(kitchen.locator(f"#kds-order-{after}")).to_be_visible(timeout=30_000)
+
+
+def worker_holding(page: Page, redis_url: str) -> int:
+    """The process id of the worker holding ``page``'s socket, as the screen registry has it."""
+    import redis
+
+    token = page.evaluate("window.sessionStorage.getItem('token')")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        [key] = client.keys(f"cliqmenu:*:socket-of:{token}")
+        return int(client.get(key).decode().split("-", 1)[0])
+    finally:
+        client.close()
+
+
+def live_workers(redis_url: str) -> set[int]:
+    """Process ids of the workers that said they are alive in the last few seconds."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        [key] = client.keys("cliqmenu:*:workers")
+        beats = client.hgetall(key)
+    finally:
+        client.close()
+    recent = time.time() - 2 * registry.WORKER_BEAT_SECONDS - 1
+    return {int(w.decode().split("-", 1)[0]) for w, at in beats.items() if float(at) > recent}
+
+
+def wait_for_new_worker(redis_url: str, known: set[int]) -> int:
+    deadline = time.monotonic() + 30
+    while not (new := live_workers(redis_url) - known):
+        assert time.monotonic() < deadline, "no worker was started in place of the dead one"
+        time.sleep(0.2)
+    return new.pop()
+
+
+@pytest.mark.expected_log_lines(r"Unexpected exit from worker-\d")
+def test_a_killed_worker_s_screens_move_to_the_other_and_miss_no_order(
+    screen, app_server, private_redis
+):
+    waiting = place(app_server, "Before Worker Dies")
+    manager, kitchen = staff_screens(screen)
+    expect(manager.locator(f"#order-{waiting}")).to_be_visible()
+
+    workers = live_workers(private_redis.url)
+    dead = worker_holding(manager, private_redis.url)
+    assert len(workers) == 2 and dead in workers
+    killed = time.monotonic()
+    os.kill(dead, signal.SIGKILL)  # as the out-of-memory killer would
+    during = place(app_server, "Worker Just Died")  # served by the other worker
+
+    # The manager's screen reconnects through nginx to a live worker and shows the order placed
+    # meanwhile, pushed or rebuilt from the database, without a reload.
+    expect_live(manager)
+    expect(manager.locator(f"#order-{during}")).to_be_visible(timeout=30_000)
+    expect(manager.locator(f"#order-{waiting}")).to_be_visible()
+    assert worker_holding(manager, private_redis.url) != dead
+    print(
+        f"worker killed: the manager's screen showed the new order {time.monotonic() - killed:.1f} s later"
+    )
+    # granian started a worker in place of the dead one; the app never stopped.
+    wait_for_new_worker(private_redis.url, workers)
+    assert app_server.process is not None and app_server.process.poll() is None
+
+    # Nothing stuck: the order moves on, and the kitchen display gets it pushed.
+    accept_on_manager(manager, during)
+    expect(kitchen.locator(f"#kds-order-{during}")).to_be_visible(timeout=30_000)
+    expect_live(kitchen)
+
+
+@contextmanager
+def database_restarting(database_url: str) -> Iterator[None]:
+    """What a PostgreSQL restart does to the app, on this database only (the server is shared):
+    every connection of the app dies at once, and none is accepted until the block ends."""
+    url = make_url(database_url).set(drivername="postgresql")
+    name = url.database
+    admin = url.set(database="postgres").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            connection.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            yield
+        finally:
+            connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+
+def test_postgresql_restarting_answers_503_tells_the_screens_and_recovers_by_itself(
+    screen, app_server
+):
+    waiting = place(app_server, "Before Database Restart")
+    manager, kitchen = staff_screens(screen)
+    expect(manager.locator(f"#order-{waiting}")).to_be_visible()
+    body = order_body(app_server, "During Database Restart")
+
+    with database_restarting(app_server.db_url):
+        refused = httpx.post(app_server.url(ORDERS_API), json=body, timeout=30)
+        assert refused.status_code == 503, refused.text
+        assert refused.headers["Retry-After"] == "1"
+        assert "database is unavailable" in refused.json()["error"]
+        # The manager accepts an order meanwhile: a plain message, not Reflex's error toast.
+        manager.locator(f"#order-{waiting}").click()
+        expect(manager.locator("#accept-order")).to_be_enabled()
+        manager.locator("#accept-order").click()
+        expect(manager.get_by_text(DATABASE_AWAY)).to_be_visible()
+        expect(manager.get_by_text("An error occurred")).to_have_count(0)
+    back = time.monotonic()
+
+    # No restart of the app: the pool replaces its dead connections, the same order goes in.
+    retried = httpx.post(app_server.url(ORDERS_API), json=body, timeout=30)
+    assert retried.status_code == 201, retried.text
+    print(f"database back: an order was taken {time.monotonic() - back:.1f} s later")
+    assert stored_orders(app_server.db_url, body["idempotency_key"]) == (1, 1, 0)
+    number = retried.json()["order_number"]
+    for page in (manager, kitchen):
+        expect_live(page)
+    manager.get_by_role("button", name="Close").click()  # the order it tried to accept
+    expect(manager.locator(f"#order-{number}")).to_be_visible(timeout=30_000)  # pushed
+    # The accept that met the database away left the order as it was: Received, and it can
+    # be accepted now.
+    accept_on_manager(manager, waiting)
+    expect(kitchen.locator(f"#kds-order-{waiting}")).to_be_visible(timeout=30_000)
 
 
 @contextmanager

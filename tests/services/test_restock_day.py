@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cliqmenu import cli, db, restock
-from cliqmenu.models import AuditEvent, ItemStock, OptionStock
+from cliqmenu.models import AuditEvent, ItemStock, OptionStock, utcnow
 from cliqmenu.realtime import Audience
 from cliqmenu.services import stock
 from tests import factories
@@ -37,7 +37,7 @@ def out_today(session: Session, world: factories.World, truck=None) -> None:
 
 
 def fries_out_since(session: Session, world: factories.World, *, days: int) -> None:
-    """Fries marked out "today only" ``days`` ago: due back now."""
+    """Fries marked out "today only" ``days`` ago (0: now) by the app's clock."""
     stock.set_item_stock(
         session,
         actor=world.manager,
@@ -45,7 +45,7 @@ def fries_out_since(session: Session, world: factories.World, *, days: int) -> N
         item_id=world.menu.fries.id,
         in_stock=False,
         until=stock.Until.TODAY,
-        at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days),
+        at=utcnow() - dt.timedelta(days=days),
     )
     session.commit()
 

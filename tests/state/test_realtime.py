@@ -409,10 +409,38 @@ async def test_audiences_nobody_watches_are_forgotten(clock: Clock) -> None:
 async def test_scaled_out_registering_and_change_marks_are_shared() -> None:
     worker_a, worker_b = two_workers()
     assert not (await worker_a.add("manager:7", "tab")).was_member
-    assert (await worker_b.add("manager:7", "tab")).was_member  # the socket moved to B
+    assert not (await worker_b.add("manager:7", "tab")).was_member  # moved to B: rebuilds
 
     await worker_a.announce("manager", 7)
     mark = await worker_b.change("manager:7")
     assert mark > 0 and (await worker_b.add("manager:7", "tab")).change == mark
     await worker_b.remove("manager:7", "tab")  # what a Redis flush does to it
     assert not (await worker_b.add("manager:7", "tab")).was_member
+
+
+async def test_a_screen_that_moved_to_another_worker_rebuilds_at_its_first_beat_there() -> None:
+    """Its old worker may have died with pushes meant for it: it is never taken as current."""
+    worker_a, worker_b = two_workers()
+    await worker_a.add("manager:7", "tab")
+    assert (await worker_a.add("manager:7", "tab")).was_member
+    assert not (await worker_b.add("manager:7", "tab")).was_member  # reconnected to B
+    assert (await worker_b.add("manager:7", "tab")).was_member
+
+
+async def test_the_screens_of_a_dead_worker_are_pruned(monkeypatch: pytest.MonkeyPatch) -> None:
+    worker_a, worker_b = two_workers()
+    await worker_a.beat()
+    await worker_b.beat()
+    await worker_a.add("manager:7", "tab-on-a")
+    await worker_b.add("manager:7", "tab-on-b")
+    key = worker_b._key("manager:7")
+
+    await worker_b.beat()  # A still beats: its screen stays
+    await worker_b.tokens("manager:7")
+    assert await worker_b._redis.zcard(key) == 2
+
+    later = registry.time.time() + registry.WORKER_LAPSE_SECONDS + 1
+    monkeypatch.setattr(registry.time, "time", lambda: later)  # A was killed: no more beats
+    await worker_b.beat()
+    assert await worker_b.tokens("manager:7") == ["tab-on-b"]
+    assert await worker_b._redis.zrange(key, 0, -1) == [b"tab-on-b"]  # A's entry is gone
