@@ -168,7 +168,7 @@ def top_item(item: TopItemView) -> rx.Component:
             rx.text(item.quantity, " sold · ", item.sales, size="2", color_scheme="gray"),
             width="100%",
         ),
-        rx.progress(value=item.percent, size="1", width="100%"),
+        rx.progress(value=item.percent, size="1", width="100%", aria_label="Share of " + item.name),
         spacing="1",
         width="100%",
     )
@@ -247,6 +247,11 @@ def day_table() -> rx.Component:
                 ),
                 overflow_x="auto",
                 width="100%",
+                # Scrolls sideways on a phone: a keyboard can focus it and scroll it too.
+                tab_index=0,
+                role="region",
+                aria_label="By day and truck",
+                class_name="report-scroll",
             ),
             rx.text(
                 "Gross sales are item prices before discounts. Net = gross − discounts + surcharges − refunds, "
