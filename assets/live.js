@@ -285,7 +285,25 @@
     document.body.dataset.sound = "on";
     setTimeout(chime, 150);
   });
+  // Screen readers: each new order (or cancellation) is read out once through #live-announcer
+  // (role=status), never again when the page re-renders it.
+  const announced = new Set();
+  function announce() {
+    const region = document.getElementById("live-announcer");
+    if (!region) return;
+    const fresh = [];
+    for (const el of document.querySelectorAll("[data-announce]")) {
+      const words = el.getAttribute("data-announce");
+      if (words && !announced.has(words)) {
+        announced.add(words);
+        fresh.push(words);
+      }
+    }
+    if (fresh.length) region.textContent = fresh.join(". ") + ".";
+  }
+
   function refresh() {
+    announce();
     tick();
     boardChime();
     if (isKds()) { showSelection(); serviceLabel(); countHidden(); if (kds.service) holdWakeLock(); }

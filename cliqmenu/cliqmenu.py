@@ -66,6 +66,9 @@ app = rx.App(
             name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"
         ),
     ],
+    # Messages appear at the top, where no primary action (Accept, Place order, the bottom
+    # bars) ever sits: a message never swallows the tap meant for the button under it.
+    toaster=rx.toast.provider(position="top-center", close_button=True),
     # The API is mounted first; the headers wrap everything, pages and API alike.
     api_transformer=[build_api(), upload_guard, security_headers],
     # A database away for a moment: a plain message on the screen, not Reflex's error toast.

@@ -153,12 +153,16 @@ e2e_empty_install() {
     pytest tests/e2e/test_owner.py -m e2e -p no:asyncio
 }
 
+# The accessibility audit, the ergonomics checks and the phone findings look at pages, which
+# are the same whatever keeps the data: they run with the embedded default only (e2e_ui_only).
+UI_ONLY=(tests/e2e/test_audit.py tests/e2e/test_ergonomics.py tests/e2e/test_accessibility.py)
+
 # Playwright runs in its own pytest process: it clashes with pytest-asyncio.
 e2e() {
     if [ -d tests/e2e ]; then
         pytest tests/e2e -m e2e -p no:asyncio --ignore=tests/e2e/test_owner.py \
             --ignore=tests/e2e/test_online_payment.py --ignore=tests/e2e/test_faults_scaled_out.py \
-            --ignore=tests/e2e/test_oidc_sign_in.py
+            --ignore=tests/e2e/test_oidc_sign_in.py "$@"
         return
     fi
     # No journeys written yet: pytest finds nothing (exit 5), which is fine only in this case.
@@ -199,7 +203,7 @@ step "e2e (empty install, SQLite)" e2e_empty_install
 step "e2e (online payment, SQLite)" pytest tests/e2e/test_online_payment.py -m e2e -p no:asyncio
 step "e2e (identity provider sign-in, SQLite)" pytest tests/e2e/test_oidc_sign_in.py -m e2e -p no:asyncio
 if [ "${SERVICES_UP}" -eq 1 ]; then
-    step "e2e (PostgreSQL + Redis, 2 workers, nginx)" with_postgres e2e
+    step "e2e (PostgreSQL + Redis, 2 workers, nginx)" with_postgres e2e "${UI_ONLY[@]/#/--ignore=}"
     step "e2e faults (PostgreSQL + own Redis)" with_postgres \
         pytest tests/e2e/test_faults_scaled_out.py -m e2e -p no:asyncio
 else

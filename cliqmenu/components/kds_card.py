@@ -166,4 +166,14 @@ def kitchen_card(
         data_stage=card.stage,
         id="kds-order-" + card.number.to_string(),
         data_order_number=card.number,
+        # live.js reads this out once (a screen reader): a new order, or one cancelled.
+        data_announce=rx.cond(
+            is_new,
+            rx.cond(
+                card.cancelled,
+                "Order #" + card.number.to_string() + " cancelled",
+                "New order #" + card.number.to_string(),
+            ),
+            "",
+        ),
     )

@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.style import color_mode, set_color_mode
 
 from cliqmenu.state.auth import SessionState
+
+# The staff views' theme: the device's (the default), or light or dark as chosen here; the
+# browser remembers the choice (localStorage), per device.
+THEMES = [("system", "Theme as this device"), ("light", "Light theme"), ("dark", "Dark theme")]
+
+
+def theme_items() -> rx.Component:
+    return rx.fragment(
+        *[
+            rx.menu.item(
+                rx.icon("check", size=14, opacity=rx.cond(color_mode == mode, "1", "0")),
+                words,
+                on_click=set_color_mode(mode),
+                # The one in use is marked (a tick to the eye, aria-current to a reader).
+                aria_current=rx.cond(color_mode == mode, "true", "false"),
+                id=f"theme-{mode}",
+            )
+            for mode, words in THEMES
+        ]
+    )
 
 
 def brand() -> rx.Component:
     return rx.hstack(
         rx.box(rx.icon("chef-hat", size=20, color="white"), class_name="brand-mark"),
-        rx.text("CliqMenu", weight="bold", size="4"),
+        rx.text("CliqMenu", weight="bold", size="4", white_space="nowrap"),
         align="center",
         spacing="2",
     )
@@ -32,10 +53,17 @@ def truck_switcher(truck_name: rx.Var, trucks: rx.Var, truck_id_text: rx.Var) ->
     )
 
 
-def member_menu() -> rx.Component:
+def member_menu(themes: bool = True) -> rx.Component:
+    """The member's name and role, the theme (``themes``) and Sign out."""
     return rx.menu.root(
         rx.menu.trigger(
-            rx.button(rx.icon("circle-user", size=18), variant="ghost", aria_label="Account")
+            rx.button(
+                rx.icon("circle-user", size=20),
+                variant="ghost",
+                aria_label="Account",
+                id="account-menu",
+                class_name="touch-target",
+            )
         ),
         rx.menu.content(
             rx.box(
@@ -52,6 +80,8 @@ def member_menu() -> rx.Component:
                 ),
             ),
             rx.menu.separator(),
+            theme_items() if themes else rx.fragment(),
+            rx.menu.separator() if themes else rx.fragment(),
             rx.menu.item("Sign out", on_click=SessionState.sign_out, id="sign-out"),
         ),
     )

@@ -93,4 +93,9 @@ def connection_overlay() -> rx.Component:
 
 
 def live_script() -> rx.Component:
-    return rx.script(src="/live.js")
+    """live.js, and the polite live region it speaks through: each new order (an element with
+    ``data-announce``) is read out once, whatever else re-renders."""
+    return rx.fragment(
+        rx.script(src="/live.js"),
+        rx.el.div(id="live-announcer", role="status", aria_live="polite", class_name="sr-only"),
+    )

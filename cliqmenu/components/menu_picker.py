@@ -28,53 +28,61 @@ def category_pills(categories, selected, on_choose) -> rx.Component:
 
 
 def item_card(item: ItemView, on_open) -> rx.Component:
+    """A menu item: a button (a tap, Enter or Space opens its picker), drawn as a card."""
     return rx.card(
-        rx.hstack(
-            rx.cond(
-                item.photo_url != "",
-                rx.image(
-                    src=item.photo_url, alt=item.name, class_name="item-photo", loading="lazy"
-                ),
-            ),
-            rx.vstack(
-                rx.text(item.name, weight="bold", size="3"),
+        rx.el.button(
+            rx.hstack(
                 rx.cond(
-                    item.description != "",
-                    rx.text(item.description, size="1", color_scheme="gray", class_name="clamp-2"),
-                ),
-                rx.hstack(
-                    rx.foreach(
-                        item.dietary_tags,
-                        lambda t: rx.badge(t, variant="soft", color_scheme="green"),
+                    item.photo_url != "",
+                    rx.image(
+                        src=item.photo_url, alt=item.name, class_name="item-photo", loading="lazy"
                     ),
-                    spacing="1",
-                    wrap="wrap",
                 ),
-                spacing="1",
-                align="start",
-                min_width="0",
-            ),
-            rx.spacer(),
-            rx.cond(
-                item.in_stock,
                 rx.vstack(
-                    rx.text(item.price, weight="bold"),
+                    rx.text(item.name, weight="bold", size="3"),
                     rx.cond(
-                        item.left_note != "",
-                        rx.badge(item.left_note, color_scheme="amber", class_name="left-note"),
+                        item.description != "",
+                        rx.text(
+                            item.description, size="1", color_scheme="gray", class_name="clamp-2"
+                        ),
+                    ),
+                    rx.hstack(
+                        rx.foreach(
+                            item.dietary_tags,
+                            lambda t: rx.badge(t, variant="soft", color_scheme="green"),
+                        ),
+                        spacing="1",
+                        wrap="wrap",
                     ),
                     spacing="1",
-                    align="end",
+                    align="start",
+                    min_width="0",
                 ),
-                rx.badge("Out of stock", color_scheme="red"),
+                rx.spacer(),
+                rx.cond(
+                    item.in_stock,
+                    rx.vstack(
+                        rx.text(item.price, weight="bold"),
+                        rx.cond(
+                            item.left_note != "",
+                            rx.badge(item.left_note, color_scheme="amber", class_name="left-note"),
+                        ),
+                        spacing="1",
+                        align="end",
+                    ),
+                    rx.badge("Out of stock", color_scheme="red"),
+                ),
+                align="center",
+                width="100%",
             ),
-            align="center",
-            width="100%",
+            type="button",
+            on_click=on_open(item.id),
+            class_name=rx.cond(item.in_stock, "menu-item", "menu-item out"),
+            data_item=item.name,
+            data_item_id=item.id,
         ),
-        on_click=on_open(item.id),
-        class_name=rx.cond(item.in_stock, "menu-item", "menu-item out"),
+        as_child=True,
         width="100%",
-        data_item=item.name,
     )
 
 
@@ -225,20 +233,27 @@ def cart_line(line: CartLine, index, on_remove) -> rx.Component:
             rx.text(line.name, weight="medium"),
             rx.cond(line.options != "", rx.text(line.options, size="1", color_scheme="gray")),
             rx.cond(line.note != "", rx.text(line.note, size="1", color_scheme="orange")),
-            spacing="0",
+            rx.cond(
+                line.problem != "",
+                rx.badge(rx.icon("circle-alert", size=12), line.problem, color_scheme="red"),
+            ),
+            spacing="1",
             align="start",
             flex="1",
+            min_width="0",
         ),
-        rx.text(line.total),
+        rx.text(line.total, white_space="nowrap"),
         rx.icon_button(
-            rx.icon("trash-2", size=16),
+            rx.icon("trash-2", size=18),
             on_click=on_remove(index),
-            variant="ghost",
+            variant="soft",
             color_scheme="red",
+            size="3",
             aria_label="Remove " + line.name,
         ),
         width="100%",
         align="start",
+        class_name="cart-line",
     )
 
 

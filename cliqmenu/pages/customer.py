@@ -8,6 +8,7 @@ from cliqmenu.components.fields import labelled_select
 from cliqmenu.components.limited_input import limited_input
 from cliqmenu.components.live import heartbeat, live_script
 from cliqmenu.components.menu_picker import cart_line, category_pills, item_card, item_picker
+from cliqmenu.components.owner_nav import error_callout
 from cliqmenu.components.receipt import money_rows
 from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.services import orders as order_rules
@@ -158,28 +159,23 @@ def checkout_sheet() -> rx.Component:
                     rx.vstack(
                         rx.foreach(
                             C.payment_choices,
-                            lambda c: rx.hstack(
+                            lambda c: rx.el.label(
                                 rx.radio_group.item(value=c[0], id="pay-" + c[0]),
-                                rx.text(c[1]),
-                                align="center",
+                                rx.text(c[1], size="3"),
+                                class_name="choice-row",
                             ),
                         ),
+                        spacing="2",
+                        width="100%",
                     ),
                     value=C.payment,
                     on_change=C.set_payment,
                     aria_label="Payment method",
+                    width="100%",
                 ),
                 pickup_time(),
-                rx.cond(
-                    C.error != "",
-                    rx.callout(
-                        C.error,
-                        icon="triangle-alert",
-                        color_scheme="red",
-                        role="alert",
-                        width="100%",
-                    ),
-                ),
+                error_callout(C.cart_warning, "cart-warning"),
+                error_callout(C.error, "checkout-error"),
                 rx.button(
                     rx.cond(
                         C.payment == "online", "Pay " + t["total"], "Place order · " + t["total"]
@@ -340,6 +336,8 @@ def stage_step(step: StageStep) -> rx.Component:
         ),
         align="center",
         class_name="step",
+        # A screen reader hears which stage the order is at (the colour says it to the eye).
+        aria_current=rx.cond(step.current, "step", "false"),
     )
 
 
@@ -420,7 +418,14 @@ def tracker_page() -> rx.Component:
                             width="100%",
                         ),
                         rx.vstack(
-                            rx.text(v.expected_ready, size="5", weight="bold", id="expected-ready"),
+                            rx.heading(
+                                v.expected_ready,
+                                as_="h2",
+                                size="5",
+                                id="expected-ready",
+                                # Read out once each time it changes with the stage.
+                                role="status",
+                            ),
                             rx.vstack(
                                 rx.foreach(v.steps, stage_step),
                                 spacing="3",

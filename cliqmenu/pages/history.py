@@ -138,6 +138,7 @@ def history_page() -> rx.Component:
                 rx.hstack(rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"),
                 href=MANAGE,
                 weight="medium",
+                class_name="touch-link",
             ),
             rx.spacer(),
             rx.text("History", weight="medium"),

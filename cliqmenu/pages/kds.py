@@ -47,10 +47,19 @@ def top_bar() -> rx.Component:
             aria_pressed=S.show_all_day.to_string(),
         ),
         all_more_time(S.truck_id_text, "kds-top-button"),
+        rx.el.button(
+            rx.icon(rx.cond(S.kds_theme == "light", "sun", "moon"), size=22),
+            rx.cond(S.kds_theme == "light", "Light", "Dark"),
+            on_click=S.toggle_theme,
+            class_name="kds-top-button",
+            id="kds-theme",
+            aria_label="Light display",
+            aria_pressed=(S.kds_theme == "light").to_string(),
+        ),
         help_button(),
         start_service_button(),
         live_badge(S.last_sync_ms),
-        member_menu(),
+        member_menu(themes=False),
         class_name="kds-topbar",
     )
 
@@ -118,10 +127,13 @@ def kds_page() -> rx.Component:
                 class_name="kds-main",
             ),
             help_overlay(),
-            class_name="kds-page",
+            # Radix's own light/dark colour steps follow the class (its theme's appearance
+            # prop is dropped by Reflex, which sets the app's colour mode instead).
+            class_name=rx.cond(
+                S.kds_theme == "light", "kds-page kds-light light-theme", "kds-page dark-theme"
+            ),
             id="kds-page",
         ),
-        appearance="dark",
         accent_color="orange",
         has_background=False,
     )

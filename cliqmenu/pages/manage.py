@@ -93,9 +93,17 @@ def order_card(card: OrderRow) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text("#", card.number, weight="bold", size="6", class_name="order-number"),
-                    rx.text(card.customer_name, weight="medium", size="3", truncate=True),
+                    rx.text(
+                        card.customer_name,
+                        weight="medium",
+                        size="3",
+                        min_width="0",
+                        class_name="clamp-2",
+                    ),
                     align="baseline",
                     spacing="2",
+                    min_width="0",
+                    max_width="100%",
                 ),
                 rx.hstack(
                     rx.cond(
@@ -116,8 +124,8 @@ def order_card(card: OrderRow) -> rx.Component:
                 spacing="1",
                 align="start",
                 min_width="0",
+                flex="1",
             ),
-            rx.spacer(),
             rx.vstack(
                 rx.text(card.total, weight="bold", size="4"),
                 next_action_button(card),
@@ -129,6 +137,10 @@ def order_card(card: OrderRow) -> rx.Component:
         ),
         on_click=S.open_order(card.id),
         class_name="order-card",
+        # live.js reads this out once (a screen reader) while the order is new.
+        data_announce=rx.cond(
+            S.unseen.contains(card.id), "New order #" + card.number.to_string(), ""
+        ),
         key=card.id,
         id=f"order-{card.number}",
         data_order_number=card.number,

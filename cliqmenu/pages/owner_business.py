@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.fields import labelled_select
+from cliqmenu.components.fields import choices_select, labelled, labelled_select
 from cliqmenu.components.owner_nav import error_callout, owner_frame, section_card
 from cliqmenu.services.business import CURRENCIES
 from cliqmenu.state.owner_business import BusinessState
 
 S = BusinessState
-
-
-def labelled(label: str, control: rx.Component, hint: str = "", html_for: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, as_="label", html_for=html_for, size="2", weight="medium"),
-        control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
-        spacing="1",
-        width="100%",
-    )
 
 
 def percent_input(id: str, value: rx.Var, on_change, label: str) -> rx.Component:
@@ -69,26 +59,26 @@ def details_card() -> rx.Component:
             ),
             labelled(
                 "Currency",
-                rx.select(
-                    list(CURRENCIES),
-                    value=S.currency,
-                    on_change=S.set_currency,
-                    size="3",
+                choices_select(
+                    "Currency",
+                    "business-currency",
+                    S.currency,
+                    [[c, c] for c in CURRENCIES],
+                    S.set_currency,
+                    "3",
                     width="100%",
-                    aria_label="Currency",
-                    id="business-currency",
                 ),
             ),
             labelled(
                 "Time zone",
-                rx.select(
-                    S.timezones,
-                    value=S.timezone,
-                    on_change=S.set_timezone,
-                    size="3",
+                choices_select(
+                    "Time zone",
+                    "business-timezone",
+                    S.timezone,
+                    S.timezone_choices,
+                    S.set_timezone,
+                    "3",
                     width="100%",
-                    aria_label="Time zone",
-                    id="business-timezone",
                 ),
                 "Service days, order numbers and reports follow it (a truck may have its own).",
             ),

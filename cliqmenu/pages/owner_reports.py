@@ -152,7 +152,7 @@ def top_item(item: TopItemView) -> rx.Component:
             rx.text(item.quantity, " sold · ", item.sales, size="2", color_scheme="gray"),
             width="100%",
         ),
-        rx.progress(value=item.percent, size="1", width="100%"),
+        rx.progress(value=item.percent, size="1", width="100%", aria_label="Share of " + item.name),
         spacing="1",
         width="100%",
     )
@@ -202,8 +202,9 @@ def cells(row: RowView, bold: bool = False) -> list[rx.Component]:
     return number_cells(values, bold)
 
 
-def report_table(columns: list, rows: rx.Var, total: rx.Var, row_cells, table_id: str):
-    """A table of rows per day and truck with a total row, scrolling sideways on a phone."""
+def report_table(columns: list, rows: rx.Var, total: rx.Var, row_cells, table_id: str, name: str):
+    """A table of rows per day and truck with a total row, scrolling sideways on a phone (a
+    named region a keyboard can focus and scroll too)."""
     return rx.box(
         rx.table.root(
             rx.table.header(
@@ -231,6 +232,10 @@ def report_table(columns: list, rows: rx.Var, total: rx.Var, row_cells, table_id
         ),
         overflow_x="auto",
         width="100%",
+        tab_index=0,
+        role="region",
+        aria_label=name,
+        class_name="report-scroll",
     )
 
 
@@ -238,7 +243,7 @@ def day_table() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("By day and truck", size="3", as_="h2"),
-            report_table(COLUMNS, S.rows, S.total, cells, "report-table"),
+            report_table(COLUMNS, S.rows, S.total, cells, "report-table", "By day and truck"),
             rx.text(
                 "Gross sales are item prices before discounts. Net = gross − discounts + surcharges − refunds, "
                 "GST included. Refunds count on the day they were made.",
@@ -271,6 +276,7 @@ def on_time_table() -> rx.Component:
                     S.on_time_total,
                     on_time_cells,
                     "on-time-table",
+                    "On time",
                 ),
                 rx.text(
                     "No order was Ready for Pickup in this range.", color_scheme="gray", size="2"

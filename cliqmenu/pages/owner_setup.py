@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cliqmenu.components.fields import labelled_select
+from cliqmenu.components.fields import field_label, labelled_select
 from cliqmenu.components.layout import brand
 from cliqmenu.components.owner_nav import error_callout
 from cliqmenu.services.business import CURRENCIES, TIMEZONES
@@ -15,7 +15,7 @@ S = SetupState
 
 def field(label: str, name: str, *, type: str = "text", placeholder: str = "", hint: str = ""):
     return rx.vstack(
-        rx.text(label, as_="label", html_for=f"setup-{name}", size="2", weight="medium"),
+        field_label(label, f"setup-{name}"),
         rx.input(
             id=f"setup-{name}",
             name=name,

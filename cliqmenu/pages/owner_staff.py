@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import field_label
 from cliqmenu.components.owner_nav import error_callout, owner_frame
 from cliqmenu.models import Role
 from cliqmenu.state.owner_home import OwnerHomeState
@@ -18,7 +19,7 @@ STATUS_COLOR = ("active", "green"), ("invited", "amber"), "gray"
 
 def text_field(label: str, name: str, *, type: str = "text", required: bool = True, hint: str = ""):
     return rx.vstack(
-        rx.text(label, as_="label", html_for=f"invite-{name}", size="2", weight="medium"),
+        field_label(label, f"invite-{name}"),
         rx.input(
             id=f"invite-{name}",
             name=name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cliqmenu.components.fields import field_label
 from cliqmenu.components.owner_nav import error_callout, form_dialog, owner_frame, save_buttons
 from cliqmenu.services.trucks import BUSY_CHOICES
 from cliqmenu.state.owner_trucks import TrucksState
@@ -236,7 +237,7 @@ def truck_card(card: TruckCard) -> rx.Component:
 
 def number_field(label: str, id: str, value, on_change, suffix: str, hint: str) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=id, size="2", weight="medium"),
+        field_label(label, id),
         rx.input(
             rx.input.slot(suffix, side="right"),
             id=id,
@@ -275,9 +276,7 @@ def truck_form() -> rx.Component:
         rx.vstack(
             rx.grid(
                 rx.vstack(
-                    rx.text(
-                        "Name", as_="label", html_for="truck-name-input", size="2", weight="medium"
-                    ),
+                    field_label("Name", "truck-name-input"),
                     rx.input(
                         id="truck-name-input",
                         name="truck-name-input",
@@ -291,13 +290,7 @@ def truck_form() -> rx.Component:
                     width="100%",
                 ),
                 rx.vstack(
-                    rx.text(
-                        "Menu address",
-                        as_="label",
-                        html_for="truck-slug",
-                        size="2",
-                        weight="medium",
-                    ),
+                    field_label("Menu address", "truck-slug"),
                     rx.input(
                         rx.input.slot("/t/", side="left"),
                         id="truck-slug",

@@ -49,7 +49,7 @@ def override_form(
                 size="2",
                 width="6.5em",
             ),
-            rx.button("Save", type="submit", size="2", variant="soft"),
+            rx.button("Save", type="submit", size="2", variant="soft", aria_label="Save " + label),
             rx.vstack(
                 rx.text("Master", size="1", color_scheme="gray"),
                 rx.text(master, size="2", weight="medium"),
@@ -100,11 +100,14 @@ def option_block(line: StockLine, option: OptionLine) -> rx.Component:
                     color_scheme=rx.cond(option.status == STATUS_TODAY, "amber", "red"),
                 ),
             ),
-            rx.text("Offered", size="1", color_scheme="gray"),
-            rx.switch(
-                checked=option.offered,
-                on_change=lambda on: S.set_option_offered(option.id, on),
-                aria_label="Offer " + option.name + " here",
+            rx.el.label(
+                rx.text("Offered", size="1", color_scheme="gray"),
+                rx.switch(
+                    checked=option.offered,
+                    on_change=lambda on: S.set_option_offered(option.id, on),
+                    aria_label="Offer " + option.name + " here",
+                ),
+                class_name="switch-row",
             ),
             align="center",
             width="100%",
@@ -144,7 +147,7 @@ def option_block(line: StockLine, option: OptionLine) -> rx.Component:
 
 def details(line: StockLine) -> rx.Component:
     return rx.vstack(
-        rx.hstack(
+        rx.el.label(
             rx.text("Offered at ", S.truck_name, size="2", weight="medium", flex="1"),
             rx.switch(
                 checked=line.offered,
@@ -152,8 +155,8 @@ def details(line: StockLine) -> rx.Component:
                 aria_label="Offer " + line.name + " here",
                 size="3",
             ),
+            class_name="switch-row",
             width="100%",
-            align="center",
         ),
         rx.cond(
             line.offered,
@@ -184,7 +187,13 @@ def details(line: StockLine) -> rx.Component:
                             size="2",
                             width="6.5em",
                         ),
-                        rx.button("Save", type="submit", size="2", variant="soft"),
+                        rx.button(
+                            "Save",
+                            type="submit",
+                            size="2",
+                            variant="soft",
+                            aria_label="Save portions of " + line.name,
+                        ),
                         rx.text(
                             "Counts down as orders are accepted; 0 is sold out. Empty: not counted.",
                             size="1",
@@ -296,6 +305,7 @@ def stock_page() -> rx.Component:
                 rx.hstack(rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"),
                 href=MANAGE,
                 weight="medium",
+                class_name="touch-link",
             ),
             truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
             rx.spacer(),

@@ -122,6 +122,7 @@ def walk_in_page() -> rx.Component:
                 rx.hstack(rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"),
                 href=MANAGE,
                 weight="medium",
+                class_name="touch-link",
             ),
             rx.spacer(),
             rx.text("Walk-in at ", W.truck_name, weight="medium"),

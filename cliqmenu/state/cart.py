@@ -14,10 +14,11 @@ from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.staff import MAX_EMAIL
 from cliqmenu.services.text import length_problem, strip_invisible
-from cliqmenu.views.menu import CartLine, CategoryView, ItemView, cart_line
+from cliqmenu.views.menu import CartLine, CategoryView, ItemView, cart_line, cart_line_from_menu
 from cliqmenu.views.receipt import money_lines
 
 DINING_CHOICES = [[m.value, m.label] for m in DiningMethod]
+NAME_NEEDED = "Enter your name so the crew can call you."
 
 
 class CartMixin(rx.State, mixin=True):
@@ -43,6 +44,14 @@ class CartMixin(rx.State, mixin=True):
     _cart_key: str = ""
     _cart_fingerprint: str = ""
     _terms: money.PricingTerms | None = None
+
+    @rx.var
+    def cart_warning(self) -> str:
+        """Said over Place order as soon as a line in the cart went out of stock."""
+        out = [line.name for line in self.cart if line.problem]
+        if not out:
+            return ""
+        return f"{', '.join(out)}: out of stock now. Remove it to place your order."
 
     @rx.var
     def shown_items(self) -> list[ItemView]:
@@ -74,7 +83,15 @@ class CartMixin(rx.State, mixin=True):
 
     @rx.event
     def close_item(self):
+        item_id = self.picking[0].id if self.picking else 0
         self.picking = []
+        if item_id:
+            # Focus goes back to the item that opened the picker, not to the top of the page.
+            return rx.call_script(
+                "setTimeout(() => document.querySelector("
+                f"'[data-item-id=\"{int(item_id)}\"]')?.focus(), 80)"
+            )
+        return None
 
     @rx.event
     def toggle_option(self, group_id: int, option_id: int):
@@ -139,10 +156,43 @@ class CartMixin(rx.State, mixin=True):
         self.cart = [*self.cart, line]
         self.picking = []
         self._retotal()
+        self._cart_changed()
 
     @rx.event
     def remove_line(self, index: int):
         self.cart = [line for i, line in enumerate(self.cart) if i != int(index)]
+        self._retotal()
+        self._cart_changed()
+
+    def _cart_changed(self) -> None:
+        """Called after each change of the cart; a page that keeps it somewhere says where."""
+
+    def _recheck_cart(self) -> None:
+        """Price and check every line against the menu shown now (after each menu change): a
+        line whose item went out of stock is flagged at once, a new price shows in the cart."""
+        if self.cart:
+            self._price_cart(
+                [(line.item_id, line.option_ids, line.quantity, line.note) for line in self.cart]
+            )
+
+    def _price_cart(self, lines: list[tuple[int, list[int], int, str]]) -> None:
+        """The cart made of ``lines`` (item id, option ids, quantity, note), each priced and
+        checked against the menu shown now; a line whose item left the menu is dropped."""
+        if self._terms is None:
+            return
+        show = money.formatter(self._terms)
+        fresh = [
+            cart_line_from_menu(
+                self.categories,
+                show,
+                item_id=item_id,
+                option_ids=option_ids,
+                quantity=quantity,
+                note=note,
+            )
+            for item_id, option_ids, quantity, note in lines
+        ]
+        self.cart = [line for line in fresh if line is not None]
         self._retotal()
 
     @rx.event
@@ -154,6 +204,9 @@ class CartMixin(rx.State, mixin=True):
                 self.customer_name, what="customer name", max_length=orders.MAX_CUSTOMER_NAME
             )
         )
+        if self.error == NAME_NEEDED and self.customer_name.strip():
+            self.error = ""  # the hint goes once it is answered
+        self._cart_changed()
 
     @rx.event
     def set_customer_email(self, value: str):
@@ -171,12 +224,14 @@ class CartMixin(rx.State, mixin=True):
     def set_dining(self, value: str | list[str]):
         if isinstance(value, str) and value in {m.value for m in DiningMethod}:
             self.dining = value
+            self._cart_changed()
 
     @rx.event
     def set_payment(self, value: str):
         if value in {choice[0] for choice in self.payment_choices}:
             self.payment = value
             self._retotal()
+            self._cart_changed()
 
     def _item(self, item_id: int) -> ItemView | None:
         for category in self.categories:
@@ -237,3 +292,4 @@ class CartMixin(rx.State, mixin=True):
     def _clear_cart(self) -> None:
         self.cart, self._cart_key, self.error = [], "", ""
         self._retotal()
+        self._cart_changed()

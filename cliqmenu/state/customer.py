@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 
@@ -18,12 +19,13 @@ from cliqmenu.realtime.registry import CUSTOMER_HEARTBEAT_MS
 from cliqmenu.services import order_limits, orders, ready_time, records, slots, trucks
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.board_actions import customers_see_portions, publish_stock, publish_truck
-from cliqmenu.state.cart import CartMixin
+from cliqmenu.state.cart import DINING_CHOICES, NAME_NEEDED, CartMixin
 from cliqmenu.state.live import Watching
 from cliqmenu.state.pickup import NOW, PickupMixin
 from cliqmenu.views.menu import ItemView, TruckMenu, truck_menu
 from cliqmenu.views.tracker import TrackerView, tracker_view
 
+SAVED_CART_S = 12 * 3600  # a cart kept longer is an old visit's, not this one's
 ORDER_NOT_SENT = (
     "Your order was not sent: we could not reach the truck's system. Tap Place order again."
 )
@@ -50,6 +52,10 @@ class CustomerMenuState(Watching, PickupMixin, CartMixin, rx.State):
     # "Ready around 12:40 pm": the truck's queue and pace now (services/ready_time.py).
     ready_quote: str = ""
     _paying_public_id: str = ""
+    # The cart as this phone's browser keeps it (localStorage), so a reload mid-checkout or a
+    # phone that dropped the page gets it back: what was chosen, never a price (re-priced and
+    # re-checked against the live menu when it comes back).
+    saved_cart: str = rx.LocalStorage("", name="cliqmenu_cart", sync=True)
 
     @rx.var
     def shown_items_filtered(self) -> list[ItemView]:
@@ -88,6 +94,8 @@ class CustomerMenuState(Watching, PickupMixin, CartMixin, rx.State):
         if self.payment not in {c[0] for c in self.payment_choices} and self.payment_choices:
             self.payment = self.payment_choices[0][0]
         self._retotal()
+        if not self.cart:
+            self._restore_cart()
         if self.router.url.query_parameters.get("payment") == "cancelled":
             self.error = "Payment was not completed, so your order was not sent. You can try again."
             self.checkout_open = bool(self.cart)
@@ -98,6 +106,52 @@ class CustomerMenuState(Watching, PickupMixin, CartMixin, rx.State):
     async def heartbeat(self, _value: str = ""):
         if self._truck_id:
             await self._check_in()
+
+    def _cart_changed(self) -> None:
+        if not self._truck_id:
+            return
+        if not self.cart:
+            self.saved_cart = ""
+            return
+        self.saved_cart = json.dumps(
+            {
+                "truck": self._truck_id,
+                "saved": int(time.time()),
+                "name": self.customer_name,
+                "dining": self.dining,
+                "payment": self.payment,
+                "lines": [
+                    [line.item_id, line.option_ids, line.quantity, line.note] for line in self.cart
+                ],
+            },
+            separators=(",", ":"),
+        )
+
+    def _restore_cart(self) -> None:
+        """The cart this browser kept for this truck, priced and checked against the menu now
+        (an item gone from the menu is dropped, one out of stock flagged); an old one, dropped."""
+        try:
+            kept = json.loads(self.saved_cart or "{}")
+            if kept.get("truck") != self._truck_id or time.time() - kept["saved"] > SAVED_CART_S:
+                return
+            lines = [
+                (
+                    int(item),
+                    [int(o) for o in options],
+                    max(1, min(orders.MAX_QUANTITY, int(quantity))),
+                    str(note)[: orders.MAX_NOTE],
+                )
+                for item, options, quantity, note in kept["lines"][: orders.MAX_LINES]
+            ]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return  # not ours, or spoilt: start empty
+        self._price_cart(lines)
+        self.customer_name = str(kept.get("name", ""))[: orders.MAX_CUSTOMER_NAME]
+        if kept.get("dining") in {c[0] for c in DINING_CHOICES}:
+            self.dining = kept["dining"]
+        if kept.get("payment") in {c[0] for c in self.payment_choices}:
+            self.payment = kept["payment"]
+            self._retotal()
 
     def _watched(self) -> Audience:
         return Audience("menu", self._truck_id)
@@ -117,6 +171,7 @@ class CustomerMenuState(Watching, PickupMixin, CartMixin, rx.State):
     def _take_menu(self, view: TruckMenu, version: int, mark: int) -> None:
         self._stamp(version, mark)
         self._show_menu(view)
+        self._recheck_cart()
         if self.picking:
             fresh = self._item(self.picking[0].id)
             self.picking = [fresh] if fresh else []
@@ -157,7 +212,7 @@ class CustomerMenuState(Watching, PickupMixin, CartMixin, rx.State):
             self.error = "Your order is empty."
             return None
         if not self.customer_name.strip():
-            self.error = "Enter your name so the crew can call you."
+            self.error = NAME_NEEDED
             return None
         request = self._order_request(pickup_at=self._pickup_at())
         try:
@@ -236,6 +291,7 @@ class TrackerState(Watching, rx.State):
 
     view: TrackerView = TrackerView(found=True)
     _public_id: str = ""
+    saved_cart: str = rx.LocalStorage("", name="cliqmenu_cart", sync=True)  # the menu's
 
     @rx.event
     async def load(self):
@@ -244,6 +300,8 @@ class TrackerState(Watching, rx.State):
         view, public_id = self.view, self._public_id
         if view.found:
             await subscribe(Audience("tracker", public_id), self.router.session.client_token)
+        if self.router.url.query_parameters.get("paid"):
+            self.saved_cart = ""  # back from paying: that cart became this order
         if view.awaiting_payment and self.router.url.query_parameters.get("paid"):
             return TrackerState.confirm_payment
         return None

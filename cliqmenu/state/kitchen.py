@@ -38,6 +38,9 @@ class KitchenState(LiveScreen, rx.State):
     # Cards (new orders, new cancellations) nobody has acknowledged on this screen: they chime.
     unseen: list[int] = []
     show_all_day: bool = True
+    # Dark (the default, for a dim kitchen) or light (a sunny window); this screen's browser
+    # remembers it.
+    kds_theme: str = rx.LocalStorage("dark", name="cliqmenu_kds_theme", sync=True)
     # Keys acknowledged on this screen. Not pruned to the cards shown, so a recalled order
     # does not chime again; bounded instead.
     _seen: list[str] = []
@@ -92,6 +95,10 @@ class KitchenState(LiveScreen, rx.State):
     @rx.event
     def toggle_all_day(self):
         self.show_all_day = not self.show_all_day
+
+    @rx.event
+    def toggle_theme(self):
+        self.kds_theme = "dark" if self.kds_theme == "light" else "light"
 
     @rx.event
     async def bump(self, order_id: int):

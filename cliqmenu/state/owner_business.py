@@ -43,6 +43,10 @@ class BusinessState(rx.State):
     s_publishable: str = ""
     s_webhook: str = ""
 
+    @rx.var
+    def timezone_choices(self) -> list[list[str]]:
+        return [[zone, zone] for zone in self.timezones]
+
     def _show(self, business: Business) -> None:
         self.name = business.name
         self.logo_url = business.logo_url or ""

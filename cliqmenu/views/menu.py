@@ -16,6 +16,7 @@ class OptionView:
     name: str
     delta: str
     in_stock: bool
+    delta_cents: int = 0
 
 
 @dataclass
@@ -91,6 +92,7 @@ def menu_view(
                                 name=o.name,
                                 delta=show.delta(o.price_delta_cents),
                                 in_stock=o.in_stock,
+                                delta_cents=o.price_delta_cents,
                             )
                             for o in group.options
                         ],
@@ -135,6 +137,7 @@ class CartLine:
     note: str
     total: str
     total_cents: int
+    problem: str = ""  # "Out of stock" once the item or an option chosen is out
 
 
 def cart_line(
@@ -163,4 +166,40 @@ def cart_line(
         note=note,
         total=show(unit * quantity),
         total_cents=unit * quantity,
+    )
+
+
+def cart_line_from_menu(
+    categories: list[CategoryView],
+    show: money.MoneyStyle,
+    *,
+    item_id: int,
+    option_ids: list[int],
+    quantity: int,
+    note: str,
+) -> CartLine | None:
+    """A cart line priced and checked against the menu as it is now; None when the item (or
+    an option chosen) is no longer on it at all."""
+    item = next((i for c in categories for i in c.items if i.id == item_id), None)
+    if item is None:
+        return None
+    options = {o.id: o for g in item.groups for o in g.options}
+    if any(option_id not in options for option_id in option_ids):
+        return None
+    chosen = [options[option_id] for option_id in option_ids]
+    unit = item.price_cents + sum(o.delta_cents for o in chosen)
+    out = [o.name for o in chosen if not o.in_stock]
+    problem = "" if item.in_stock and not out else "Out of stock"
+    if item.in_stock and out:
+        problem = ", ".join(out) + " out of stock"
+    return CartLine(
+        item_id=item.id,
+        name=item.name,
+        option_ids=list(option_ids),
+        options=", ".join(o.name for o in chosen),
+        quantity=quantity,
+        note=note,
+        total=show(unit * quantity),
+        total_cents=unit * quantity,
+        problem=problem,
     )

@@ -67,7 +67,9 @@ def _steps(stage: Stage) -> list[StageStep]:
 
 
 def _expected_ready(order: Order, zone: ZoneInfo, clock: Callable[[dt.datetime], str]) -> str:
-    if order.stage in CLOSED or order.stage == Stage.DELIVERED:
+    if order.stage == Stage.DELIVERED:
+        return "Delivered. Enjoy!"
+    if order.stage in CLOSED:
         return ""
     if order.stage in (Stage.COOKING_DONE, Stage.READY_FOR_PICKUP):
         return "Ready now" if order.stage == Stage.READY_FOR_PICKUP else "Almost ready"

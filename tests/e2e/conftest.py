@@ -474,9 +474,10 @@ def screen(
     """
     contexts: list[tuple[str, BrowserContext]] = []
 
-    def open_screen(width: int = 1280, height: int = 800, name: str = "") -> Page:
+    def open_screen(width: int = 1280, height: int = 800, name: str = "", **options) -> Page:
+        """``options`` go to the browser context: ``color_scheme``, ``reduced_motion``..."""
         context = browser.new_context(
-            viewport={"width": width, "height": height}, base_url=app_server.base_url
+            viewport={"width": width, "height": height}, base_url=app_server.base_url, **options
         )
         context.set_default_timeout(15_000)
         contexts.append((name or f"screen{len(contexts) + 1}", context))

@@ -20,6 +20,7 @@ from cliqmenu.models import (
     MenuItem,
     Order,
     OrderLine,
+    Stage,
 )
 
 ORDERS_API = f"/api/trucks/{demo_data.CBD_TRUCK_SLUG}/orders"
@@ -223,10 +224,28 @@ def order_body(app_server, customer: str, key: str | None = None) -> dict:
     }
 
 
-def place(app_server, customer: str) -> int:
-    """Place ``order_body`` through the order API; the order's number."""
+def place_answer(app_server, customer: str) -> dict:
+    """Place ``order_body`` through the order API; the API's answer (order_id, order_number)."""
     answer = httpx.post(
         app_server.url(ORDERS_API), json=order_body(app_server, customer), timeout=30
     )
     assert answer.status_code == 201, answer.text
-    return answer.json()["order_number"]
+    return answer.json()
+
+
+def place(app_server, customer: str) -> int:
+    """Place ``order_body`` through the order API; the order's number."""
+    return place_answer(app_server, customer)["order_number"]
+
+
+def set_stage(app_server, public_id: str, stage: Stage) -> None:
+    """Put an order at ``stage`` in the database (a page opened next shows it there)."""
+    engine = create_engine(app_server.db_url)
+    try:
+        with Session(engine) as session:
+            order = session.exec(select(Order).where(Order.public_id == public_id)).one()
+            order.stage = stage
+            session.add(order)
+            session.commit()
+    finally:
+        engine.dispose()
