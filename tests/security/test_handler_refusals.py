@@ -168,6 +168,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
     (HistoryState, "close"): _UI,
     (KitchenState, "heartbeat"): "re-checks the session; a refused caller is signed out by it",
     (KitchenState, "toggle_all_day"): _UI,
+    (KitchenState, "toggle_theme"): _UI,
     (KitchenState, "recall"): _LOADED,
     (PrintersState, "set_editing"): _UI,
     (PrintersState, "set_remove_open"): _UI,
