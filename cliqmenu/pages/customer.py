@@ -15,6 +15,7 @@ from cliqmenu.services import orders as order_rules
 from cliqmenu.services.staff import MAX_EMAIL
 from cliqmenu.state.cart import DINING_CHOICES
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
+from cliqmenu.state.pickup import NOW
 from cliqmenu.state.push import CustomerPushState
 from cliqmenu.views.tracker import StageStep, TrackerLine
 
@@ -110,8 +111,8 @@ def checkout_sheet() -> rx.Component:
                 rx.foreach(C.cart, lambda line, i: cart_line(line, i, C.remove_line)),
                 rx.divider(),
                 money_rows(t),
-                rx.cond(
-                    C.ready_quote != "",
+                rx.cond(  # a pre-order is ready at the pickup time chosen below
+                    (C.ready_quote != "") & (C.pickup == NOW),
                     rx.hstack(
                         rx.icon("clock", size=18),
                         rx.text(C.ready_quote, size="3", weight="bold", id="ready-quote"),

@@ -111,6 +111,7 @@ def test_a_full_slot_offers_the_next_free_one_and_the_customer_orders_for_it(
 
     offer.click()
     expect(customer.locator("#pickup-time")).to_contain_text(next_free)
+    expect(customer.locator("#ready-quote")).to_have_count(0)  # ready at the time chosen
     expect(customer.locator("#place-order")).to_contain_text(f"pickup {next_free}")
     customer.locator("#place-order").click()
 
