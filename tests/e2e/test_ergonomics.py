@@ -107,6 +107,12 @@ def worst_case(app_server) -> Iterator[dict]:
 
 
 def check(page: Page, where: str, found: list[str]) -> None:
+    # Sizes once a dialog's opening animation (a slight zoom) has ended.
+    page.evaluate(
+        """Promise.all(document.getAnimations()
+          .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+          .map((a) => a.finished))"""
+    )
     if (width := page_width(page)) > NARROW[0]:
         found.append(f"{where}: the page is {width} px wide on a {NARROW[0]} px screen")
     found += [f"{where}: {control} is smaller than a thumb" for control in small_controls(page)]
