@@ -8,6 +8,7 @@ something the browser no longer applies (or to the wrong sockets): read the new 
 from __future__ import annotations
 
 import json
+import secrets
 from types import SimpleNamespace
 
 import pytest
@@ -70,16 +71,19 @@ def _server() -> tuple[socketio.AsyncServer, EventNamespace, list]:
 async def test_one_emit_reaches_only_the_sockets_this_worker_holds_with_one_encoding():
     server, namespace, sent = _server()
     app = SimpleNamespace(event_namespace=namespace)
+    # Tokens of this run only: with Redis, a token another run left linked counts as taken.
+    run = secrets.token_hex(4)
+    tokens = [f"token-{n}-{run}" for n in (1, 2, 3)]
     sids = {}
-    for n in (1, 2, 3):
+    for n, token in enumerate(tokens, start=1):
         sid = await server.manager.pre_connect(f"eio-{n}", NAMESPACE)
         await server.manager.connect(sid, NAMESPACE)
-        await namespace._token_manager.link_token_to_sid(f"token-{n}", sid)
-        sids[f"token-{n}"] = sid
-    await namespace._token_manager.disconnect_token("token-3", sids["token-3"])
+        await namespace._token_manager.link_token_to_sid(token, sid)
+        sids[token] = sid
+    await namespace._token_manager.disconnect_token(tokens[2], sids[tokens[2]])
 
-    held = fanout.sockets_here(app, ["token-1", "token-2", "token-3", "nobody"])
-    assert held == {"token-1": sids["token-1"], "token-2": sids["token-2"]}
+    held = fanout.sockets_here(app, [*tokens, "nobody"])
+    assert held == {tokens[0]: sids[tokens[0]], tokens[1]: sids[tokens[1]]}
 
     first = fanout.state_delta(ManagerState, {"received": [ROW]})
     second = fanout.state_delta(ManagerState, {"received": []})
