@@ -63,6 +63,36 @@ record() {
     RESULTS+=("$(printf '%-44s %-14s %4ss' "${name}" "${verdict}" "${took}")")
 }
 
+# step_beside NAME COMMAND...: start a step in the background, its output kept aside;
+# steps_done waits for them all and prints each one's output whole, in the order started.
+BESIDE=()
+step_beside() {
+    local name="$1" log
+    shift
+    log="${SCRATCH}/beside-${#BESIDE[@]}.log"
+    (
+        started=$(date +%s)
+        set +e
+        "$@" >"${log}" 2>&1
+        echo "$? $(($(date +%s) - started))" >"${log}.rc"
+    ) &
+    BESIDE+=("${name}|${log}|$!")
+}
+
+steps_done() {
+    local entry name log pid rc took
+    for entry in "${BESIDE[@]}"; do
+        IFS='|' read -r name log pid <<<"${entry}"
+        wait "${pid}" || true
+        banner "${name}"
+        cat "${log}"
+        read -r rc took <"${log}.rc"
+        LAST_RC=${rc}
+        record "${name}" "${rc}" "${took}"
+    done
+    BESIDE=()
+}
+
 skip() {
     RESULTS+=("$(printf '%-44s %-14s' "$1" "SKIP ($2)")")
 }
@@ -186,17 +216,22 @@ step "import contracts (lint-imports)" lint-imports
 step "types (basedpyright)" basedpyright
 step "spelling (codespell)" codespell
 step "migrations (SQLite)" migrations_sqlite
-step "tests (SQLite)" pytest tests --ignore=tests/e2e -m "not e2e"
-
 step "PostgreSQL + Redis services" services
 SERVICES_UP=$((LAST_RC == 0))
 if [ "${SERVICES_UP}" -eq 1 ]; then
     step "migrations (PostgreSQL)" migrations_postgres
-    step "tests (PostgreSQL + Redis)" with_postgres pytest tests --ignore=tests/e2e -m "not e2e"
+fi
+
+# The unit and state tests of the two modes share nothing (own databases, free ports): on two
+# cores they run side by side, one pytest process each.
+step_beside "tests (SQLite)" pytest tests --ignore=tests/e2e -m "not e2e"
+if [ "${SERVICES_UP}" -eq 1 ]; then
+    step_beside "tests (PostgreSQL + Redis)" with_postgres pytest tests --ignore=tests/e2e -m "not e2e"
 else
     skip "migrations (PostgreSQL)" "no PostgreSQL"
     skip "tests (PostgreSQL + Redis)" "no PostgreSQL/Redis"
 fi
+steps_done
 
 step "e2e (SQLite)" e2e
 step "e2e (empty install, SQLite)" e2e_empty_install

@@ -56,6 +56,13 @@ def is_on_top(target: Locator) -> bool:
     )
 
 
+def expect_focus_inside(dialog: Locator) -> None:
+    """Focus moves into a dialog as it opens; it may land a frame after the dialog shows."""
+    dialog.page.wait_for_function(
+        "el => el.contains(document.activeElement)", arg=dialog.element_handle(), timeout=5000
+    )
+
+
 def add_to_cart(customer: Page, category: str, item: str) -> None:
     customer.get_by_role("button", name=category, exact=True).click()
     customer.locator(f'.menu-item[data-item="{item}"]').click()
@@ -318,7 +325,7 @@ def test_a_customer_orders_by_keyboard_and_focus_comes_back_after_the_picker(scr
     customer.keyboard.press("Enter")
     dialog = customer.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    assert dialog.evaluate("el => el.contains(document.activeElement)"), "focus is not in it"
+    expect_focus_inside(dialog)
     customer.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect(item).to_be_focused()  # back where it was, not at the top of the page
@@ -331,7 +338,7 @@ def test_a_customer_orders_by_keyboard_and_focus_comes_back_after_the_picker(scr
     customer.keyboard.press("Enter")
     sheet = customer.get_by_role("dialog")
     expect(sheet).to_be_visible()
-    assert sheet.evaluate("el => el.contains(document.activeElement)"), "focus is not in it"
+    expect_focus_inside(sheet)
     name = customer.locator("#customer-name")
     for _ in range(8):  # Tab through the lines to the name field
         if name.evaluate("el => el === document.activeElement"):
