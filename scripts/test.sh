@@ -190,7 +190,7 @@ UI_ONLY=(tests/e2e/test_audit.py tests/e2e/test_ergonomics.py tests/e2e/test_acc
 # Playwright runs in its own pytest process: it clashes with pytest-asyncio.
 e2e() {
     if [ -d tests/e2e ]; then
-        pytest tests/e2e -m e2e -p no:asyncio --ignore=tests/e2e/test_owner.py \
+        pytest tests/e2e -m e2e -p no:asyncio --durations=20 --ignore=tests/e2e/test_owner.py \
             --ignore=tests/e2e/test_online_payment.py --ignore=tests/e2e/test_faults_scaled_out.py \
             --ignore=tests/e2e/test_oidc_sign_in.py "$@"
         return
