@@ -16,7 +16,7 @@ import logging
 from cliqmenu.db import read_scope, session_scope
 from cliqmenu.jobs import every
 from cliqmenu.realtime import Audience, publish
-from cliqmenu.services import slots
+from cliqmenu.services import slots, stations
 from cliqmenu.settings import get_settings
 
 log = logging.getLogger("cliqmenu.preorders")
@@ -33,9 +33,14 @@ def release_round(now: dt.datetime | None = None) -> list[slots.Released]:
 
 def released_audiences(released: list[slots.Released]) -> set[Audience]:
     trucks = {order.truck_id for order in released}
-    return {Audience(kind, truck_id) for truck_id in trucks for kind in ("manager", "kitchen")} | {
-        Audience("tracker", order.public_id) for order in released
-    }
+    with read_scope() as session:
+        station_ids = stations.stations_of_orders(session, [order.order_id for order in released])
+    kinds = ("manager", "kitchen", "expo")
+    return (
+        {Audience(kind, truck_id) for truck_id in trucks for kind in kinds}
+        | {Audience("station", station_id) for station_id in station_ids}
+        | {Audience("tracker", order.public_id) for order in released}
+    )
 
 
 async def release_and_publish() -> int:

@@ -8,7 +8,6 @@ from sqlmodel import Session, select
 
 from cliqmenu.models import (
     AuditEvent,
-    MenuCategory,
     MenuItem,
     Order,
     OrderLine,
@@ -22,37 +21,22 @@ from cliqmenu.services.errors import Conflict, DomainError, Forbidden, NotFound
 from cliqmenu.services.lifecycle import AcceptChanges
 from cliqmenu.services.printers import PrinterFields
 from cliqmenu.views.boards import expo_board, kitchen_board, manager_board, station_board
-from tests.factories import World, line, make_member, make_truck, make_world, place
+from tests.factories import (
+    World,
+    line,
+    make_member,
+    make_stations,
+    make_truck,
+    make_world,
+    place,
+)
 from tests.fake_printer import decode
 
 
 @pytest.fixture
 def kitchen(session: Session, world: World):
-    """Grill (default: the burgers), Drinks (the Drinks category) and lemonade on the menu."""
-    drinks_category = MenuCategory(business_id=world.business.id, name="Drinks", position=1)
-    session.add(drinks_category)
-    session.flush()
-    lemonade = MenuItem(
-        business_id=world.business.id,
-        category_id=drinks_category.id,
-        name="Lemonade",
-        price_cents=400,
-    )
-    session.add(lemonade)
-    session.flush()
-    grill = stations.add_station(session, actor=world.owner, truck_id=world.truck.id, name="Grill")
-    drinks = stations.add_station(
-        session, actor=world.owner, truck_id=world.truck.id, name="Drinks"
-    )
-    stations.route(
-        session,
-        actor=world.owner,
-        truck_id=world.truck.id,
-        station_id=drinks.id,
-        category_id=drinks_category.id,
-    )
-    session.commit()
-    return grill, drinks, lemonade
+    made = make_stations(session, world=world)
+    return made.grill, made.drinks, made.lemonade
 
 
 def _order(session: Session, world: World, lemonade: MenuItem) -> Order:
