@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from cliqmenu.db import read_scope, session_scope
 from cliqmenu.models import Order, Role, StaffMember
-from cliqmenu.realtime import Audience, publish_soon
+from cliqmenu.realtime import Audience, kitchen_audiences, publish_soon
 from cliqmenu.services import portions, stations
 from cliqmenu.services.errors import DomainError
 from cliqmenu.state.auth import authorize, refuse
@@ -42,11 +42,6 @@ def publish_truck(
     publish_stock(truck_id, menu=menu)
     if public_id:
         publish_soon(Audience("tracker", public_id))
-
-
-def kitchen_audiences(truck_id: int, station_ids: Iterable[int]) -> list[Audience]:
-    """The truck's expo and the displays of these stations."""
-    return [Audience("expo", truck_id), *(Audience("station", s) for s in sorted(station_ids))]
 
 
 def publish_stock(truck_id: int, *, menu: bool = False) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.db import read_scope, session_scope
-from cliqmenu.realtime import Audience, publish_soon
+from cliqmenu.realtime import Audience, kitchen_audiences, publish_soon
 from cliqmenu.services import stations
 from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.state.auth import refuse
-from cliqmenu.state.board_actions import kitchen_audiences
 from cliqmenu.state.owner_access import owner, owner_or_redirect
 from cliqmenu.views.stations import DEFAULT, SAME, TruckStations, truck_stations
 
