@@ -364,7 +364,8 @@ async def station_audiences(server: BenchServer, trucks: list[BenchTruck], order
             0,
             [],
             note=f"{orders * len(trucks)} Accepts in {busy:.1f} s, CPU per Accept includes "
-            f"opening the screens; {extra} pushes reached the stations not in the orders",
+            f"opening the screens; {extra} messages beyond their estimated beats reached the "
+            "stations not in the orders (no order did)",
         )
     )
 
