@@ -7,6 +7,9 @@ One server per mode (``reflex run --env prod``, own database, 102 trucks seeded)
 - 100 trucks x 5 Order Manager screens, 10 orders/s platform-wide through the order API;
 - those 500 screens reconnecting at once after the server is restarted: the time until every
   screen has its view rebuilt, then one order per truck proves each screen is live;
+- ``stations``: trucks that work by stations, each with three station displays and an expo,
+  orders accepted at each truck in turn (bench/stations.py): how fast a station and the expo
+  see an Accept, and that the stations not in the order get nothing;
 - ``pickup``: one truck's pickup boards against its customers' tracking pages, the same number
   of screens, orders accepted one by one (bench/pickup_board.py): what one screen of each
   audience costs.
@@ -16,7 +19,7 @@ order shape. Latency is the time from sending the POST (or the stock change) to 
 view holding it. CPU is user + system of the server's processes from /proc, gross and net of the
 idle cost of the open screens (their heartbeats), measured just before.
 
-    python -m bench.realtime [--mode embedded|redis2|redis4] [--shapes one fleet menu restart pickup]
+    python -m bench.realtime [--mode embedded|redis2|redis4] [--shapes one fleet menu restart pickup stations]
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from bench.fleet import BenchTruck, place_order
 from bench.pickup_board import phases
 from bench.screens import STOCK, Page, Screen, close_all, open_all, wait_for
 from bench.server import BenchServer, Mode, load_average, run_heading
+from bench.stations import stations_shape
 
 ROW = "order-"  # the manager board's row of order N has id order-N
 
@@ -346,6 +350,26 @@ async def pickup_audiences(server: BenchServer, truck: BenchTruck, orders: int) 
     )
 
 
+async def station_audiences(server: BenchServer, trucks: list[BenchTruck], orders: int) -> None:
+    latencies, cpu, extra, busy = await stations_shape(server, trucks, orders)
+    print_outcome(
+        Outcome(
+            f"{len(trucks)} trucks x (3 stations + expo + manager), Accept in turn",
+            latencies,
+            [],
+            0,
+            0,
+            cpu,
+            cpu,
+            0,
+            [],
+            note=f"{orders * len(trucks)} Accepts in {busy:.1f} s, CPU per Accept includes "
+            f"opening the screens; {extra} messages beyond their estimated beats reached the "
+            "stations not in the orders (no order did)",
+        )
+    )
+
+
 def print_outcome(o: Outcome) -> None:
     last95 = percentile(o.last_screen_ms, 0.95) if o.last_screen_ms else float("nan")
     print(
@@ -392,6 +416,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 print_outcome(await menu_phones(server, spare[1], phones=args.phones))
             if "pickup" in args.shapes:
                 await pickup_audiences(server, spare[2], args.screens_per_audience)
+            if "stations" in args.shapes:
+                await station_audiences(server, fleet_trucks[: args.station_trucks], args.orders)
             if "fleet" in args.shapes or "restart" in args.shapes:
                 outcome, boards = await fleet(server, browser, fleet_trucks, rate=args.rate)
                 print_outcome(outcome)
@@ -419,6 +445,8 @@ def main() -> None:
         "--screens-per-audience", type=int, default=40, help="pickup shape: boards, and phones"
     )
     parser.add_argument("--trucks", type=int, default=100, help="trucks in the fleet shape")
+    parser.add_argument("--station-trucks", type=int, default=5, help="stations shape: trucks")
+    parser.add_argument("--orders", type=int, default=10, help="stations shape: per truck")
     parser.add_argument("--no-chromium", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy the server's order phases into here")
     asyncio.run(main_async(parser.parse_args()))

@@ -30,6 +30,7 @@ ROOT = "reflex___state____state"
 SESSION = f"{ROOT}.cliqmenu___state___auth____session_state"
 MANAGER = f"{ROOT}.cliqmenu___state___manager____manager_state"
 KITCHEN = f"{ROOT}.cliqmenu___state___kitchen____kitchen_state"
+EXPO = f"{ROOT}.cliqmenu___state___expo____expo_state"
 ACCEPT_FORM = f"{ROOT}.cliqmenu___state___accept_form____accept_form_state"
 MENU = f"{ROOT}.cliqmenu___state___customer____customer_menu_state"
 STOCK = f"{ROOT}.cliqmenu___state___stock____stock_state"
@@ -57,6 +58,10 @@ class Page:
         return Page("/kds", KITCHEN, 5)
 
     @staticmethod
+    def expo() -> Page:
+        return Page("/kds/expo", EXPO, 5)
+
+    @staticmethod
     def stock() -> Page:
         return Page("/manage/stock", STOCK, 0, ready="truck_name")
 
@@ -79,7 +84,7 @@ def orders_shown(vars_: dict[str, Any]) -> set[int]:
     shown: set[int] = set()
     for name in (*MANAGER_LISTS, "cards", "preparing", "ready"):
         for card in vars_.get(name) or []:
-            shown.add(card["number"])
+            shown.add(card.get("card", card)["number"])  # an expo card holds the kitchen's
     tracked = vars_.get("view") or {}
     if tracked.get("stage") not in (None, "", "received", "awaiting_payment"):
         shown.add(tracked["number"])
@@ -102,6 +107,7 @@ class Screen:
     page: Page
     session_token: str = ""
     truck_id: int | None = None
+    station: str = ""  # a kitchen display's station choice ("all", a station's id, "expo")
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     vars: dict[str, dict[str, Any]] = field(default_factory=dict)
     seen: dict[int, float] = field(default_factory=dict)
@@ -136,6 +142,8 @@ class Screen:
         storage = {}
         if self.truck_id is not None:
             storage[f"{SESSION}.truck_choice{SUFFIX}"] = str(self.truck_id)
+        if self.station:
+            storage[f"{SESSION}.station_choice{SUFFIX}"] = self.station
         event = {
             "name": f"{ROOT}.hydrate_and_load",
             "payload": {"vars": storage},

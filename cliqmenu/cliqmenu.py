@@ -12,6 +12,7 @@ from cliqmenu.order_expiry import expiry_worker
 from cliqmenu.pages.customer import menu_page, tracker_page
 from cliqmenu.pages.history import history_page
 from cliqmenu.pages.kds import kds_page
+from cliqmenu.pages.kds_expo import expo_page
 from cliqmenu.pages.manage import manage_page
 from cliqmenu.pages.menu_editor import menu_editor_page
 from cliqmenu.pages.owner_audit import audit_page
@@ -22,6 +23,7 @@ from cliqmenu.pages.owner_printers import printers_page
 from cliqmenu.pages.owner_reports import reports_page
 from cliqmenu.pages.owner_setup import setup_page
 from cliqmenu.pages.owner_staff import staff_page
+from cliqmenu.pages.owner_stations import stations_page
 from cliqmenu.pages.owner_trucks import trucks_page
 from cliqmenu.pages.pickup_board import pickup_board_page
 from cliqmenu.pages.signin import invite_page, sign_in_page
@@ -36,6 +38,7 @@ from cliqmenu.reminders import reminder_worker
 from cliqmenu.restock import restock_worker
 from cliqmenu.security_headers import security_headers
 from cliqmenu.state.customer import CustomerMenuState, TrackerState
+from cliqmenu.state.expo import ExpoState
 from cliqmenu.state.faults import on_backend_error
 from cliqmenu.state.history import HistoryState
 from cliqmenu.state.kitchen import KitchenState
@@ -48,6 +51,7 @@ from cliqmenu.state.owner_outbox import OutboxState
 from cliqmenu.state.owner_printers import PrintersState
 from cliqmenu.state.owner_reports import ReportsState
 from cliqmenu.state.owner_setup import SetupState
+from cliqmenu.state.owner_stations import StationsState
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.state.pickup_board import PickupBoardState
 from cliqmenu.state.session_binding import BindToSessionCookie, upload_guard
@@ -94,6 +98,7 @@ app.add_page(
 )
 app.add_page(manage_page, route=routes.MANAGE, title="Orders · CliqMenu", on_load=ManagerState.load)
 app.add_page(kds_page, route=routes.KDS, title="Kitchen · CliqMenu", on_load=KitchenState.load)
+app.add_page(expo_page, route=routes.KDS_EXPO, title="Expo · CliqMenu", on_load=ExpoState.load)
 app.add_page(
     overview_page, route=routes.ADMIN, title="Owner · CliqMenu", on_load=OwnerHomeState.load
 )
@@ -135,6 +140,12 @@ app.add_page(
     route=routes.ADMIN_PRINTERS,
     title="Printers · CliqMenu",
     on_load=PrintersState.load,
+)
+app.add_page(
+    stations_page,
+    route=routes.ADMIN_STATIONS,
+    title="Stations · CliqMenu",
+    on_load=StationsState.load,
 )
 app.add_page(
     staff_page, route=routes.ADMIN_STAFF, title="Staff · CliqMenu", on_load=OwnerHomeState.load

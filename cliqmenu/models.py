@@ -460,6 +460,9 @@ class OrderLine(SQLModel, table=True):
     note: str = ""
     allergens: list[str] = _json(list)
     done: bool = False
+    # The kitchen station that makes it, decided when the order goes to the kitchen
+    # (services/stations.py); None: the truck's default station (or it has none).
+    station_id: int | None = Field(default=None, foreign_key="station.id")
 
 
 class Payment(SQLModel, table=True):
@@ -582,8 +585,8 @@ class PushMessage(SQLModel, table=True):
 
 class Printer(SQLModel, table=True):
     """A network receipt printer (ESC/POS over TCP) of one truck and what it prints
-    (docs/printers.md). Kitchen tickets are the whole order; a station column can later narrow a
-    printer to one station's items."""
+    (docs/printers.md). Kitchen tickets are the whole order, or only its station's items for a
+    printer tied to a station."""
 
     id: int = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", index=True)
@@ -593,6 +596,8 @@ class Printer(SQLModel, table=True):
     port: int = 9100
     prints_kitchen: bool = True  # a kitchen ticket for every order accepted
     prints_receipts: bool = False  # customer receipts asked for from the order
+    # Tied to a kitchen station: its kitchen tickets carry only that station's items.
+    station_id: int | None = Field(default=None, foreign_key="station.id")
     # Set by the print worker: since when it has not answered (None: it answers), and why.
     failing_since: dt.datetime | None = _when(default=None)
     last_error: str = ""
@@ -620,3 +625,43 @@ class PrintJob(SQLModel, table=True):
     printed_at: dt.datetime | None = _when(default=None)
     next_attempt_at: dt.datetime | None = _when(default=None)
     claimed_by: str | None = Field(default=None, max_length=64)
+
+
+class Station(SQLModel, table=True):
+    """A kitchen station of one truck (Grill, Fryer, Drinks): its display shows only its items
+    of each order (docs/kitchen-display.md). Items no route sends elsewhere go to the default."""
+
+    id: int = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    truck_id: int = Field(foreign_key="truck.id", index=True)
+    name: str = Field(max_length=40)
+    position: int = 0
+    is_default: bool = False
+    created_at: dt.datetime = _when(default_factory=utcnow)
+
+
+class StationRoute(SQLModel, table=True):
+    """Where a truck makes a category or an item: an item's route wins over its category's."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("truck_id", "category_id"),
+        sa.UniqueConstraint("truck_id", "item_id"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    truck_id: int = Field(foreign_key="truck.id", index=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    category_id: int | None = Field(default=None, foreign_key="menucategory.id")
+    item_id: int | None = Field(default=None, foreign_key="menuitem.id")
+
+
+class StationBump(SQLModel, table=True):
+    """A station made its items of an order (its own bump); removed when it recalls them."""
+
+    __table_args__ = (sa.UniqueConstraint("order_id", "station_id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    bumped_at: dt.datetime = _when(default_factory=utcnow)
+    bumped_by: int | None = Field(default=None, foreign_key="staffmember.id")

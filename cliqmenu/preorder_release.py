@@ -15,8 +15,8 @@ import logging
 
 from cliqmenu.db import read_scope, session_scope
 from cliqmenu.jobs import every
-from cliqmenu.realtime import Audience, publish
-from cliqmenu.services import slots
+from cliqmenu.realtime import Audience, kitchen_audiences, publish
+from cliqmenu.services import slots, stations
 from cliqmenu.settings import get_settings
 
 log = logging.getLogger("cliqmenu.preorders")
@@ -33,9 +33,18 @@ def release_round(now: dt.datetime | None = None) -> list[slots.Released]:
 
 def released_audiences(released: list[slots.Released]) -> set[Audience]:
     trucks = {order.truck_id for order in released}
-    return {Audience(kind, truck_id) for truck_id in trucks for kind in ("manager", "kitchen")} | {
-        Audience("tracker", order.public_id) for order in released
-    }
+    with read_scope() as session:
+        making = {
+            truck_id: stations.stations_of_orders(
+                session, [order.order_id for order in released if order.truck_id == truck_id]
+            )
+            for truck_id in trucks
+        }
+    return (
+        {Audience(kind, truck_id) for truck_id in trucks for kind in ("manager", "kitchen")}
+        | {a for truck_id, ids in making.items() for a in kitchen_audiences(truck_id, ids)}
+        | {Audience("tracker", order.public_id) for order in released}
+    )
 
 
 async def release_and_publish() -> int:

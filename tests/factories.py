@@ -29,10 +29,11 @@ from cliqmenu.models import (
     StaffStatus,
     StaffTruck,
     Stage,
+    Station,
     Truck,
     utcnow,
 )
-from cliqmenu.services import lifecycle, orders, staff
+from cliqmenu.services import lifecycle, orders, staff, stations
 from cliqmenu.views.menu import CartLine
 
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -359,3 +360,40 @@ def to_stage(
             deliver_unpaid=True,
         )
     return order
+
+
+@dataclass
+class Kitchen:
+    """A truck that works by stations: Grill (the default) and Drinks, and a drink to order."""
+
+    grill: Station
+    drinks: Station
+    lemonade: MenuItem
+
+
+def make_stations(session: Session, *, world: World) -> Kitchen:
+    """Grill (the default: the burgers and fries) and Drinks (the Drinks category, with
+    Lemonade $4.00) at the world's truck."""
+    drinks_category = MenuCategory(business_id=world.business.id, name="Drinks", position=1)
+    session.add(drinks_category)
+    session.flush()
+    lemonade = MenuItem(
+        business_id=world.business.id,
+        category_id=drinks_category.id,
+        name="Lemonade",
+        price_cents=400,
+    )
+    session.add(lemonade)
+    session.flush()
+    truck = world.truck.id
+    grill = stations.add_station(session, actor=world.owner, truck_id=truck, name="Grill")
+    drinks = stations.add_station(session, actor=world.owner, truck_id=truck, name="Drinks")
+    stations.route(
+        session,
+        actor=world.owner,
+        truck_id=truck,
+        station_id=drinks.id,
+        category_id=drinks_category.id,
+    )
+    session.commit()
+    return Kitchen(grill=grill, drinks=drinks, lemonade=lemonade)

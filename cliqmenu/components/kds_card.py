@@ -81,6 +81,48 @@ def kitchen_line(card: KitchenCard, line: KitchenLine, on_tick: Handler) -> rx.C
     )
 
 
+def card_identity(card: KitchenCard) -> list[rx.Component]:
+    """The order number, the dining method (icon and word) and the first name to call out."""
+    return [
+        rx.el.span("#", card.number, class_name="kds-number"),
+        rx.el.span(
+            dining_icon(card.dining_method),
+            card.dining_label,
+            class_name="kds-dining",
+            data_dining=card.dining_method,
+        ),
+        rx.el.span(card.customer_first_name, class_name="kds-name"),
+    ]
+
+
+def status_row(card: KitchenCard, more_time: rx.Component | None = None) -> rx.Component:
+    """CANCELLED with the reason, or the timer."""
+    return rx.cond(
+        card.cancelled,
+        rx.el.div(
+            rx.icon("ban", size=26),
+            rx.el.span("CANCELLED", class_name="kds-cancelled-word"),
+            rx.cond(
+                card.cancel_reason != "",
+                rx.el.span(card.cancel_reason, class_name="kds-cancel-reason"),
+            ),
+            class_name="kds-cancelled-banner",
+        ),
+        timer_row(card, more_time),
+    )
+
+
+def kitchen_note(card: KitchenCard) -> rx.Component:
+    return rx.cond(
+        card.kitchen_note != "",
+        rx.el.p(
+            rx.icon("message-square-warning", size=22),
+            card.kitchen_note,
+            class_name="kds-kitchen-note",
+        ),
+    )
+
+
 def kitchen_card(
     card: KitchenCard,
     position: rx.Var,
@@ -93,42 +135,16 @@ def kitchen_card(
     return rx.el.article(
         rx.el.header(
             rx.el.span(position + 1, class_name="kds-pos", title="Key to select this card"),
-            rx.el.span("#", card.number, class_name="kds-number"),
-            rx.el.span(
-                dining_icon(card.dining_method),
-                card.dining_label,
-                class_name="kds-dining",
-                data_dining=card.dining_method,
-            ),
-            rx.el.span(card.customer_first_name, class_name="kds-name"),
+            *card_identity(card),
             rx.cond(is_new, rx.el.span("NEW", class_name="kds-new-tag")),
             class_name="kds-card-head",
         ),
-        rx.cond(
-            card.cancelled,
-            rx.el.div(
-                rx.icon("ban", size=26),
-                rx.el.span("CANCELLED", class_name="kds-cancelled-word"),
-                rx.cond(
-                    card.cancel_reason != "",
-                    rx.el.span(card.cancel_reason, class_name="kds-cancel-reason"),
-                ),
-                class_name="kds-cancelled-banner",
-            ),
-            timer_row(card, more_time),
-        ),
+        status_row(card, more_time),
         rx.el.ul(
             rx.foreach(card.lines, lambda line: kitchen_line(card, line, on_tick)),
             class_name="kds-lines",
         ),
-        rx.cond(
-            card.kitchen_note != "",
-            rx.el.p(
-                rx.icon("message-square-warning", size=22),
-                card.kitchen_note,
-                class_name="kds-kitchen-note",
-            ),
-        ),
+        kitchen_note(card),
         rx.cond(
             card.cancelled,
             rx.el.button(

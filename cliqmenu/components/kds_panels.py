@@ -157,3 +157,52 @@ def help_overlay() -> rx.Component:
         class_name="kds-help",
         id="kds-help",
     )
+
+
+def recall_button(label: rx.Var, recallable: rx.Var, on_click) -> rx.Component:
+    """Recall, naming the order it brings back."""
+    return rx.el.button(
+        rx.icon("undo-2", size=22),
+        "Recall",
+        rx.el.span(label, class_name="kds-recall-number"),
+        on_click=on_click,
+        disabled=recallable.length() == 0,
+        class_name="kds-top-button",
+        id="kds-recall",
+        aria_label="Recall",
+    )
+
+
+def theme_button(theme: rx.Var, on_click) -> rx.Component:
+    """Dark or Light, remembered by the screen's browser."""
+    return rx.el.button(
+        rx.icon(rx.cond(theme == "light", "sun", "moon"), size=22),
+        rx.cond(theme == "light", "Light", "Dark"),
+        on_click=on_click,
+        class_name="kds-top-button",
+        id="kds-theme",
+        aria_label="Light display",
+        aria_pressed=(theme == "light").to_string(),
+    )
+
+
+def empty_queue(loaded: rx.Var, words: str, element_id: str) -> rx.Component:
+    """Only once loaded: while disconnected the cover hides the queue, never "all done"."""
+    return rx.cond(
+        loaded,
+        rx.center(
+            rx.vstack(
+                rx.icon("circle-check-big", size=64),
+                rx.el.p(words, class_name="kds-empty-text"),
+                align="center",
+            ),
+            class_name="kds-empty",
+            id=element_id,
+        ),
+    )
+
+
+def page_class(theme: rx.Var) -> rx.Var:
+    """Radix's own light/dark colour steps follow the class (its theme's appearance prop is
+    dropped by Reflex, which sets the app's colour mode instead)."""
+    return rx.cond(theme == "light", "kds-page kds-light light-theme", "kds-page dark-theme")

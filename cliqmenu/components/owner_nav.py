@@ -13,6 +13,7 @@ OWNER_SECTIONS = (
     ("business", "Business", "store", routes.ADMIN_BUSINESS),
     ("trucks", "Trucks", "truck", routes.ADMIN_TRUCKS),
     ("printers", "Printers", "printer", routes.ADMIN_PRINTERS),
+    ("stations", "Stations", "chef-hat", routes.ADMIN_STATIONS),
     ("menu", "Menu", "utensils", routes.ADMIN_MENU),
     ("staff", "Staff", "users", routes.ADMIN_STAFF),
     ("reports", "Reports", "chart-column", routes.ADMIN_REPORTS),

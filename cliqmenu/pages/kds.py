@@ -7,12 +7,17 @@ import reflex as rx
 from cliqmenu.components.kds_card import kitchen_card
 from cliqmenu.components.kds_panels import (
     all_day_panel,
+    empty_queue,
     help_button,
     help_overlay,
     new_order_alert,
+    page_class,
+    recall_button,
     service_strip,
     start_service_button,
+    theme_button,
 )
+from cliqmenu.components.kds_stations import station_picker
 from cliqmenu.components.layout import member_menu, truck_switcher
 from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
 from cliqmenu.components.more_time import all_more_time, order_more_time
@@ -25,19 +30,11 @@ def top_bar() -> rx.Component:
     return rx.el.header(
         rx.el.span("Kitchen", class_name="kds-title"),
         truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
+        station_picker(S.station_choices, S.station_value),
         rx.el.span(S.open_count, " to cook", class_name="kds-count", id="kds-count"),
         new_order_alert(S.unseen, S.silence),
         rx.spacer(),
-        rx.el.button(
-            rx.icon("undo-2", size=22),
-            "Recall",
-            rx.el.span(S.recall_label, class_name="kds-recall-number"),
-            on_click=S.recall,
-            disabled=S.recallable.length() == 0,
-            class_name="kds-top-button",
-            id="kds-recall",
-            aria_label="Recall",
-        ),
+        recall_button(S.recall_label, S.recallable, S.recall),
         rx.el.button(
             rx.icon("list-ordered", size=22),
             "All day",
@@ -47,15 +44,7 @@ def top_bar() -> rx.Component:
             aria_pressed=S.show_all_day.to_string(),
         ),
         all_more_time(S.truck_id_text, "kds-top-button"),
-        rx.el.button(
-            rx.icon(rx.cond(S.kds_theme == "light", "sun", "moon"), size=22),
-            rx.cond(S.kds_theme == "light", "Light", "Dark"),
-            on_click=S.toggle_theme,
-            class_name="kds-top-button",
-            id="kds-theme",
-            aria_label="Light display",
-            aria_pressed=(S.kds_theme == "light").to_string(),
-        ),
+        theme_button(S.kds_theme, S.toggle_theme),
         help_button(),
         start_service_button(),
         live_badge(S.last_sync_ms),
@@ -83,21 +72,7 @@ def queue() -> rx.Component:
             class_name="kds-grid",
             id="kds-queue",
         ),
-        # Only once loaded: while disconnected the cover hides the queue, never "all done".
-        rx.cond(
-            S.loaded,
-            rx.center(
-                rx.vstack(
-                    rx.icon("circle-check-big", size=64),
-                    rx.el.p(
-                        "No orders to cook. New orders appear here.", class_name="kds-empty-text"
-                    ),
-                    align="center",
-                ),
-                class_name="kds-empty",
-                id="kds-empty",
-            ),
-        ),
+        empty_queue(S.loaded, "No orders to cook. New orders appear here.", "kds-empty"),
     )
 
 
@@ -127,11 +102,7 @@ def kds_page() -> rx.Component:
                 class_name="kds-main",
             ),
             help_overlay(),
-            # Radix's own light/dark colour steps follow the class (its theme's appearance
-            # prop is dropped by Reflex, which sets the app's colour mode instead).
-            class_name=rx.cond(
-                S.kds_theme == "light", "kds-page kds-light light-theme", "kds-page dark-theme"
-            ),
+            class_name=page_class(S.kds_theme),
             id="kds-page",
         ),
         accent_color="orange",

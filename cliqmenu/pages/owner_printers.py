@@ -132,6 +132,16 @@ def printer_form() -> rx.Component:
                 ),
                 spacing="2",
             ),
+            rx.cond(
+                S.station_choices.length() > 0,
+                labelled_select(
+                    "Kitchen tickets of",
+                    S.f_station,
+                    S.set_f_station,
+                    S.station_choices,
+                    "printer-station",
+                ),
+            ),
             error_callout(S.form_error, "printer-error"),
             save_buttons(S.is_new, "Add printer", "Save printer", "printer-save"),
             spacing="4",

@@ -4,10 +4,20 @@ from cliqmenu.realtime.hub import (
     Audience,
     drain,
     end_access,
+    kitchen_audiences,
     publish,
     publish_soon,
     subscribe,
     unsubscribe,
 )
 
-__all__ = ["Audience", "drain", "end_access", "publish", "publish_soon", "subscribe", "unsubscribe"]
+__all__ = [
+    "Audience",
+    "drain",
+    "end_access",
+    "kitchen_audiences",
+    "publish",
+    "publish_soon",
+    "subscribe",
+    "unsubscribe",
+]

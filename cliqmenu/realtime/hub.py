@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,12 @@ class Audience:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+def kitchen_audiences(truck_id: int, station_ids: Iterable[int]) -> list[Audience]:
+    """The displays of these kitchen stations and the truck's expo (none without stations)."""
+    shown = [Audience("station", s) for s in sorted(station_ids)]
+    return [Audience("expo", truck_id), *shown] if shown else []
 
 
 # kind -> (state class, builder(session, key) -> view); filled by the states that show them.

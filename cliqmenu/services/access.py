@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from cliqmenu.models import Order, Role, StaffMember, Stage, Truck
 from cliqmenu.services.errors import NotFound
-from cliqmenu.services.staff import trucks_for
+from cliqmenu.services.staff import require_role, trucks_for
 
 NO_SUCH_ORDER = "No such order."
 NO_SUCH_TRUCK = "No such truck."
@@ -65,5 +65,15 @@ def truck_of(
         or truck.business_id != actor.business_id
         or not works_at(session, actor, truck.id, including_archived=including_archived)
     ):
+        raise NotFound(NO_SUCH_TRUCK)
+    return truck
+
+
+def owner_truck(session: Session, actor: StaffMember, truck_id: int) -> Truck:
+    """A truck of the Owner's business that is not archived (what the Owner sets up); else
+    Forbidden for anyone but the Owner, NotFound for any other id."""
+    require_role(actor, Role.OWNER)
+    truck = session.get(Truck, int(truck_id))
+    if truck is None or truck.business_id != actor.business_id or truck.archived:
         raise NotFound(NO_SUCH_TRUCK)
     return truck

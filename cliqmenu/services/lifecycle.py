@@ -31,6 +31,7 @@ from cliqmenu.services import (
     printers,
     records,
     refunds,
+    stations,
 )
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.orders import (
@@ -121,11 +122,11 @@ def _load(session: Session, *, actor: StaffMember, order_id: int, expected: Stag
     """The order, row-locked, checked against the actor's business, trucks and expected stage."""
     order = access.order_for(session, actor=actor, order_id=order_id, lock=True)
     if expected is not None and order.stage != expected:
-        raise Conflict(_already_moved(session, order))
+        raise Conflict(already_moved(session, order))
     return order
 
 
-def _already_moved(session: Session, order: Order) -> str:
+def already_moved(session: Session, order: Order) -> str:
     # Who moved it, if a member of staff did: a customer's name is not every caller's to see.
     last = session.exec(
         select(AuditEvent)
@@ -224,6 +225,7 @@ def accept(
     order.promised_at = now + dt.timedelta(minutes=prep)
     _move(session, actor=actor, order=order, to=Stage.IN_PROGRESS, action="order.accepted")
     portions.hold(session, order=order, actor=actor)  # only an order placed before they counted
+    stations.route_order(session, order=order)
     printers.queue_kitchen_tickets(session, order=order)  # printed by the print worker
     after = _snapshot(order, *fields, "prep_minutes")
     if {k: v for k, v in after.items() if k in before} != before:
@@ -466,7 +468,7 @@ def tick_line(
     require_role(actor, *KITCHEN_ROLES)
     order = _load(session, actor=actor, order_id=order_id, expected=None)
     if order.stage != Stage.IN_PROGRESS:
-        raise Conflict(_already_moved(session, order))
+        raise Conflict(already_moved(session, order))
     line = session.get(OrderLine, line_id)
     if line is None or line.order_id != order.id:
         raise DomainError("That item is not on this order.")

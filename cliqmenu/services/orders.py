@@ -35,6 +35,7 @@ from cliqmenu.services import (
     ready_time,
     records,
     slots,
+    stations,
 )
 from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.errors import DomainError, NotFound, NotTakingOrders
@@ -358,6 +359,7 @@ def place_order(
         send_confirmation(session, order=order, truck=truck, business=business)
     notifications.new_order(session, order=order)
     if order.stage == Stage.IN_PROGRESS:  # a walk-in goes straight to the kitchen
+        stations.route_order(session, order=order)
         printers.queue_kitchen_tickets(session, order=order)
     return order, True
 

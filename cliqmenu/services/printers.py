@@ -28,6 +28,7 @@ from cliqmenu.models import (
     PrintStatus,
     Role,
     StaffMember,
+    Station,
     Truck,
     utcnow,
 )
@@ -59,6 +60,8 @@ class PrinterFields:
     port: str | int = DEFAULT_PORT
     prints_kitchen: bool = True
     prints_receipts: bool = False
+    # A kitchen station of the truck: its kitchen tickets carry only that station's items.
+    station_id: int | None = None
 
 
 def check_host(text: str) -> str:
@@ -108,7 +111,18 @@ def validate(fields: PrinterFields) -> PrinterFields:
         port=check_port(fields.port),
         prints_kitchen=bool(fields.prints_kitchen),
         prints_receipts=bool(fields.prints_receipts),
+        station_id=int(fields.station_id) if fields.station_id else None,
     )
+
+
+def _check_station(session: Session, *, truck: Truck, station_id: int | None) -> str:
+    """The name of the printer's station, a station of its truck (NotFound otherwise)."""
+    if station_id is None:
+        return ""
+    station = session.get(Station, station_id)
+    if station is None or station.truck_id != truck.id:
+        raise NotFound("No such station.")
+    return station.name
 
 
 def list_printers(
@@ -137,20 +151,13 @@ def _check_name_free(session: Session, *, truck: Truck, name: str, printer_id: i
         raise DomainError(f"{truck.name} already has a printer called {name}.")
 
 
-def _owner_truck(session: Session, actor: StaffMember, truck_id: int) -> Truck:
-    require_role(actor, Role.OWNER)
-    truck = session.get(Truck, int(truck_id))
-    if truck is None or truck.business_id != actor.business_id or truck.archived:
-        raise NotFound(access.NO_SUCH_TRUCK)
-    return truck
-
-
-def _described(printer: Printer) -> dict:
+def _described(printer: Printer, station: str = "") -> dict:
     return {
         "name": printer.name,
         "address": f"{printer.host}:{printer.port}",
         "prints_kitchen": printer.prints_kitchen,
         "prints_receipts": printer.prints_receipts,
+        **({"station": station} if station else {}),
     }
 
 
@@ -158,9 +165,10 @@ def add_printer(
     session: Session, *, actor: StaffMember, truck_id: int, fields: PrinterFields
 ) -> Printer:
     """A new printer at a truck of the Owner's business."""
-    truck = _owner_truck(session, actor, truck_id)
+    truck = access.owner_truck(session, actor, truck_id)
     valid = validate(fields)
     _check_name_free(session, truck=truck, name=valid.name, printer_id=None)
+    station = _check_station(session, truck=truck, station_id=valid.station_id)
     count = session.exec(
         select(func.count()).select_from(Printer).where(Printer.truck_id == truck.id)
     ).one()
@@ -174,6 +182,7 @@ def add_printer(
         port=int(valid.port),
         prints_kitchen=valid.prints_kitchen,
         prints_receipts=valid.prints_receipts,
+        station_id=valid.station_id,
     )
     session.add(printer)
     session.flush()
@@ -182,7 +191,7 @@ def add_printer(
         business_id=truck.business_id,
         actor=actor,
         action="printer.added",
-        after={"truck": truck.name, **_described(printer)},
+        after={"truck": truck.name, **_described(printer, station)},
     )
     return printer
 
@@ -192,13 +201,17 @@ def update_printer(
 ) -> Printer:
     require_role(actor, Role.OWNER)
     printer = get_printer(session, business_id=actor.business_id, printer_id=printer_id)
-    truck = _owner_truck(session, actor, printer.truck_id)
+    truck = access.owner_truck(session, actor, printer.truck_id)
     valid = validate(fields)
     _check_name_free(session, truck=truck, name=valid.name, printer_id=printer.id)
-    before = _described(printer)
+    station = _check_station(session, truck=truck, station_id=valid.station_id)
+    before = _described(
+        printer, _check_station(session, truck=truck, station_id=printer.station_id)
+    )
     moved = (printer.host, printer.port) != (valid.host, valid.port)
     printer.name, printer.host, printer.port = valid.name, valid.host, int(valid.port)
     printer.prints_kitchen, printer.prints_receipts = valid.prints_kitchen, valid.prints_receipts
+    printer.station_id = valid.station_id
     if moved:  # a new address: try the waiting tickets there now
         _due_now(session, printer.id)
     session.add(printer)
@@ -208,7 +221,7 @@ def update_printer(
         actor=actor,
         action="printer.changed",
         before=before,
-        after=_described(printer),
+        after=_described(printer, station),
     )
     return printer
 
@@ -282,25 +295,44 @@ def _queue(
 
 def queue_kitchen_tickets(session: Session, *, order: Order) -> int:
     """An order went to the kitchen (accepted, or a walk-in): a ticket on each printer of its
-    truck that prints kitchen tickets; how many were queued."""
+    truck that prints kitchen tickets (a printer tied to a station: only that station's items,
+    and nothing when the order has none for it); how many were queued."""
     printers = [
         p
         for p in list_printers(session, business_id=order.business_id, truck_id=order.truck_id)
         if p.prints_kitchen
     ]
+    queued = 0
+    for printer, lines in _kitchen_tickets(session, order, printers, reprint=False):
+        title = f"Kitchen ticket #{order.number}"
+        _queue(session, printer, kind=KITCHEN, title=title, lines=lines, order_id=order.id)
+        queued += 1
+    return queued
+
+
+def _kitchen_tickets(
+    session: Session, order: Order, printers: list[Printer], *, reprint: bool
+) -> list[tuple[Printer, list[Line]]]:
+    """Each printer's ticket of the order: the whole order, or its station's items."""
     if not printers:
-        return 0
-    lines = kitchen_ticket(session, order)
+        return []
+    stations = {
+        s.id: s
+        for s in session.exec(select(Station).where(Station.truck_id == order.truck_id)).all()
+    }
+    default = next((s.id for s in stations.values() if s.is_default), None)
+    rows = _order_lines(session, order)
+    tickets = []
     for printer in printers:
-        _queue(
-            session,
-            printer,
-            kind=KITCHEN,
-            title=f"Kitchen ticket #{order.number}",
-            lines=lines,
-            order_id=order.id,
-        )
-    return len(printers)
+        station = stations.get(printer.station_id or 0) if len(stations) >= 2 else None
+        if station is None:
+            tickets.append((printer, kitchen_ticket(session, order, reprint=reprint, rows=rows)))
+            continue
+        mine = [r for r in rows if (r.station_id or default) == station.id]
+        if mine:
+            lines = kitchen_ticket(session, order, reprint=reprint, rows=mine, station=station.name)
+            tickets.append((printer, lines))
+    return tickets
 
 
 @dataclass(frozen=True)
@@ -332,11 +364,12 @@ def _print_for_order(session: Session, *, actor: StaffMember, order_id: int, kin
             f"No printer at {truck.name} prints {what}. The Owner sets printers up under Printers."
         )
     if receipts:
-        lines, title = customer_receipt(session, order), f"Receipt #{order.number}"
+        title = f"Receipt #{order.number}"
+        tickets = [(p, customer_receipt(session, order)) for p in printers]
     else:
-        lines = kitchen_ticket(session, order, reprint=True)
         title = f"Kitchen ticket #{order.number} (reprint)"
-    for printer in printers:
+        tickets = _kitchen_tickets(session, order, printers, reprint=True)
+    for printer, lines in tickets:
         _queue(session, printer, kind=kind, title=title, lines=lines, order_id=order.id)
     audit.record(
         session,
@@ -435,9 +468,17 @@ def _columns(left: str, right: str, width: int = WIDTH) -> list[str]:
     return rows
 
 
-def kitchen_ticket(session: Session, order: Order, *, reprint: bool = False) -> list[Line]:
+def kitchen_ticket(
+    session: Session,
+    order: Order,
+    *,
+    reprint: bool = False,
+    rows: list[OrderLine] | None = None,
+    station: str = "",
+) -> list[Line]:
     """What the kitchen cooks from: the order number large, the dining method, the pickup name,
-    every item with its options, notes and allergens; never a price."""
+    every item (``rows``: a station's only, under its ``station`` name) with its options, notes
+    and allergens; never a price."""
     truck = records.truck(session, order.truck_id)
     lines = [
         Line(f"#{order.number}", big=True, center=True),
@@ -449,10 +490,12 @@ def kitchen_ticket(session: Session, order: Order, *, reprint: bool = False) -> 
             center=True,
         ),
     ]
+    if station:
+        lines.append(Line(station.upper(), bold=True, center=True))
     if reprint:
         lines.append(Line("REPRINT", bold=True, center=True))
     lines.append(Line(RULE))
-    for row in _order_lines(session, order):
+    for row in _order_lines(session, order) if rows is None else rows:
         lines.extend(Line(text, bold=True) for text in _wrap(f"{row.quantity} x {row.name}", ""))
         for option in row.options:
             lines.extend(Line(text) for text in _wrap(f"+ {option['name']}", "   "))

@@ -34,7 +34,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit
+from cliqmenu.services import audit, stations
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.menu import truck_zone
 
@@ -346,6 +346,7 @@ def release_due(
                 "pickup_at": pickup.isoformat(),
             },
         )
+        stations.route_order(session, order=order)
         released.append(Released(order.id, order.truck_id, order.public_id))
     session.flush()
     return released

@@ -15,7 +15,16 @@ from cliqmenu.models import (
     PaymentStatus,
     RefundStatus,
 )
-from cliqmenu.services import access, lifecycle, money, orders, ready_time, records, refunds
+from cliqmenu.services import (
+    access,
+    lifecycle,
+    money,
+    orders,
+    ready_time,
+    records,
+    refunds,
+    stations,
+)
 from cliqmenu.services.errors import DomainError
 from cliqmenu.services.money import PricingTerms
 from cliqmenu.services.text import length_problem
@@ -281,8 +290,8 @@ class AcceptFormState(rx.State):
             async with self:
                 self.busy = False
             raise
-        truck_id, public_id = await asyncio.to_thread(_where, order_id)
-        publish_truck(truck_id, public_id)
+        truck_id, public_id, station_ids = await asyncio.to_thread(_where, order_id)
+        publish_truck(truck_id, public_id, station_ids=station_ids)
         async with self:
             self.busy, self._refund_request_id = False, ""
             await close_order_detail(self)
@@ -296,7 +305,8 @@ class AcceptFormState(rx.State):
         return rx.toast.success(f"Accepted and {show(refund.amount_cents)} refunded.")
 
 
-def _where(order_id: int) -> tuple[int, str]:
+def _where(order_id: int) -> tuple[int, str, set[int]]:
+    """The order's truck, public id and the kitchen stations making something of it."""
     with session_scope() as session:
         order = records.order(session, order_id)
-        return order.truck_id, order.public_id
+        return order.truck_id, order.public_id, stations.stations_of_orders(session, [order_id])

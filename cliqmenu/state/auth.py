@@ -18,7 +18,7 @@ from sqlmodel import Session
 from cliqmenu.db import read_scope, session_scope
 from cliqmenu.infra import session_generation
 from cliqmenu.models import Role, StaffMember, Truck
-from cliqmenu.routes import SESSION_COOKIE, SESSION_ROUTE, SIGN_IN, SIGN_OUT_ROUTE
+from cliqmenu.routes import KDS, KDS_EXPO, SESSION_COOKIE, SESSION_ROUTE, SIGN_IN, SIGN_OUT_ROUTE
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError, NotSignedIn
 
@@ -34,6 +34,8 @@ class SessionState(rx.State):
     """The browser's session and chosen truck; the member is looked up again on every call."""
 
     truck_choice: str = rx.LocalStorage("", name="cliq_truck", sync=True)
+    # The kitchen station this device's kitchen display shows: "all", a station's id, "expo".
+    station_choice: str = rx.LocalStorage("all", name="cliq_kds_station", sync=True)
     member_name: str = ""
     role: str = ""
     role_label: str = ""
@@ -113,6 +115,14 @@ class SessionState(rx.State):
     def choose_truck(self, truck_id: str):
         self.truck_choice = truck_id
         return rx.call_script("window.location.reload()")
+
+    @rx.event
+    def choose_station(self, choice: str):
+        """The kitchen display shows a station, the whole kitchen ("all") or the expo; the
+        device remembers it."""
+        self.station_choice = choice if choice in ("all", "expo") or choice.isdigit() else "all"
+        page = KDS_EXPO if self.station_choice == "expo" else KDS
+        return rx.call_script(f"window.location.assign({json.dumps(page)})")
 
 
 async def authorize(state: rx.State, roles: tuple[Role, ...]) -> StaffMember:

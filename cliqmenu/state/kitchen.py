@@ -6,15 +6,25 @@ from typing import ClassVar
 
 import reflex as rx
 
+from cliqmenu.db import read_scope
 from cliqmenu.models import Role, Stage
+from cliqmenu.realtime import Audience
 from cliqmenu.realtime.hub import register_view
-from cliqmenu.services import lifecycle
+from cliqmenu.routes import KDS_EXPO
+from cliqmenu.services import lifecycle, station_bumps, stations
 from cliqmenu.services.errors import DomainError
-from cliqmenu.state.auth import KITCHEN, authorize, refuse
+from cliqmenu.state.auth import KITCHEN, SessionState, authorize, refuse
 from cliqmenu.state.board_actions import run_order_action
 from cliqmenu.state.changes import assign_changed
 from cliqmenu.state.live import LiveScreen
-from cliqmenu.views.boards import AllDayCount, KitchenBoard, KitchenCard, kitchen_board
+from cliqmenu.views.boards import (
+    EXPO,
+    AllDayCount,
+    KitchenBoard,
+    KitchenCard,
+    kitchen_board,
+    station_board,
+)
 
 # How many "order:stage" keys a screen remembers as acknowledged (a busy day is far fewer).
 SEEN_KEPT = 500
@@ -41,11 +51,37 @@ class KitchenState(LiveScreen, rx.State):
     # Dark (the default, for a dim kitchen) or light (a sunny window); this screen's browser
     # remembers it.
     kds_theme: str = rx.LocalStorage("dark", name="cliqmenu_kds_theme", sync=True)
+    # The station shown ("" for the whole kitchen), the picker's [value, label] choices (none
+    # unless the truck works by stations) and the picker's value.
+    station_name: str = ""
+    station_choices: list[list[str]] = []
+    station_value: str = "all"
     # Keys acknowledged on this screen. Not pruned to the cards shown, so a recalled order
     # does not chime again; bounded instead.
     _seen: list[str] = []
+    # The station this display shows (0: the whole kitchen): its audience is that station's.
+    _station_id: int = 0
+
+    def _audience(self) -> Audience:
+        if self._station_id:
+            return Audience("station", self._station_id)
+        return super()._audience()
+
+    def _within_truck(self, session_state: SessionState) -> None:
+        """The station this device chose, if it is one of this truck's and the truck works
+        by stations; else the whole kitchen."""
+        choice = session_state.station_choice
+        self._station_id = 0
+        if choice.isdigit():
+            with read_scope() as session:
+                truck_stations = stations.list_stations(session, self._truck_id)
+            if len(truck_stations) >= 2 and int(choice) in {s.id for s in truck_stations}:
+                self._station_id = int(choice)
+        self.station_value = str(self._station_id) if self._station_id else "all"
 
     def _build_view(self, session, truck_id: int) -> KitchenBoard:
+        if self._station_id:
+            return station_board(session, self._station_id)
         return kitchen_board(session, truck_id)
 
     def _show(self, view: KitchenBoard) -> None:
@@ -54,6 +90,8 @@ class KitchenState(LiveScreen, rx.State):
         assign_changed(self, "all_day", view.all_day)
         assign_changed(self, "recallable", view.recallable)
         assign_changed(self, "recallable_numbers", view.recallable_numbers)
+        assign_changed(self, "station_name", view.station_name)
+        assign_changed(self, "station_choices", view.station_choices)
         self._compare_with_seen()
 
     def _compare_with_seen(self) -> None:
@@ -72,6 +110,9 @@ class KitchenState(LiveScreen, rx.State):
 
     @rx.event
     async def load(self):
+        session_state = await self.get_state(SessionState)
+        if session_state.station_choice == EXPO:  # this device is the expo
+            return rx.redirect(KDS_EXPO)
         return await self._load()
 
     @rx.event
@@ -102,7 +143,17 @@ class KitchenState(LiveScreen, rx.State):
 
     @rx.event
     async def bump(self, order_id: int):
-        """Cooking Done: the order leaves the queue and moves on everywhere."""
+        """Cooking Done: the order leaves the queue and moves on everywhere. At a station:
+        the station made its items (the expo moves the order on)."""
+        station_id = self._station_id
+        if station_id:
+            return await run_order_action(
+                self,
+                KITCHEN,
+                lambda s, m: station_bumps.bump(
+                    s, actor=m, order_id=int(order_id), station_id=station_id
+                ),
+            )
         return await run_order_action(
             self,
             KITCHEN,
@@ -113,17 +164,20 @@ class KitchenState(LiveScreen, rx.State):
 
     @rx.event
     async def recall(self):
-        """Bring back the most recently bumped order (again: the one bumped before it)."""
+        """Bring back the most recently bumped order (again: the one bumped before it); at a
+        station, the order it bumped last."""
         if not self.recallable:
             return rx.toast.info("Nothing to recall.")
-        order_id = self.recallable[0]
-        return await run_order_action(
-            self,
-            KITCHEN,
-            lambda s, m: lifecycle.step_back(
-                s, actor=m, order_id=order_id, expected=Stage.COOKING_DONE
-            ),
-        )
+        order_id, station_id = self.recallable[0], self._station_id
+        if station_id:
+            return await run_order_action(
+                self,
+                KITCHEN,
+                lambda s, m: station_bumps.recall(
+                    s, actor=m, order_id=order_id, station_id=station_id
+                ),
+            )
+        return await run_order_action(self, KITCHEN, recall_cooking_done(order_id))
 
     @rx.event
     async def tick(self, order_id: int, line_id: int, done: bool):
@@ -146,4 +200,12 @@ class KitchenState(LiveScreen, rx.State):
         )
 
 
+def recall_cooking_done(order_id: int):
+    """The kitchen's (and the expo's) recall: a Cooking Done order back In Progress."""
+    return lambda s, m: lifecycle.step_back(
+        s, actor=m, order_id=order_id, expected=Stage.COOKING_DONE
+    )
+
+
 register_view("kitchen", KitchenState, kitchen_board)
+register_view("station", KitchenState, station_board)

@@ -127,6 +127,7 @@ class LiveScreen(Watching, mixin=True):
         self.trucks = truck_switcher(trucks)
         self._truck_id, self.truck_name, self.truck_id_text = truck.id, truck.name, str(truck.id)
         self._member_id, self._access_ended = member.id, False
+        self._within_truck(session_state)
         await self._show_truck(await current_change(self._audience()))
         self.loaded = True
         if self._audience() != registered:
@@ -201,6 +202,10 @@ class LiveScreen(Watching, mixin=True):
     ) -> None:
         if self._is_newer(audience, version) and not self._access_ended:
             self._take(view, version, mark)
+
+    def _within_truck(self, session_state: SessionState) -> None:
+        """The truck is chosen: what this device shows of it (a kitchen station), before the
+        view is read and the screen registered."""
 
     def _build_view(self, session, truck_id: int) -> Any:
         raise NotImplementedError

@@ -7,12 +7,12 @@ import reflex as rx
 from cliqmenu.db import read_scope, session_scope
 from cliqmenu.models import Printer
 from cliqmenu.realtime import Audience, publish_soon
-from cliqmenu.services import printers, trucks
+from cliqmenu.services import printers, stations, trucks
 from cliqmenu.services.errors import DomainError, Forbidden
 from cliqmenu.services.printers import PrinterFields
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
-from cliqmenu.views.printers import PrinterRow, printer_rows
+from cliqmenu.views.printers import PrinterRow, printer_rows, station_choices
 
 
 class PrintersState(rx.State):
@@ -26,6 +26,10 @@ class PrintersState(rx.State):
     f_port: str = "9100"
     f_kitchen: bool = True
     f_receipts: bool = False
+    # "none" (the whole order) or one of the truck's stations (only its items).
+    f_station: str = "none"
+    # Per truck id: the station choices of its printers ([value, label]).
+    stations_by_truck: dict[str, list[list[str]]] = {}
     form_error: str = ""
     remove_open: bool = False
     remove_name: str = ""
@@ -35,9 +39,11 @@ class PrintersState(rx.State):
     def _refresh(self, business_id: int) -> None:
         with read_scope() as session:
             self.rows = printer_rows(session, business_id)
-            self.truck_choices = [
-                [str(t.id), t.name] for t in trucks.list_trucks(session, business_id=business_id)
-            ]
+            trading = trucks.list_trucks(session, business_id=business_id)
+            self.truck_choices = [[str(t.id), t.name] for t in trading]
+            self.stations_by_truck = {
+                str(t.id): station_choices(stations.list_stations(session, t.id)) for t in trading
+            }
 
     @rx.event
     async def load(self):
@@ -58,6 +64,7 @@ class PrintersState(rx.State):
         self.f_port = str(printer.port if printer else printers.DEFAULT_PORT)
         self.f_kitchen = printer.prints_kitchen if printer else True
         self.f_receipts = printer.prints_receipts if printer else False
+        self.f_station = str(printer.station_id) if printer and printer.station_id else "none"
         self.form_error = ""
         self.editing = True
 
@@ -93,6 +100,16 @@ class PrintersState(rx.State):
     def set_f_truck(self, value: str):
         if value in {choice[0] for choice in self.truck_choices}:
             self.f_truck = value
+            self.f_station = "none"
+
+    @rx.event
+    def set_f_station(self, value: str):
+        self.f_station = value if value == "none" or value.isdigit() else "none"
+
+    @rx.var
+    def station_choices(self) -> list[list[str]]:
+        """The chosen truck's stations, when it works by stations."""
+        return self.stations_by_truck.get(self.f_truck, [])
 
     @rx.event
     def set_f_name(self, value: str):
@@ -122,6 +139,7 @@ class PrintersState(rx.State):
             port=self.f_port,
             prints_kitchen=self.f_kitchen,
             prints_receipts=self.f_receipts,
+            station_id=int(self.f_station) if self.f_station.isdigit() else None,
         )
         try:
             actor = await owner(self)

@@ -21,10 +21,12 @@ from cliqmenu.models import (
     Order,
     OrderLine,
     Stage,
+    Station,
+    StationBump,
     Truck,
     utcnow,
 )
-from cliqmenu.services import money, printers, records, slots
+from cliqmenu.services import money, printers, records, slots, station_bumps, stations
 from cliqmenu.services.menu import truck_zone
 from cliqmenu.services.slots import label
 from cliqmenu.services.trucks import is_busy
@@ -180,9 +182,43 @@ class KitchenBoard:
     truck_id: int
     cards: list[KitchenCard] = field(default_factory=list)
     all_day: list[AllDayCount] = field(default_factory=list)
-    # Cooking Done orders the kitchen can recall, most recently bumped first.
+    # Cooking Done orders the kitchen can recall, most recently bumped first (at a station of a
+    # truck that works by stations: the orders this station bumped, still In Progress).
     recallable: list[int] = field(default_factory=list)
     recallable_numbers: list[int] = field(default_factory=list)
+    # The station shown ("" for the whole kitchen), and the picker's [value, label] choices
+    # ("all", a station's id, "expo"): none unless the truck works by stations.
+    station_name: str = ""
+    station_choices: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class ExpoStation:
+    """A station's state for one order on the expo: waiting, cooking or done."""
+
+    name: str
+    state: str
+
+
+@dataclass
+class ExpoCard:
+    """An order on the expo: the kitchen's card and where each of its stations is."""
+
+    card: KitchenCard
+    stations: list[ExpoStation] = field(default_factory=list)
+    # Every station has bumped it: ready to hand out (the expo's bump is Cooking Done).
+    ready: bool = False
+    stations_done: int = 0
+
+
+@dataclass
+class ExpoBoard:
+    truck_id: int
+    cards: list[ExpoCard] = field(default_factory=list)
+    ready_count: int = 0
+    recallable: list[int] = field(default_factory=list)
+    recallable_numbers: list[int] = field(default_factory=list)
+    station_choices: list[list[str]] = field(default_factory=list)
 
 
 def _ms(value: dt.datetime | None) -> int:
@@ -217,6 +253,7 @@ class BoardLine(NamedTuple):
     allergens: tuple[str, ...]
     done: bool
     line_total_cents: int
+    station_id: int | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -245,14 +282,24 @@ def _lines(session: Session, order_ids: list[int]) -> dict[int, list[BoardLine]]
             sa.cast(table.allergens, sa.Text),
             table.done,
             table.line_total_cents,
+            table.station_id,
         )
         .where(col(OrderLine.order_id).in_(order_ids))
         .order_by(col(OrderLine.order_id), col(OrderLine.position))
     )
     for row in _rows(session, query):
-        id_, order_id, quantity, name, options, note, allergens, done, total = row
+        id_, order_id, quantity, name, options, note, allergens, done, total, station = row
         line = BoardLine(
-            id_, order_id, quantity, name, _decoded(options), note, _decoded(allergens), done, total
+            id_,
+            order_id,
+            quantity,
+            name,
+            _decoded(options),
+            note,
+            _decoded(allergens),
+            done,
+            total,
+            station,
         )
         grouped.setdefault(order_id, []).append(line)
     return grouped
@@ -420,11 +467,23 @@ def all_day_counts(cards: list[KitchenCard]) -> list[AllDayCount]:
     return sorted(counts, key=lambda count: (-count.quantity, count.name))
 
 
-def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
-    """Accepted orders in acceptance order, cancelled ones until acknowledged, all-day counts
-    and the recallable (Cooking Done) orders, most recently bumped first."""
-    truck = records.truck(session, truck_id)
-    orders = _order_rows(
+ALL, EXPO = "all", "expo"
+
+
+def station_choices(truck_stations: list[Station]) -> list[list[str]]:
+    """The kitchen display's station picker: the whole kitchen, each station, the expo; none
+    for a truck with fewer than two stations (it works as one kitchen)."""
+    if len(truck_stations) < 2:
+        return []
+    return [
+        [ALL, "All stations"],
+        *([str(s.id), s.name] for s in truck_stations),
+        [EXPO, "Expo"],
+    ]
+
+
+def _kitchen_orders(session: Session, truck_id: int) -> list[Row]:
+    return _order_rows(
         session,
         sa.and_(
             col(Order.truck_id) == truck_id,
@@ -437,43 +496,139 @@ def kitchen_board(session: Session, truck_id: int) -> KitchenBoard:
         ),
         order_by=(col(Order.accepted_at), col(Order.id)),
     )
-    recallable = list(
-        session.exec(
+
+
+def _cooking_done_recallable(session: Session, truck_id: int) -> list[tuple[int, int]]:
+    return [
+        (order_id, number)
+        for order_id, number in session.exec(
             select(Order.id, Order.number)
             .where(Order.truck_id == truck_id, Order.stage == Stage.COOKING_DONE)
             .order_by(col(Order.cooking_done_at).desc(), col(Order.id).desc())
             .limit(RECALLABLE_SHOWN)
         )
+    ]
+
+
+def _station_recallable(session: Session, station_id: int) -> list[tuple[int, int]]:
+    """Orders still In Progress this station bumped, most recent first."""
+    return [
+        (order_id, number)
+        for order_id, number in session.exec(
+            select(Order.id, Order.number)
+            .join(StationBump, col(StationBump.order_id) == col(Order.id))
+            .where(StationBump.station_id == station_id, Order.stage == Stage.IN_PROGRESS)
+            .order_by(col(StationBump.bumped_at).desc(), col(StationBump.id).desc())
+            .limit(RECALLABLE_SHOWN)
+        )
+    ]
+
+
+def _kitchen_card(order: Row, truck: Truck, lines: list[BoardLine]) -> KitchenCard:
+    prep_ms = (order.prep_minutes or truck.default_prep_minutes) * 60_000
+    kitchen_lines = [kitchen_line(line) for line in lines]
+    cancelled = order.stage == Stage.CANCELLED
+    return KitchenCard(
+        id=order.id,
+        number=order.number,
+        stage=order.stage.value,
+        customer_first_name=order.customer_name.split(" ")[0][:20],
+        dining_method=order.dining_method.value,
+        dining_label=order.dining_method.label,
+        accepted_at_ms=_ms(order.accepted_at),
+        prep_minutes=order.prep_minutes or truck.default_prep_minutes,
+        warn_ms=prep_ms * truck.kds_amber_percent // 100,
+        late_ms=prep_ms * truck.kds_red_percent // 100,
+        kitchen_note=order.kitchen_note,
+        cancelled=cancelled,
+        cancel_reason=order.close_reason if cancelled else "",
+        lines_done=sum(1 for line in kitchen_lines if line.done),
+        lines=kitchen_lines,
     )
+
+
+def kitchen_board(session: Session, truck_id: int, station_id: int | None = None) -> KitchenBoard:
+    """Accepted orders in acceptance order, cancelled ones until acknowledged, all-day counts
+    and the recallable (Cooking Done) orders, most recently bumped first.
+
+    With ``station_id`` on a truck that works by stations: only that station's items of each
+    order, the orders it has not bumped yet, its counts and its own bumps to recall.
+    """
+    truck = records.truck(session, truck_id)
+    truck_stations = stations.list_stations(session, truck_id)
+    split = len(truck_stations) >= 2
+    station = next((s for s in truck_stations if s.id == station_id), None)
+    orders = _kitchen_orders(session, truck_id)
     lines = _lines(session, [o.id for o in orders])
-    cards = []
-    for order in orders:
-        prep_ms = (order.prep_minutes or truck.default_prep_minutes) * 60_000
-        kitchen_lines = [kitchen_line(line) for line in lines.get(order.id, [])]
-        cancelled = order.stage == Stage.CANCELLED
-        cards.append(
-            KitchenCard(
-                id=order.id,
-                number=order.number,
-                stage=order.stage.value,
-                customer_first_name=order.customer_name.split(" ")[0][:20],
-                dining_method=order.dining_method.value,
-                dining_label=order.dining_method.label,
-                accepted_at_ms=_ms(order.accepted_at),
-                prep_minutes=order.prep_minutes or truck.default_prep_minutes,
-                warn_ms=prep_ms * truck.kds_amber_percent // 100,
-                late_ms=prep_ms * truck.kds_red_percent // 100,
-                kitchen_note=order.kitchen_note,
-                cancelled=cancelled,
-                cancel_reason=order.close_reason if cancelled else "",
-                lines_done=sum(1 for line in kitchen_lines if line.done),
-                lines=kitchen_lines,
+    if station is not None and split:
+        default = stations.default_station(truck_stations)
+        default_id = default.id if default else None
+        bumped = set(
+            session.exec(
+                select(StationBump.order_id).where(
+                    StationBump.station_id == station.id,
+                    col(StationBump.order_id).in_([o.id for o in orders]),
+                )
             )
         )
+        lines = {
+            order_id: [
+                line
+                for line in order_lines
+                if stations.line_station(line.station_id, default_id) == station.id
+            ]
+            for order_id, order_lines in lines.items()
+        }
+        orders = [
+            o
+            for o in orders
+            if lines.get(o.id) and (o.id not in bumped or o.stage != Stage.IN_PROGRESS)
+        ]
+        recallable = _station_recallable(session, station.id)
+    else:
+        recallable = _cooking_done_recallable(session, truck_id)
+    cards = [_kitchen_card(order, truck, lines.get(order.id, [])) for order in orders]
     return KitchenBoard(
         truck_id=truck_id,
         cards=cards,
         all_day=all_day_counts(cards),
         recallable=[order_id for order_id, _ in recallable],
         recallable_numbers=[number for _, number in recallable],
+        station_name=station.name if station is not None and split else "",
+        station_choices=station_choices(truck_stations),
+    )
+
+
+def station_board(session: Session, station_id: int) -> KitchenBoard:
+    """A station's display (the realtime builder of its audience); an empty board for a
+    station that was removed meanwhile (its screen goes back to the whole kitchen)."""
+    station = session.get(Station, int(station_id))
+    if station is None:
+        return KitchenBoard(truck_id=0)
+    return kitchen_board(session, station.truck_id, station.id)
+
+
+def expo_board(session: Session, truck_id: int) -> ExpoBoard:
+    """Every order the kitchen has, with each of its stations' states; ready when all bumped."""
+    kitchen = kitchen_board(session, truck_id)
+    found = station_bumps.states(session, [card.id for card in kitchen.cards], truck_id)
+    cards = []
+    for card in kitchen.cards:
+        states = found.get(card.id, [])
+        done = sum(1 for s in states if s.state == station_bumps.DONE)
+        cards.append(
+            ExpoCard(
+                card=card,
+                stations=[ExpoStation(name=s.name, state=s.state) for s in states],
+                ready=not card.cancelled and done == len(states),
+                stations_done=done,
+            )
+        )
+    return ExpoBoard(
+        truck_id=truck_id,
+        cards=cards,
+        ready_count=sum(1 for c in cards if c.ready),
+        recallable=kitchen.recallable,
+        recallable_numbers=kitchen.recallable_numbers,
+        station_choices=kitchen.station_choices,
     )

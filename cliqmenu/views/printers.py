@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cliqmenu.models import Printer, Truck
+from cliqmenu.models import Printer, Station, Truck
 from cliqmenu.services import printers
 
 
@@ -31,6 +31,9 @@ def printer_row(session: Session, printer: Printer, truck: Truck) -> PrinterRow:
         )
         if on
     ]
+    station = session.get(Station, printer.station_id) if printer.station_id else None
+    if station is not None and printer.prints_kitchen:
+        prints[0] = f"kitchen tickets ({station.name} items only)"
     waiting = printers.waiting_count(session, printer.id)
     if printer.failing_since is not None:
         status, color = f"Not answering: {printer.last_error}", "red"
@@ -57,3 +60,11 @@ def printer_rows(session: Session, business_id: int) -> list[PrinterRow]:
         if truck is not None and not truck.archived:
             rows.append(printer_row(session, printer, truck))
     return rows
+
+
+def station_choices(truck_stations: list[Station]) -> list[list[str]]:
+    """What a printer of a truck that works by stations prints: the whole order, or one
+    station's items; nothing to choose on a truck with fewer than two stations."""
+    if len(truck_stations) < 2:
+        return []
+    return [["none", "The whole order"], *([str(s.id), f"{s.name} only"] for s in truck_stations)]
