@@ -302,8 +302,37 @@
     if (fresh.length) region.textContent = fresh.join(". ") + ".";
   }
 
+  // Keyboard: focus follows the Order Manager's order detail, which takes the list's place.
+  // Opening it (the list's button is gone) puts focus on its heading; closing it puts focus
+  // back on the order's card, or on the stage tab shown once the order has left the list (it
+  // may leave a moment after the detail closed: Accept). Focus would else fall to the top of
+  // the page.
+  let detailOf = null, restored = null;
+  function shownTab() { return document.querySelector('.stage-tab[aria-pressed="true"]'); }
+  function followDetail() {
+    const detail = document.getElementById("order-detail");
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (detail && detailOf === null) {
+      detailOf = detail.dataset.orderNumber || "";
+      restored = null;
+      const heading = detail.querySelector(".order-detail-heading");
+      if (lost && heading) heading.focus();
+    } else if (!detail && detailOf !== null) {
+      const back = document.querySelector("#order-" + detailOf + " .order-open") || shownTab();
+      detailOf = null;
+      if (lost && back) { back.focus(); restored = back; }
+    } else if (restored !== null) {
+      if (lost && !restored.isConnected) {
+        const tab = shownTab();
+        if (tab) tab.focus();
+        restored = null;
+      } else if (document.activeElement !== restored) restored = null;
+    }
+  }
+
   function refresh() {
     announce();
+    followDetail();
     tick();
     boardChime();
     if (isKds()) { showSelection(); serviceLabel(); countHidden(); if (kds.service) holdWakeLock(); }

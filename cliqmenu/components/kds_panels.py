@@ -75,7 +75,7 @@ def start_service_button() -> rx.Component:
 
 def service_strip() -> rx.Component:
     """Shown until service starts: without the tap the browser keeps the chime silent."""
-    return rx.el.div(
+    return rx.el.section(
         rx.icon("volume-x", size=24),
         rx.el.span(
             "Sound is off and the screen may sleep. Tap Start service at the start of the shift."
@@ -89,6 +89,7 @@ def service_strip() -> rx.Component:
         ),
         class_name="kds-service-strip",
         id="kds-service-strip",
+        aria_label="Service",
     )
 
 

@@ -88,13 +88,17 @@ def member_menu(themes: bool = True) -> rx.Component:
 
 
 def staff_header(*middle: rx.Component) -> rx.Component:
-    return rx.hstack(
-        brand(),
-        rx.spacer(),
-        *middle,
-        member_menu(),
-        align="center",
-        spacing="3",
-        class_name="staff-header",
-        width="100%",
+    """The page's banner (a landmark: a screen reader jumps past it to the main content)."""
+    return rx.el.header(
+        rx.hstack(
+            brand(),
+            rx.spacer(),
+            *middle,
+            member_menu(),
+            align="center",
+            spacing="3",
+            class_name="staff-header",
+            width="100%",
+        ),
+        class_name="staff-banner",
     )

@@ -75,7 +75,7 @@ def owner_frame(current: str, title: str, *children: rx.Component, actions=None)
     return rx.box(
         staff_header(),
         owner_nav(current),
-        rx.box(
+        rx.el.main(
             rx.vstack(
                 rx.hstack(
                     rx.heading(title, size="7", as_="h1"),

@@ -31,7 +31,7 @@ def truck_header(business_name, truck_name, logo_url) -> rx.Component:
             rx.box(rx.icon("chef-hat", size=24, color="white"), class_name="brand-mark big"),
         ),
         rx.vstack(
-            rx.text(business_name, weight="bold", size="5"),
+            rx.heading(business_name, size="5", as_="h1"),
             rx.text(truck_name, size="2", color_scheme="gray"),
             spacing="0",
         ),
@@ -248,7 +248,7 @@ def closed_notice() -> rx.Component:
         rx.center(
             rx.vstack(
                 rx.icon("store", size=40, color="var(--gray-9)"),
-                rx.heading(C.truck_name, " is not taking orders", text_align="center"),
+                rx.heading(C.truck_name, " is not taking orders", text_align="center", as_="h2"),
                 rx.text(
                     "This truck no longer takes orders here. Ask the crew, or look for "
                     + C.business_name
@@ -271,50 +271,54 @@ def menu_page() -> rx.Component:
     return rx.box(
         live_script(),
         heartbeat(C.heartbeat, CUSTOMER_HEARTBEAT_MS),
-        rx.cond(
-            C.found & ~C.closed,
-            rx.box(
-                truck_header(C.business_name, C.truck_name, C.logo_url),
-                rx.cond(
-                    C.paused,
-                    rx.callout(
-                        "We're very busy and not taking new orders for a few minutes.",
-                        icon="clock",
-                        color_scheme="amber",
-                        margin="0 14px",
-                    ),
-                ),
+        rx.el.main(
+            rx.cond(
+                C.found & ~C.closed,
                 rx.box(
-                    category_pills(C.categories, C.category_id, C.choose_category),
-                    diet_filter(),
-                    class_name="sticky-tabs",
-                ),
-                rx.vstack(
-                    rx.foreach(C.shown_items_filtered, lambda item: item_card(item, C.open_item)),
+                    truck_header(C.business_name, C.truck_name, C.logo_url),
                     rx.cond(
-                        C.shown_items_filtered.length() == 0,
-                        rx.text("Nothing here matches that filter.", color_scheme="gray"),
+                        C.paused,
+                        rx.callout(
+                            "We're very busy and not taking new orders for a few minutes.",
+                            icon="clock",
+                            color_scheme="amber",
+                            margin="0 14px",
+                        ),
                     ),
-                    spacing="3",
-                    padding="0 14px 110px",
-                    width="100%",
+                    rx.box(
+                        category_pills(C.categories, C.category_id, C.choose_category),
+                        diet_filter(),
+                        class_name="sticky-tabs",
+                    ),
+                    rx.vstack(
+                        rx.foreach(
+                            C.shown_items_filtered, lambda item: item_card(item, C.open_item)
+                        ),
+                        rx.cond(
+                            C.shown_items_filtered.length() == 0,
+                            rx.text("Nothing here matches that filter.", color_scheme="gray"),
+                        ),
+                        spacing="3",
+                        padding="0 14px 110px",
+                        width="100%",
+                    ),
+                    item_picker(
+                        C.picking,
+                        C.picked,
+                        C.pick_qty,
+                        C.pick_note,
+                        C.pick_error,
+                        on_toggle=C.toggle_option,
+                        on_qty=C.set_pick_qty,
+                        on_note=C.set_pick_note,
+                        on_add=C.add_to_cart,
+                        on_close=C.close_item,
+                    ),
+                    checkout_sheet(),
+                    cart_bar(),
                 ),
-                item_picker(
-                    C.picking,
-                    C.picked,
-                    C.pick_qty,
-                    C.pick_note,
-                    C.pick_error,
-                    on_toggle=C.toggle_option,
-                    on_qty=C.set_pick_qty,
-                    on_note=C.set_pick_note,
-                    on_add=C.add_to_cart,
-                    on_close=C.close_item,
-                ),
-                checkout_sheet(),
-                cart_bar(),
+                rx.cond(C.found, closed_notice(), not_found_notice()),
             ),
-            rx.cond(C.found, closed_notice(), not_found_notice()),
         ),
         class_name="customer-page",
     )
@@ -392,83 +396,89 @@ def tracker_page() -> rx.Component:
     return rx.box(
         live_script(),
         heartbeat(T.heartbeat, CUSTOMER_HEARTBEAT_MS),
-        rx.cond(
-            v.found,
-            rx.vstack(
-                rx.text(v.business_name, " · ", v.truck_name, size="2", color_scheme="gray"),
-                rx.text("Order", size="3", color_scheme="gray"),
-                rx.heading(
-                    "#", v.number, size="9", class_name="tracker-number", id="tracker-number"
-                ),
-                rx.cond(
-                    v.closed,
-                    rx.callout(
-                        v.stage_label + rx.cond(v.close_reason != "", ": " + v.close_reason, ""),
-                        icon="circle-x",
-                        color_scheme="red",
-                        size="3",
-                        width="100%",
-                        id="tracker-closed",
+        rx.el.main(
+            rx.cond(
+                v.found,
+                rx.vstack(
+                    rx.text(v.business_name, " · ", v.truck_name, size="2", color_scheme="gray"),
+                    rx.text("Order", size="3", color_scheme="gray"),
+                    rx.heading(
+                        "#", v.number, size="9", class_name="tracker-number", id="tracker-number"
                     ),
                     rx.cond(
-                        v.awaiting_payment,
+                        v.closed,
                         rx.callout(
-                            "Waiting for your payment to be confirmed…",
-                            icon="credit-card",
-                            color_scheme="amber",
+                            v.stage_label
+                            + rx.cond(v.close_reason != "", ": " + v.close_reason, ""),
+                            icon="circle-x",
+                            color_scheme="red",
+                            size="3",
                             width="100%",
+                            id="tracker-closed",
                         ),
-                        rx.vstack(
-                            rx.heading(
-                                v.expected_ready,
-                                as_="h2",
-                                size="5",
-                                id="expected-ready",
-                                # Read out once each time it changes with the stage.
-                                role="status",
+                        rx.cond(
+                            v.awaiting_payment,
+                            rx.callout(
+                                "Waiting for your payment to be confirmed…",
+                                icon="credit-card",
+                                color_scheme="amber",
+                                width="100%",
                             ),
                             rx.vstack(
-                                rx.foreach(v.steps, stage_step),
-                                spacing="3",
-                                class_name="steps",
-                                id="tracker-steps",
+                                # Read out once each time it changes with the stage.
+                                rx.el.div(
+                                    rx.heading(
+                                        v.expected_ready, as_="h2", size="5", id="expected-ready"
+                                    ),
+                                    role="status",
+                                ),
+                                rx.vstack(
+                                    rx.foreach(v.steps, stage_step),
+                                    spacing="3",
+                                    class_name="steps",
+                                    id="tracker-steps",
+                                ),
+                                width="100%",
+                                spacing="4",
                             ),
-                            width="100%",
-                            spacing="4",
                         ),
                     ),
-                ),
-                rx.card(
-                    rx.vstack(
-                        rx.foreach(v.lines, tracker_line),
-                        rx.divider(),
-                        rx.box(money_rows(v.money), id="tracker-money", width="100%"),
-                        rx.text(
-                            v.dining_label, " · ", v.payment_label, size="2", color_scheme="gray"
+                    rx.card(
+                        rx.vstack(
+                            rx.foreach(v.lines, tracker_line),
+                            rx.divider(),
+                            rx.box(money_rows(v.money), id="tracker-money", width="100%"),
+                            rx.text(
+                                v.dining_label,
+                                " · ",
+                                v.payment_label,
+                                size="2",
+                                color_scheme="gray",
+                            ),
+                            width="100%",
                         ),
                         width="100%",
                     ),
+                    notify_me(),
+                    rx.text(
+                        "This page updates by itself. Keep it open or bookmark it.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    spacing="4",
+                    padding="24px 18px",
+                    max_width="520px",
+                    margin="0 auto",
                     width="100%",
                 ),
-                notify_me(),
-                rx.text(
-                    "This page updates by itself. Keep it open or bookmark it.",
-                    size="1",
-                    color_scheme="gray",
+                rx.center(
+                    rx.vstack(
+                        rx.heading("Order not found"),
+                        rx.text("Check the link from your confirmation."),
+                        align="center",
+                    ),
+                    min_height="80vh",
                 ),
-                spacing="4",
-                padding="24px 18px",
-                max_width="520px",
-                margin="0 auto",
-                width="100%",
-            ),
-            rx.center(
-                rx.vstack(
-                    rx.heading("Order not found"),
-                    rx.text("Check the link from your confirmation."),
-                    align="center",
-                ),
-                min_height="80vh",
             ),
         ),
         class_name="tracker-page",

@@ -28,7 +28,7 @@ S = KitchenState
 
 def top_bar() -> rx.Component:
     return rx.el.header(
-        rx.el.span("Kitchen", class_name="kds-title"),
+        rx.el.h1("Kitchen", class_name="kds-title"),
         truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
         station_picker(S.station_choices, S.station_value),
         rx.el.span(S.open_count, " to cook", class_name="kds-count", id="kds-count"),

@@ -56,6 +56,7 @@ def stage_tabs() -> rx.Component:
                 radius="full",
                 size="2",
                 id=f"tab-{key}",
+                aria_pressed=rx.cond(S.tab == key, "true", "false"),
                 class_name="stage-tab",
             )
             for key, label in TAB_LABELS
@@ -88,43 +89,51 @@ def next_action_button(card: OrderRow | OrderCard) -> rx.Component:
 
 
 def order_card(card: OrderRow) -> rx.Component:
+    """The card opens the order on a tap anywhere; its words are a button, so Tab reaches it
+    and Enter or Space opens it (the click goes up to the card)."""
     return rx.card(
         rx.hstack(
-            rx.vstack(
-                rx.hstack(
-                    rx.text("#", card.number, weight="bold", size="6", class_name="order-number"),
-                    rx.text(
-                        card.customer_name,
-                        weight="medium",
-                        size="3",
-                        min_width="0",
-                        class_name="clamp-2",
-                    ),
-                    align="baseline",
-                    spacing="2",
-                    min_width="0",
-                    max_width="100%",
-                ),
-                rx.hstack(
-                    rx.cond(
-                        card.scheduled != "",
-                        rx.badge(
-                            rx.icon("calendar-clock", size=12),
-                            card.scheduled,
-                            variant="solid",
-                            color_scheme="violet",
+            rx.el.button(
+                rx.vstack(
+                    rx.hstack(
+                        rx.text(
+                            "#", card.number, weight="bold", size="6", class_name="order-number"
                         ),
+                        rx.text(
+                            card.customer_name,
+                            weight="medium",
+                            size="3",
+                            min_width="0",
+                            class_name="clamp-2",
+                        ),
+                        align="baseline",
+                        spacing="2",
+                        min_width="0",
+                        max_width="100%",
                     ),
-                    rx.badge(card.dining_label, variant="soft", color_scheme="blue"),
-                    rx.badge(card.payment_label, variant="soft", color_scheme="gray"),
-                    rx.text("", data_age=card.placed_at_ms, size="1", color_scheme="gray"),
-                    spacing="2",
-                    wrap="wrap",
+                    rx.hstack(
+                        rx.cond(
+                            card.scheduled != "",
+                            rx.badge(
+                                rx.icon("calendar-clock", size=12),
+                                card.scheduled,
+                                variant="solid",
+                                color_scheme="violet",
+                            ),
+                        ),
+                        rx.badge(card.dining_label, variant="soft", color_scheme="blue"),
+                        rx.badge(card.payment_label, variant="soft", color_scheme="gray"),
+                        rx.text("", data_age=card.placed_at_ms, size="1", color_scheme="gray"),
+                        spacing="2",
+                        wrap="wrap",
+                    ),
+                    spacing="1",
+                    align="start",
+                    min_width="0",
+                    flex="1",
                 ),
-                spacing="1",
-                align="start",
-                min_width="0",
-                flex="1",
+                type="button",
+                class_name="order-open",
             ),
             rx.vstack(
                 rx.text(card.total, weight="bold", size="4"),
@@ -230,7 +239,8 @@ def moves_panel(card: OrderCard) -> rx.Component:
 def order_detail(card: OrderCard) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("#", card.number, size="8"),
+            # Focus lands here when the detail opens from the keyboard (live.js).
+            rx.heading("#", card.number, size="8", tab_index=-1, class_name="order-detail-heading"),
             rx.badge(card.stage_label, size="3", color_scheme="orange"),
             rx.cond(
                 card.scheduled != "",
@@ -260,6 +270,7 @@ def order_detail(card: OrderCard) -> rx.Component:
         width="100%",
         id="order-detail",
         class_name="order-detail",
+        data_order_number=card.number,
     )
 
 
@@ -432,47 +443,50 @@ def manage_page() -> rx.Component:
         live_script(),
         heartbeat(S.heartbeat),
         staff_header(notifications_bell(), live_badge(S.last_sync_ms)),
-        rx.hstack(
-            rx.icon("truck", size=18),
-            truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
-            rx.spacer(),
-            all_more_time(S.truck_id_text, "manage-more-time-all"),
-            rx.icon_button(
-                rx.icon("package", size=18),
-                on_click=rx.redirect(STOCK),
-                variant="soft",
-                size="2",
-                aria_label="Stock and truck prices",
-                id="open-stock",
+        rx.el.main(
+            rx.heading("Orders", as_="h1", class_name="sr-only"),
+            rx.hstack(
+                rx.icon("truck", size=18),
+                truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
+                rx.spacer(),
+                all_more_time(S.truck_id_text, "manage-more-time-all"),
+                rx.icon_button(
+                    rx.icon("package", size=18),
+                    on_click=rx.redirect(STOCK),
+                    variant="soft",
+                    size="2",
+                    aria_label="Stock and truck prices",
+                    id="open-stock",
+                ),
+                rx.icon_button(
+                    rx.icon("history", size=18),
+                    on_click=rx.redirect(HISTORY),
+                    variant="soft",
+                    size="2",
+                    aria_label="History",
+                    id="open-history",
+                ),
+                rx.button(
+                    rx.icon("plus", size=16),
+                    "Walk-in",
+                    on_click=rx.redirect(WALK_IN),
+                    variant="soft",
+                    size="2",
+                    id="new-walk-in",
+                ),
+                align="center",
+                class_name="truck-bar",
+                width="100%",
             ),
-            rx.icon_button(
-                rx.icon("history", size=18),
-                on_click=rx.redirect(HISTORY),
-                variant="soft",
-                size="2",
-                aria_label="History",
-                id="open-history",
-            ),
-            rx.button(
-                rx.icon("plus", size=16),
-                "Walk-in",
-                on_click=rx.redirect(WALK_IN),
-                variant="soft",
-                size="2",
-                id="new-walk-in",
-            ),
-            align="center",
-            class_name="truck-bar",
-            width="100%",
+            rx.box(notifications_card(), padding="8px 14px 0"),
+            # The app icon's badge follows the orders waiting while this screen is open (push.js).
+            rx.el.span(data_received=S.counts["received"], id="received-waiting", hidden=True),
+            pacing_bar(),
+            stage_tabs(),
+            rx.box(new_order_alert(), padding="0 14px 8px"),
+            printer_banner(S.printer_alerts),
+            board(),
         ),
-        rx.box(notifications_card(), padding="8px 14px 0"),
-        # The app icon's badge follows the orders waiting while this screen is open (push.js).
-        rx.el.span(data_received=S.counts["received"], id="received-waiting", hidden=True),
-        pacing_bar(),
-        stage_tabs(),
-        rx.box(new_order_alert(), padding="0 14px 8px"),
-        printer_banner(S.printer_alerts),
-        board(),
         unpaid_delivery_dialog(),
         class_name="manage-page",
         on_mount=StaffPushState.check,

@@ -92,6 +92,7 @@ def category_row(row: CategoryRow) -> rx.Component:
             justify="start",
             size="2",
             opacity=rx.cond(row.archived, "0.5", "1"),
+            aria_current=rx.cond(selected, "true", "false"),
             data_category=row.name,
         ),
         arrows(S.move_category(row.id, -1), S.move_category(row.id, 1), row.name),
@@ -185,58 +186,64 @@ def thumb(url, size: str) -> rx.Component:
 
 
 def item_row(row: ItemRow) -> rx.Component:
+    """The item's photo, name and price are one button that opens it in the editor (a click,
+    Enter or Space); its move arrows sit beside it, not inside it."""
     selected = S.item_id == row.id
-    return rx.box(
-        rx.hstack(
-            thumb(row.photo_url, "44px"),
-            rx.vstack(
-                rx.hstack(
-                    rx.text(row.name, weight="bold", size="2", truncate=True),
-                    rx.cond(row.archived, rx.badge("Archived", color_scheme="gray")),
-                    spacing="2",
-                    align="center",
-                ),
-                rx.hstack(
-                    rx.text(row.price, size="2"),
-                    rx.cond(
-                        row.groups > 0,
-                        rx.text(
-                            "· ",
-                            row.groups,
-                            rx.cond(row.groups == 1, " choice group", " choice groups"),
-                            size="1",
-                            color_scheme="gray",
+    return rx.hstack(
+        rx.el.button(
+            rx.hstack(
+                thumb(row.photo_url, "44px"),
+                rx.vstack(
+                    rx.hstack(
+                        rx.text(row.name, weight="bold", size="2", truncate=True),
+                        rx.cond(row.archived, rx.badge("Archived", color_scheme="gray")),
+                        spacing="2",
+                        align="center",
+                    ),
+                    rx.hstack(
+                        rx.text(row.price, size="2"),
+                        rx.cond(
+                            row.groups > 0,
+                            rx.text(
+                                "· ",
+                                row.groups,
+                                rx.cond(row.groups == 1, " choice group", " choice groups"),
+                                size="1",
+                                color_scheme="gray",
+                            ),
                         ),
+                        rx.foreach(
+                            row.tags,
+                            lambda t: rx.badge(t, variant="soft", color_scheme="green", size="1"),
+                        ),
+                        spacing="2",
+                        align="center",
+                        wrap="wrap",
                     ),
-                    rx.foreach(
-                        row.tags,
-                        lambda t: rx.badge(t, variant="soft", color_scheme="green", size="1"),
-                    ),
-                    spacing="2",
-                    align="center",
-                    wrap="wrap",
+                    spacing="0",
+                    align="start",
+                    flex="1",
+                    min_width="0",
                 ),
-                spacing="0",
-                align="start",
-                flex="1",
-                min_width="0",
+                align="center",
+                width="100%",
+                spacing="3",
             ),
-            rx.box(
-                arrows(S.move_item(row.id, -1), S.move_item(row.id, 1), row.name),
-                on_click=rx.stop_propagation,
-            ),
-            align="center",
-            width="100%",
-            spacing="3",
+            type="button",
+            on_click=S.select_item(row.id),
+            aria_current=rx.cond(selected, "true", "false"),
+            class_name="editor-row",
+            id="edit-item-" + row.id.to_string(),
         ),
-        on_click=S.select_item(row.id),
+        arrows(S.move_item(row.id, -1), S.move_item(row.id, 1), row.name),
+        align="center",
+        width="100%",
+        spacing="3",
         padding="8px",
         border_radius="10px",
-        cursor="pointer",
         background=rx.cond(selected, "var(--accent-3)", "transparent"),
         border=rx.cond(selected, "1px solid var(--accent-7)", "1px solid var(--gray-a4)"),
         opacity=rx.cond(row.archived, "0.6", "1"),
-        width="100%",
         data_item=row.name,
     )
 
@@ -671,7 +678,7 @@ def menu_editor_page() -> rx.Component:
     return rx.box(
         staff_header(),
         owner_nav("menu"),
-        rx.box(
+        rx.el.main(
             rx.hstack(
                 rx.heading("Master menu", size="7", as_="h1"),
                 rx.text(S.business_name, color_scheme="gray"),
@@ -697,9 +704,7 @@ def menu_editor_page() -> rx.Component:
                 width="100%",
                 padding_top="12px",
             ),
-            max_width="1320px",
-            margin="0 auto",
-            padding="20px 16px 48px",
+            style={"max_width": "1320px", "margin": "0 auto", "padding": "20px 16px 48px"},
         ),
         min_height="100vh",
         background="var(--gray-1)",

@@ -40,6 +40,8 @@ def email_item(row: EmailRow) -> rx.Component:
             ),
             rx.badge(
                 row.status_label,
+                # Its words in the darkest step: readable on the item's tint when open or hovered.
+                high_contrast=True,
                 color_scheme=rx.match(
                     row.status,
                     ("sent", "green"),
@@ -96,6 +98,8 @@ def outbox_page() -> rx.Component:
             color_scheme="gray",
             size="2",
         ),
+        # Each email's header is an h3 (Radix's accordion): an h2 above them keeps the order.
+        rx.heading("Emails", as_="h2", class_name="sr-only"),
         rx.cond(
             S.emails.length() > 0,
             rx.accordion.root(

@@ -9,15 +9,17 @@ from cliqmenu.state.signin import InviteState, SignInState
 
 
 def auth_card(*children: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(brand(), *children, spacing="4", width="100%"),
-            size="4",
-            width="100%",
-            max_width="420px",
-        ),
-        class_name="auth-page",
-        padding="1em",
+    return rx.el.main(
+        rx.center(
+            rx.card(
+                rx.vstack(brand(), *children, spacing="4", width="100%"),
+                size="4",
+                width="100%",
+                max_width="420px",
+            ),
+            class_name="auth-page",
+            padding="1em",
+        )
     )
 
 

@@ -300,66 +300,70 @@ def stock_page() -> rx.Component:
         live_script(),
         heartbeat(S.heartbeat),
         staff_header(live_badge(S.last_sync_ms)),
-        rx.hstack(
-            rx.link(
-                rx.hstack(rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"),
-                href=MANAGE,
-                weight="medium",
-                class_name="touch-link",
-            ),
-            truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
-            rx.spacer(),
-            rx.text("Stock & prices", weight="medium"),
-            class_name="truck-bar",
-            width="100%",
-            align="center",
-        ),
-        rx.box(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                value=S.query,
-                on_change=S.set_query,
-                placeholder="Search items or options",
-                aria_label="Search the menu",
-                type="search",
-                size="3",
-                width="100%",
-                id="stock-search",
-            ),
+        rx.el.main(
             rx.hstack(
-                rx.text(S.lines.length(), " items", size="1", color_scheme="gray"),
-                rx.cond(
-                    S.out_count > 0,
-                    rx.text("· ", S.out_count, " out of stock", size="1", color_scheme="red"),
+                rx.link(
+                    rx.hstack(
+                        rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"
+                    ),
+                    href=MANAGE,
+                    weight="medium",
+                    class_name="touch-link",
                 ),
-                spacing="1",
-                padding_top="6px",
+                truck_switcher(S.truck_name, S.trucks, S.truck_id_text),
+                rx.spacer(),
+                rx.heading("Stock & prices", weight="medium", as_="h1", size="3"),
+                class_name="truck-bar",
+                width="100%",
+                align="center",
             ),
-            rx.text(
-                "Out today is back by itself on the next service day; Sold out stays out until "
-                "you mark it In stock.",
-                size="1",
-                color_scheme="gray",
-            ),
-            padding="10px 14px 6px",
-            position="sticky",
-            top="58px",
-            background="var(--color-background)",
-            z_index="5",
-        ),
-        rx.vstack(
-            rx.foreach(S.lines, stock_card),
-            rx.cond(
-                S.lines.length() == 0,
-                rx.center(
-                    rx.text("Nothing on the menu matches.", color_scheme="gray"),
-                    padding="40px 0",
+            rx.box(
+                rx.input(
+                    rx.input.slot(rx.icon("search", size=16)),
+                    value=S.query,
+                    on_change=S.set_query,
+                    placeholder="Search items or options",
+                    aria_label="Search the menu",
+                    type="search",
+                    size="3",
                     width="100%",
+                    id="stock-search",
                 ),
+                rx.hstack(
+                    rx.text(S.lines.length(), " items", size="1", color_scheme="gray"),
+                    rx.cond(
+                        S.out_count > 0,
+                        rx.text("· ", S.out_count, " out of stock", size="1", color_scheme="red"),
+                    ),
+                    spacing="1",
+                    padding_top="6px",
+                ),
+                rx.text(
+                    "Out today is back by itself on the next service day; Sold out stays out until "
+                    "you mark it In stock.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                padding="10px 14px 6px",
+                position="sticky",
+                top="58px",
+                background="var(--color-background)",
+                z_index="5",
             ),
-            spacing="3",
-            padding="4px 14px",
-            width="100%",
+            rx.vstack(
+                rx.foreach(S.lines, stock_card),
+                rx.cond(
+                    S.lines.length() == 0,
+                    rx.center(
+                        rx.text("Nothing on the menu matches.", color_scheme="gray"),
+                        padding="40px 0",
+                        width="100%",
+                    ),
+                ),
+                spacing="3",
+                padding="4px 14px",
+                width="100%",
+            ),
         ),
         class_name="manage-page",
     )

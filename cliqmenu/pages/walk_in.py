@@ -117,38 +117,42 @@ def order_panel() -> rx.Component:
 def walk_in_page() -> rx.Component:
     return rx.box(
         staff_header(),
-        rx.hstack(
-            rx.link(
-                rx.hstack(rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"),
-                href=MANAGE,
-                weight="medium",
-                class_name="touch-link",
+        rx.el.main(
+            rx.hstack(
+                rx.link(
+                    rx.hstack(
+                        rx.icon("arrow-left", size=18), "Orders", align="center", spacing="1"
+                    ),
+                    href=MANAGE,
+                    weight="medium",
+                    class_name="touch-link",
+                ),
+                rx.spacer(),
+                rx.text("Walk-in at ", W.truck_name, weight="medium"),
+                class_name="truck-bar",
+                width="100%",
+                align="center",
             ),
-            rx.spacer(),
-            rx.text("Walk-in at ", W.truck_name, weight="medium"),
-            class_name="truck-bar",
-            width="100%",
-            align="center",
-        ),
-        category_pills(W.categories, W.category_id, W.choose_category),
-        rx.vstack(
-            rx.foreach(W.shown_items, lambda item: item_card(item, W.open_item)),
-            order_panel(),
-            spacing="3",
-            padding="0 14px",
-            width="100%",
-        ),
-        item_picker(
-            W.picking,
-            W.picked,
-            W.pick_qty,
-            W.pick_note,
-            W.pick_error,
-            on_toggle=W.toggle_option,
-            on_qty=W.set_pick_qty,
-            on_note=W.set_pick_note,
-            on_add=W.add_to_cart,
-            on_close=W.close_item,
+            category_pills(W.categories, W.category_id, W.choose_category),
+            rx.vstack(
+                rx.foreach(W.shown_items, lambda item: item_card(item, W.open_item)),
+                order_panel(),
+                spacing="3",
+                padding="0 14px",
+                width="100%",
+            ),
+            item_picker(
+                W.picking,
+                W.picked,
+                W.pick_qty,
+                W.pick_note,
+                W.pick_error,
+                on_toggle=W.toggle_option,
+                on_qty=W.set_pick_qty,
+                on_note=W.set_pick_note,
+                on_add=W.add_to_cart,
+                on_close=W.close_item,
+            ),
         ),
         class_name="manage-page",
     )

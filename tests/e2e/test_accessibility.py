@@ -370,3 +370,105 @@ def test_new_orders_are_announced_once(screen, app_server) -> None:
     manager.locator("#tab-received").click()
     manager.wait_for_timeout(1500)
     assert manager.evaluate("window.__spoken") == []
+
+
+def focus_shows(target: Locator) -> bool:
+    """Whether ``target`` has the keyboard's focus and shows it: an outline on it (or, for a
+    field, on the box around it, where Radix draws its ring)."""
+    return target.evaluate(
+        """el => { if (el !== document.activeElement || !el.matches(':focus-visible')) return false;
+        for (let n = el, i = 0; n && i < 3; n = n.parentElement, i++) {
+          const s = getComputedStyle(n);
+          if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) return true;
+        }
+        return false; }"""
+    )
+
+
+def tab_to(page: Page, target: Locator, most: int = 80) -> None:
+    """Press Tab (nothing else) until ``target`` has the focus; it must show."""
+    for _ in range(most):
+        if target.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError(f"{most} presses of Tab never reached {target}")
+    assert focus_shows(target), f"no visible focus on {target}"
+
+
+def test_an_order_manager_works_an_order_by_keyboard_and_the_kitchen_says_it_once(
+    screen, app_server
+) -> None:
+    kitchen = screen(1920, 1080, name="kitchen")
+    sign_in(kitchen, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
+    expect(kitchen.locator("#kds-queue, #kds-empty")).to_be_visible()
+    region = kitchen.locator("#live-announcer")
+    expect(region).to_have_attribute("role", "status")
+    manager = screen(*PHONE, name="manager")
+    sign_in(manager, demo_data.MANAGER_EMAIL, demo_data.MANAGER_PASSWORD, lands_on="/manage")
+    number = place_answer(app_server, unique("Keys"))["order_number"]
+    opener = manager.locator(f"#order-{number} .order-open")
+    detail = manager.locator("#order-detail")
+
+    tab_to(manager, opener)
+    manager.keyboard.press("Enter")
+    expect(detail).to_be_visible()
+    expect_focus_inside(detail)  # not back at the top of the page
+    tab_to(manager, manager.locator("#accept-order"))
+    manager.keyboard.press("Enter")
+    expect(detail).to_have_count(0)
+    expect(manager.locator("#tab-received")).to_be_focused()  # the order left this tab
+
+    # The kitchen display says the new order once, and never again as it re-renders.
+    expect(region).to_contain_text(f"New order #{number}")
+    kitchen.evaluate(
+        """() => { window.__spoken = []; new MutationObserver(() => window.__spoken.push(
+        document.getElementById('live-announcer').textContent)).observe(
+        document.getElementById('live-announcer'), {childList: true, characterData: true,
+        subtree: true}); }"""
+    )
+    kitchen.locator("#kds-all-day-toggle").click()  # the display re-renders
+    expect(kitchen.locator("#kds-all-day-toggle")).to_have_attribute("aria-pressed", "true")
+
+    tab = manager.locator("#tab-in_progress")
+    tab_to(manager, tab)
+    manager.keyboard.press("Enter")
+    expect(tab).to_have_attribute("aria-pressed", "true")
+    tab_to(manager, opener)
+    manager.keyboard.press("Enter")
+    expect(detail).to_contain_text("In Progress")
+    expect_focus_inside(detail)
+    tab_to(manager, detail.get_by_role("button", name="Close", exact=True))
+    manager.keyboard.press("Enter")
+    expect(detail).to_have_count(0)
+    expect(opener).to_be_focused()  # back on the order's card
+    tab_to(manager, manager.locator(f"#order-{number}").get_by_role("button", name="Cooking Done"))
+    manager.keyboard.press("Enter")
+    expect(manager.locator(f"#order-{number}")).to_have_count(0)  # moved along
+    expect(kitchen.locator(f"#kds-order-{number}")).to_have_count(0)
+    assert kitchen.evaluate("window.__spoken") == []
+
+
+def test_an_owner_edits_a_menu_item_by_keyboard(owner: Page) -> None:
+    visit(owner, "/admin/menu")
+    row = owner.locator('[data-item="Classic Smash Burger"] button.editor-row')
+    tab_to(owner, row)
+    owner.keyboard.press("Enter")
+    expect(row).to_have_attribute("aria-current", "true")
+    expect(owner.locator("#item-name")).to_have_value("Classic Smash Burger")
+    description = owner.locator("#item-description")
+    original = description.input_value()
+    tab_to(owner, description)
+    owner.keyboard.press("Control+End")
+    owner.keyboard.type(" Keyed in.")
+    tab_to(owner, owner.locator("#save-item"))
+    owner.keyboard.press("Enter")
+    expect(owner.get_by_text("Item saved.")).to_be_visible()
+    try:
+        visit(owner, "/admin/menu")
+        owner.locator('[data-item="Classic Smash Burger"]').first.click()
+        expect(description).to_have_value(original + " Keyed in.")
+    finally:
+        description.fill(original)
+        owner.locator("#save-item").click()
+        expect(owner.get_by_text("Item saved.")).to_be_visible()

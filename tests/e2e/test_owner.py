@@ -19,6 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.e2e.axe_audit import Auditor, write_minor
 from tests.e2e.conftest import AppServer, _cliqmenu, _server_env, _stop, app_base_url  # noqa: E402
 
 pytestmark = pytest.mark.e2e
@@ -93,7 +94,12 @@ def owner(owner_context: BrowserContext) -> Page:
 
 
 def test_first_run_creates_the_business_and_signs_the_owner_in(owner: Page) -> None:
+    # The set-up page exists only on an empty install: its accessibility audit is here (the
+    # rest of the audit is tests/e2e/test_audit.py).
+    audit = Auditor(owner, rest={"width": 1280, "height": 900})
     owner.goto(f"{BASE}/setup")
+    expect(owner.locator("#setup-business_name")).to_be_visible()
+    audit.check("first-run set-up")
     owner.fill("#setup-business_name", "E2E Street Food")
     owner.click("#setup-country")  # the country's currency comes with it
     owner.get_by_role("option", name="New Zealand", exact=True).click()
@@ -104,6 +110,8 @@ def test_first_run_creates_the_business_and_signs_the_owner_in(owner: Page) -> N
     owner.fill("#setup-password_again", "something-else")
     owner.click("#setup-submit")
     expect(owner.locator("#setup-error")).to_contain_text("do not match")
+    audit.check("first-run set-up, refused")
+    write_minor("axe-minor-setup.txt")
 
     owner.fill("#setup-password_again", OWNER_PASSWORD)
     owner.click("#setup-submit")
@@ -112,6 +120,7 @@ def test_first_run_creates_the_business_and_signs_the_owner_in(owner: Page) -> N
 
     owner.goto(f"{BASE}/setup")  # closed once a business exists
     owner.wait_for_url(re.compile(r"/signin/?$"), timeout=15_000)
+    audit.assert_clean()  # the set-up finished first: the journey goes on either way
 
 
 def test_business_details_refuse_a_bad_surcharge(owner: Page) -> None:
