@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -86,6 +87,30 @@ def database_unavailable(error: BaseException) -> bool:
     if isinstance(error, OperationalError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+# Free bytes under SQLite's file below which it is taken as full: a write needs a few pages and
+# their WAL frames, and a disk this close to full has none to spare for long.
+DISK_NEARLY_FULL_BYTES = 64 * 1024
+
+
+def probe() -> str:
+    """Can the database take a change now? "ok", "unavailable" (it does not answer: restarting,
+    connections refused or dropped) or "disk full" (SQLite's disk has no room left). One
+    ``SELECT 1`` on a pooled connection (PostgreSQL's pre-ping replaces a dead one first)."""
+    engine = get_engine()
+    try:
+        with engine.execution_options(**{_READ_ONLY: True}).connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except DBAPIError as error:
+        if database_unavailable(error):
+            return "unavailable"
+        raise
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        folder = Path(str(engine.url.database)).resolve().parent
+        if shutil.disk_usage(folder).free < DISK_NEARLY_FULL_BYTES:
+            return "disk full"
+    return "ok"
 
 
 def disk_full(error: BaseException) -> bool:

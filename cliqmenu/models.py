@@ -384,6 +384,7 @@ class Order(SQLModel, table=True):
         sa.UniqueConstraint("truck_id", "idempotency_key"),
         sa.Index("ix_order_truck_stage", "truck_id", "stage"),
         sa.Index("ix_order_remind_at", "remind_at"),
+        sa.Index("ix_order_truck_moved_seq", "truck_id", "moved_seq"),
     )
 
     id: int = Field(default=None, primary_key=True)
@@ -442,6 +443,10 @@ class Order(SQLModel, table=True):
     updated_at: dt.datetime = _when(default_factory=utcnow)
     # While it waits in Received: when its Order Managers are reminded next (None: not at all).
     remind_at: dt.datetime | None = _when(default=None)
+    # Queue places by the truck's count of stage moves, not the clock (services/queue_order.py):
+    # the truck's move number at this order's last stage move, and at its joining the kitchen.
+    moved_seq: int | None = None
+    kitchen_seq: int | None = None
 
 
 class OrderLine(SQLModel, table=True):

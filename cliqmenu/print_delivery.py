@@ -31,9 +31,9 @@ from sqlmodel import Session, col
 
 from cliqmenu.db import get_engine
 from cliqmenu.infra import escpos_printer
-from cliqmenu.infra.claims import claim_due
+from cliqmenu.infra.claims import claim_due, claim_round
 from cliqmenu.jobs import drain
-from cliqmenu.models import Printer, PrintJob, PrintStatus, utcnow
+from cliqmenu.models import Printer, PrintJob, PrintStatus
 from cliqmenu.realtime import Audience, publish
 from cliqmenu.settings import Settings, get_settings
 
@@ -155,15 +155,15 @@ def print_due(
     settings = settings or get_settings()
     report = PrintReport()
     lease = dt.timedelta(seconds=3 * settings.print_timeout_seconds)
-    while report.handled < BATCH:
-        moment = now or utcnow()
-        claim = claim_next(engine, lease=lease, now=moment)
-        if claim is None:
-            break
-        failure = escpos_printer.send(
-            claim.host, claim.port, claim.data, timeout=settings.print_timeout_seconds
-        )
-        truck_id = record_outcome(engine, claim, failure, settings=settings, now=moment)
+
+    def send(claim: Claim) -> str | None:
+        timeout = settings.print_timeout_seconds
+        return escpos_printer.send(claim.host, claim.port, claim.data, timeout=timeout)
+
+    def record(claim: Claim, failure: str | None, moment: dt.datetime) -> int | None:
+        return record_outcome(engine, claim, failure, settings=settings, now=moment)
+
+    def done(claim: Claim, failure: str | None, truck_id: int | None) -> None:
         if truck_id is not None:
             report.changed_trucks.add(truck_id)
         what = f"{claim.title} (job {claim.job_id}) on printer {claim.printer_name}"
@@ -173,6 +173,15 @@ def print_due(
         else:
             report.retrying += 1
             log.warning("%s not printed, will retry: %s", what, failure)
+
+    claim_round(
+        batch=BATCH,
+        claim=lambda moment: claim_next(engine, lease=lease, now=moment),
+        send=send,
+        record=record,
+        done=done,
+        now=now,
+    )
     return report
 
 

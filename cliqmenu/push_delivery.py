@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from cliqmenu.db import get_engine
 from cliqmenu.infra import web_push
-from cliqmenu.infra.claims import claim_due
+from cliqmenu.infra.claims import claim_due, claim_round
 from cliqmenu.jobs import drain
 from cliqmenu.models import PushMessage, PushStatus, PushSubscription, utcnow
 from cliqmenu.services import notifications
@@ -161,25 +161,34 @@ def deliver_due(
         key = notifications.vapid_key(session)
         session.commit()
     sub = contact(settings)
-    while report.handled < BATCH:
-        moment = now or utcnow()
-        claim = claim_next(engine, lease=lease, now=moment)
-        if claim is None:
-            break
-        payload = {**claim.message.payload, "id": claim.message.id}
-        failure = web_push.send(
+
+    def send(claim: Claim) -> web_push.Failure | None:
+        return web_push.send(
             claim.device,
-            payload,
+            {**claim.message.payload, "id": claim.message.id},
             private_key=key.private_key,
             contact=sub,
             ttl=claim.message.ttl_seconds,
             urgency=claim.message.urgency,
             timeout=settings.push_timeout_seconds,
         )
-        outcome = record_outcome(engine, claim, failure, settings=settings, now=moment)
+
+    def record(claim: Claim, failure: web_push.Failure | None, moment: dt.datetime) -> str:
+        return record_outcome(engine, claim, failure, settings=settings, now=moment)
+
+    def done(claim: Claim, failure: web_push.Failure | None, outcome: str) -> None:
         field = "retrying" if outcome == PushStatus.PENDING.value else outcome
         setattr(report, field, getattr(report, field) + 1)
         _log(claim, outcome, failure)
+
+    claim_round(
+        batch=BATCH,
+        claim=lambda moment: claim_next(engine, lease=lease, now=moment),
+        send=send,
+        record=record,
+        done=done,
+        now=now,
+    )
     return report
 
 

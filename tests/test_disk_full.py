@@ -4,10 +4,8 @@ once space is freed, without a restart."""
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +21,8 @@ from cliqmenu.models import AuditEvent, Order, OrderLine, OutboxEmail
 from cliqmenu.settings import get_settings
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
+from tests.small_disk import fill
+from tests.small_disk import small_disk as mounted
 
 pytestmark = [
     pytest.mark.skipif(
@@ -36,19 +36,8 @@ pytestmark = [
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
+    with mounted(tmp_path / "disk") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "--lazy", str(folder)], check=True)
 
 
 @pytest.fixture
@@ -63,19 +52,6 @@ def app_engine(small_disk: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[En
     yield engine
     engine.dispose()
     db.get_engine.cache_clear()
-
-
-def fill(folder: Path) -> Path:
-    """Write a file until the disk has no byte left; the file."""
-    filler = folder / "filler"
-    with filler.open("wb", buffering=0) as file:
-        for size in (65536, 4096, 512, 1):
-            try:
-                while True:
-                    file.write(b"\0" * size)
-            except OSError as error:
-                assert error.errno == errno.ENOSPC
-    return filler
 
 
 def counts(engine: Engine) -> tuple[int, int, int, int]:

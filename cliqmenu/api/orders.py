@@ -82,6 +82,11 @@ def _validation_message(error: ValidationError) -> str:
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
+def _utc(moment: dt.datetime | None) -> str | None:
+    """A time in the answer: ISO 8601 in UTC ("2026-12-02T01:40:00Z"), or null."""
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
 def _answer(order: Order, created: bool) -> JSONResponse:
     return JSONResponse(
         {
@@ -89,9 +94,9 @@ def _answer(order: Order, created: bool) -> JSONResponse:
             "order_number": order.number,
             "stage": order.stage.value,
             "total_cents": order.total_cents,
-            "pickup_at": order.pickup_at.isoformat().replace("+00:00", "Z")
-            if order.pickup_at
-            else None,
+            "pickup_at": _utc(order.pickup_at),
+            # The ready time the order was quoted when it was placed (a pre-order: its pickup).
+            "quoted_ready_at": _utc(order.quoted_ready_at),
             "tracking_url": orders.tracking_url(order),
             "created": created,
         },

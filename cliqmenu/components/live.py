@@ -50,6 +50,20 @@ def live_badge(last_sync_ms: rx.Var) -> rx.Component:
     )
 
 
+def database_notice(notice: rx.Var[str]) -> rx.Component:
+    """The staff screen's heartbeat found the database away (or its disk full): said at once,
+    before anyone presses a button; gone at the first beat after it is back."""
+    return rx.cond(
+        notice != "",
+        rx.box(
+            rx.callout(notice, icon="database", color_scheme="red", size="2", width="100%"),
+            class_name="database-notice",
+            id="database-notice",
+            role="alert",
+        ),
+    )
+
+
 def reconnect_cover() -> rx.Component:
     """While disconnected the queue is covered, never shown as if all were done."""
     return rx.cond(

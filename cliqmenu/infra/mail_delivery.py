@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from cliqmenu.db import get_engine, log_failure
-from cliqmenu.infra.claims import claim_due
+from cliqmenu.infra.claims import claim_due, claim_round
 from cliqmenu.infra.smtp import Failure, Mailer, SmtpServer
 from cliqmenu.models import EmailStatus, OutboxEmail, utcnow
 from cliqmenu.settings import Settings, get_settings
@@ -126,14 +126,24 @@ def deliver_due(
     settings = settings or get_settings()
     report = DeliveryReport()
     lease = dt.timedelta(seconds=10 * server.timeout)
+
+    def done(claim: Claim, failure: Failure | None, status: EmailStatus) -> None:
+        _count(report, status)
+        _log(claim.email, status, failure)
+
     with Mailer(server) as mailer:
-        while report.handled < BATCH and (claim := claim_next(engine, lease=lease, now=now)):
-            failure = mailer.send(claim.email)
-            status = record_outcome(engine, claim, failure, settings=settings, now=now)
-            _count(report, status)
-            _log(claim.email, status, failure)
-            if failure is not None and not failure.permanent:
-                break  # the server is in trouble: the rest waits for the next round
+        claim_round(
+            batch=BATCH,
+            claim=lambda moment: claim_next(engine, lease=lease, now=moment),
+            send=lambda claim: mailer.send(claim.email),
+            record=lambda claim, failure, moment: record_outcome(
+                engine, claim, failure, settings=settings, now=moment
+            ),
+            done=done,
+            # A temporary failure: the server is in trouble, the rest waits for the next round.
+            stop=lambda failure: not failure.permanent,
+            now=now,
+        )
     return report
 
 

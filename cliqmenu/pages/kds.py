@@ -19,7 +19,13 @@ from cliqmenu.components.kds_panels import (
 )
 from cliqmenu.components.kds_stations import station_picker
 from cliqmenu.components.layout import member_menu, truck_switcher
-from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
+from cliqmenu.components.live import (
+    database_notice,
+    heartbeat,
+    live_badge,
+    live_script,
+    reconnect_cover,
+)
 from cliqmenu.components.more_time import all_more_time, order_more_time
 from cliqmenu.state.kitchen import KitchenState
 
@@ -83,6 +89,7 @@ def kds_page() -> rx.Component:
             heartbeat(S.heartbeat),
             top_bar(),
             service_strip(),
+            database_notice(S.database_notice),
             rx.el.main(
                 rx.el.div(
                     rx.el.div(queue(), class_name="kds-queue-area", id="kds-queue-area"),

@@ -6,7 +6,13 @@ import reflex as rx
 
 from cliqmenu.components.accept_panel import accept_panel
 from cliqmenu.components.layout import staff_header, truck_switcher
-from cliqmenu.components.live import heartbeat, live_badge, live_script, reconnect_cover
+from cliqmenu.components.live import (
+    database_notice,
+    heartbeat,
+    live_badge,
+    live_script,
+    reconnect_cover,
+)
 from cliqmenu.components.more_time import all_more_time, order_more_time
 from cliqmenu.components.notifications import notifications_bell, notifications_card
 from cliqmenu.components.order_summary import order_summary
@@ -479,6 +485,7 @@ def manage_page() -> rx.Component:
                 width="100%",
             ),
             rx.box(notifications_card(), padding="8px 14px 0"),
+            database_notice(S.database_notice),
             # The app icon's badge follows the orders waiting while this screen is open (push.js).
             rx.el.span(data_received=S.counts["received"], id="received-waiting", hidden=True),
             pacing_bar(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.fields import labelled_select
-from cliqmenu.components.owner_nav import error_callout, form_dialog, owner_frame, save_buttons
+from cliqmenu.components.owner_nav import owner_form_dialog, owner_frame
 from cliqmenu.pages.owner_trucks import method_switch
 from cliqmenu.state.owner_printers import PrintersState
 from cliqmenu.views.printers import PrinterRow
@@ -83,82 +83,73 @@ def text_field(label: str, id: str, value, on_change, hint: str, **props) -> rx.
     )
 
 
-def printer_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.cond(
-                S.is_new,
-                labelled_select(
-                    "Truck", S.f_truck, S.set_f_truck, S.truck_choices, "printer-truck"
-                ),
+def printer_fields() -> list[rx.Component]:
+    return [
+        rx.cond(
+            S.is_new,
+            labelled_select("Truck", S.f_truck, S.set_f_truck, S.truck_choices, "printer-truck"),
+        ),
+        text_field("Name", "printer-name", S.f_name, S.set_f_name, "Kitchen, Counter, Drinks…"),
+        rx.grid(
+            text_field(
+                "Address",
+                "printer-host",
+                S.f_host,
+                S.set_f_host,
+                "Its IP address on the truck's network, like 192.168.1.50.",
+                autocomplete="off",
             ),
-            text_field("Name", "printer-name", S.f_name, S.set_f_name, "Kitchen, Counter, Drinks…"),
-            rx.grid(
-                text_field(
-                    "Address",
-                    "printer-host",
-                    S.f_host,
-                    S.set_f_host,
-                    "Its IP address on the truck's network, like 192.168.1.50.",
-                    autocomplete="off",
-                ),
-                text_field(
-                    "Port",
-                    "printer-port",
-                    S.f_port,
-                    S.set_f_port,
-                    "9100 for most network printers.",
-                    inputmode="numeric",
-                ),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="3",
-                width="100%",
+            text_field(
+                "Port",
+                "printer-port",
+                S.f_port,
+                S.set_f_port,
+                "9100 for most network printers.",
+                inputmode="numeric",
             ),
-            rx.vstack(
-                method_switch(
-                    "Kitchen tickets",
-                    "printer-kitchen",
-                    S.f_kitchen,
-                    S.set_f_kitchen,
-                    "A ticket of every order when it is accepted: items, options, notes, "
-                    "allergens, no prices.",
-                ),
-                method_switch(
-                    "Customer receipts",
-                    "printer-receipts",
-                    S.f_receipts,
-                    S.set_f_receipts,
-                    "When a manager taps Print receipt on an order.",
-                ),
-                spacing="2",
-            ),
-            rx.cond(
-                S.station_choices.length() > 0,
-                labelled_select(
-                    "Kitchen tickets of",
-                    S.f_station,
-                    S.set_f_station,
-                    S.station_choices,
-                    "printer-station",
-                ),
-            ),
-            error_callout(S.form_error, "printer-error"),
-            save_buttons(S.is_new, "Add printer", "Save printer", "printer-save"),
-            spacing="4",
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
             width="100%",
         ),
-        on_submit=S.save,
-        width="100%",
-    )
+        rx.vstack(
+            method_switch(
+                "Kitchen tickets",
+                "printer-kitchen",
+                S.f_kitchen,
+                S.set_f_kitchen,
+                "A ticket of every order when it is accepted: items, options, notes, "
+                "allergens, no prices.",
+            ),
+            method_switch(
+                "Customer receipts",
+                "printer-receipts",
+                S.f_receipts,
+                S.set_f_receipts,
+                "When a manager taps Print receipt on an order.",
+            ),
+            spacing="2",
+        ),
+        rx.cond(
+            S.station_choices.length() > 0,
+            labelled_select(
+                "Kitchen tickets of",
+                S.f_station,
+                S.set_f_station,
+                S.station_choices,
+                "printer-station",
+            ),
+        ),
+    ]
 
 
 def printer_dialog() -> rx.Component:
-    return form_dialog(
-        rx.cond(S.is_new, "Add a printer", "Edit printer"),
+    return owner_form_dialog(
+        S,
+        ("Add a printer", "Edit printer"),
         "A network receipt printer (ESC/POS) on the truck's Wi-Fi or cable.",
-        printer_form(),
-        open=S.editing,
-        on_open_change=S.set_editing,
+        printer_fields(),
+        buttons=("Add printer", "Save printer"),
+        id="printer",
         max_width="560px",
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.fields import field_label
-from cliqmenu.components.owner_nav import error_callout, form_dialog, owner_frame, save_buttons
+from cliqmenu.components.owner_nav import error_callout, owner_form_dialog, owner_frame
 from cliqmenu.services.trucks import BUSY_CHOICES
 from cliqmenu.state.owner_trucks import TrucksState
 from cliqmenu.views.trucks import ArchivedTruck, CrewDevices, TruckCard
@@ -271,183 +271,172 @@ def method_switch(label: str, id: str, checked, on_change, hint) -> rx.Component
     )
 
 
-def truck_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.grid(
-                rx.vstack(
-                    field_label("Name", "truck-name-input"),
-                    rx.input(
-                        id="truck-name-input",
-                        name="truck-name-input",
-                        value=S.f_name,
-                        on_change=S.set_f_name,
-                        placeholder="Smoky Bros Beach",
-                        size="3",
-                        width="100%",
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                rx.vstack(
-                    field_label("Menu address", "truck-slug"),
-                    rx.input(
-                        rx.input.slot("/t/", side="left"),
-                        id="truck-slug",
-                        name="truck-slug",
-                        value=S.f_slug,
-                        on_change=S.set_f_slug,
-                        placeholder="smoky-bros-beach",
-                        size="3",
-                        width="100%",
-                    ),
-                    rx.cond(
-                        S.is_new,
-                        rx.text(
-                            "Lowercase letters, digits and dashes.", size="1", color_scheme="gray"
-                        ),
-                        rx.text(
-                            "Changing it breaks QR codes already printed.",
-                            size="1",
-                            color_scheme="amber",
-                        ),
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="3",
-                width="100%",
-            ),
-            rx.text("Payment methods", size="2", weight="bold"),
+def truck_fields() -> list[rx.Component]:
+    return [
+        rx.grid(
             rx.vstack(
-                method_switch(
-                    "Cash at Counter", "truck-cash", S.f_cash, S.set_f_cash, "No surcharge."
-                ),
-                method_switch(
-                    "Card at Counter",
-                    "truck-card",
-                    S.f_card,
-                    S.set_f_card,
-                    "On the truck's EFTPOS terminal.",
-                ),
-                method_switch(
-                    "Online",
-                    "truck-online",
-                    S.f_online,
-                    S.set_f_online,
-                    rx.cond(
-                        S.stripe_connected,
-                        "Paid on Stripe before the kitchen sees the order.",
-                        "Shown to customers once Stripe is connected.",
-                    ),
-                ),
-                spacing="2",
-                padding_left="2px",
-            ),
-            rx.grid(
-                number_field(
-                    "Default prep time",
-                    "truck-prep",
-                    S.f_prep,
-                    S.set_f_prep,
-                    "min",
-                    "1 to 180 minutes.",
-                ),
-                number_field(
-                    "Amber at",
-                    "truck-amber",
-                    S.f_amber,
-                    S.set_f_amber,
-                    "%",
-                    "Share of the prep time (10–200%).",
-                ),
-                number_field(
-                    "Red at", "truck-red", S.f_red, S.set_f_red, "%", "Above amber (20–300%)."
-                ),
-                columns=rx.breakpoints(initial="1", sm="3"),
-                spacing="3",
-                width="100%",
-            ),
-            number_field(
-                "Low portions warning",
-                "truck-low-portions",
-                S.f_low,
-                S.set_f_low,
-                "or fewer",
-                'Customers see "Only 3 left" once an item\'s counted portions are this low '
-                "(0 never shows it).",
-            ),
-            number_field(
-                "Remind after",
-                "truck-reminder",
-                S.f_reminder,
-                S.set_f_reminder,
-                "min",
-                "An order nobody accepted, rejected or cancelled after this long rings the "
-                "Order Managers' phones again, and again every as many minutes. 1 to 60; 0 turns "
-                "reminders off.",
-            ),
-            method_switch(
-                "First names on the pickup board",
-                "truck-board-names",
-                S.f_board_names,
-                S.set_f_board_names,
-                "The board at /t/<url>/board shows the customer's first name beside the "
-                "number; off, numbers only.",
-            ),
-            rx.hstack(
-                number_field(
-                    "Orders per 15 minutes",
-                    "truck-slot-orders",
-                    S.f_slot_orders,
-                    S.set_f_slot_orders,
-                    "orders",
-                    "Empty: no limit. Online orders past it are offered a later time; "
-                    "pay-at-counter orders and walk-ins count but are never refused.",
-                ),
-                number_field(
-                    "Items per 15 minutes",
-                    "truck-slot-items",
-                    S.f_slot_items,
-                    S.set_f_slot_items,
-                    "items",
-                    "Empty: no limit.",
-                ),
-                spacing="3",
-                width="100%",
-            ),
-            rx.vstack(
-                rx.text("Time zone", size="2", weight="medium"),
-                rx.select.root(
-                    rx.select.trigger(aria_label="Time zone", id="truck-timezone", width="100%"),
-                    rx.select.content(
-                        rx.foreach(S.timezone_choices, lambda z: rx.select.item(z[1], value=z[0]))
-                    ),
-                    value=S.f_timezone,
-                    on_change=S.set_f_timezone,
+                field_label("Name", "truck-name-input"),
+                rx.input(
+                    id="truck-name-input",
+                    name="truck-name-input",
+                    value=S.f_name,
+                    on_change=S.set_f_name,
+                    placeholder="Smoky Bros Beach",
                     size="3",
+                    width="100%",
                 ),
                 spacing="1",
                 width="100%",
             ),
-            error_callout(S.form_error, "truck-error"),
-            save_buttons(S.is_new, "Add truck", "Save truck", "truck-save"),
-            spacing="4",
+            rx.vstack(
+                field_label("Menu address", "truck-slug"),
+                rx.input(
+                    rx.input.slot("/t/", side="left"),
+                    id="truck-slug",
+                    name="truck-slug",
+                    value=S.f_slug,
+                    on_change=S.set_f_slug,
+                    placeholder="smoky-bros-beach",
+                    size="3",
+                    width="100%",
+                ),
+                rx.cond(
+                    S.is_new,
+                    rx.text("Lowercase letters, digits and dashes.", size="1", color_scheme="gray"),
+                    rx.text(
+                        "Changing it breaks QR codes already printed.",
+                        size="1",
+                        color_scheme="amber",
+                    ),
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
             width="100%",
         ),
-        on_submit=S.save,
-        width="100%",
-    )
+        rx.text("Payment methods", size="2", weight="bold"),
+        rx.vstack(
+            method_switch("Cash at Counter", "truck-cash", S.f_cash, S.set_f_cash, "No surcharge."),
+            method_switch(
+                "Card at Counter",
+                "truck-card",
+                S.f_card,
+                S.set_f_card,
+                "On the truck's EFTPOS terminal.",
+            ),
+            method_switch(
+                "Online",
+                "truck-online",
+                S.f_online,
+                S.set_f_online,
+                rx.cond(
+                    S.stripe_connected,
+                    "Paid on Stripe before the kitchen sees the order.",
+                    "Shown to customers once Stripe is connected.",
+                ),
+            ),
+            spacing="2",
+            padding_left="2px",
+        ),
+        rx.grid(
+            number_field(
+                "Default prep time",
+                "truck-prep",
+                S.f_prep,
+                S.set_f_prep,
+                "min",
+                "1 to 180 minutes.",
+            ),
+            number_field(
+                "Amber at",
+                "truck-amber",
+                S.f_amber,
+                S.set_f_amber,
+                "%",
+                "Share of the prep time (10–200%).",
+            ),
+            number_field(
+                "Red at", "truck-red", S.f_red, S.set_f_red, "%", "Above amber (20–300%)."
+            ),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="3",
+            width="100%",
+        ),
+        number_field(
+            "Low portions warning",
+            "truck-low-portions",
+            S.f_low,
+            S.set_f_low,
+            "or fewer",
+            'Customers see "Only 3 left" once an item\'s counted portions are this low '
+            "(0 never shows it).",
+        ),
+        number_field(
+            "Remind after",
+            "truck-reminder",
+            S.f_reminder,
+            S.set_f_reminder,
+            "min",
+            "An order nobody accepted, rejected or cancelled after this long rings the "
+            "Order Managers' phones again, and again every as many minutes. 1 to 60; 0 turns "
+            "reminders off.",
+        ),
+        method_switch(
+            "First names on the pickup board",
+            "truck-board-names",
+            S.f_board_names,
+            S.set_f_board_names,
+            "The board at /t/<url>/board shows the customer's first name beside the "
+            "number; off, numbers only.",
+        ),
+        rx.hstack(
+            number_field(
+                "Orders per 15 minutes",
+                "truck-slot-orders",
+                S.f_slot_orders,
+                S.set_f_slot_orders,
+                "orders",
+                "Empty: no limit. Online orders past it are offered a later time; "
+                "pay-at-counter orders and walk-ins count but are never refused.",
+            ),
+            number_field(
+                "Items per 15 minutes",
+                "truck-slot-items",
+                S.f_slot_items,
+                S.set_f_slot_items,
+                "items",
+                "Empty: no limit.",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        rx.vstack(
+            rx.text("Time zone", size="2", weight="medium"),
+            rx.select.root(
+                rx.select.trigger(aria_label="Time zone", id="truck-timezone", width="100%"),
+                rx.select.content(
+                    rx.foreach(S.timezone_choices, lambda z: rx.select.item(z[1], value=z[0]))
+                ),
+                value=S.f_timezone,
+                on_change=S.set_f_timezone,
+                size="3",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+    ]
 
 
 def truck_dialog() -> rx.Component:
-    return form_dialog(
-        rx.cond(S.is_new, "Add a truck", "Edit truck"),
+    return owner_form_dialog(
+        S,
+        ("Add a truck", "Edit truck"),
         "Customers order at the menu address; its QR code goes on the truck.",
-        truck_form(),
-        open=S.editing,
-        on_open_change=S.set_editing,
+        truck_fields(),
+        buttons=("Add truck", "Save truck"),
+        id="truck",
         max_width="640px",
     )
 

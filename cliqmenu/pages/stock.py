@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cliqmenu.components.layout import staff_header, truck_switcher
-from cliqmenu.components.live import heartbeat, live_badge, live_script
+from cliqmenu.components.live import database_notice, heartbeat, live_badge, live_script
 from cliqmenu.routes import MANAGE
 from cliqmenu.state.stock import StockState
 from cliqmenu.views.stock import STATUS_IN, STATUS_OUT, STATUS_TODAY, OptionLine, StockLine
@@ -317,6 +317,7 @@ def stock_page() -> rx.Component:
                 width="100%",
                 align="center",
             ),
+            database_notice(S.database_notice),
             rx.box(
                 rx.input(
                     rx.input.slot(rx.icon("search", size=16)),

@@ -29,6 +29,7 @@ from cliqmenu.services import (
     outbox,
     portions,
     printers,
+    queue_order,
     records,
     refunds,
     stations,
@@ -156,6 +157,12 @@ def _move(
     order.updated_at = now
     if to in STAGE_TIME_FIELD and FORWARD.get(before) == to:
         setattr(order, STAGE_TIME_FIELD[to], now)
+    if before == Stage.RECEIVED and to == Stage.IN_PROGRESS:  # Accept
+        queue_order.to_kitchen(session, order)
+    else:
+        queue_order.moved(session, order)
+    if to == Stage.RECEIVED:  # Accept undone
+        queue_order.left_kitchen(order)
     if to in (Stage.REJECTED, Stage.CANCELLED):
         order.closed_at = now
         order.close_reason = reason

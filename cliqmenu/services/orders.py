@@ -32,6 +32,7 @@ from cliqmenu.services import (
     outbox,
     portions,
     printers,
+    queue_order,
     ready_time,
     records,
     slots,
@@ -332,6 +333,10 @@ def place_order(
             pickup_at, prep_minutes or truck.default_prep_minutes, now=now
         ),
     )
+    if starts_now:
+        queue_order.to_kitchen(session, order)
+    else:
+        queue_order.moved(session, order)
     session.add(order)
     session.flush()
     for line in lines:

@@ -32,7 +32,7 @@ from cliqmenu.payments import (
     gateway_for,
     is_configured,
 )
-from cliqmenu.services import access, audit, notifications, portions, records
+from cliqmenu.services import access, audit, notifications, portions, queue_order, records
 from cliqmenu.services.errors import DomainError, NotFound
 from cliqmenu.services.orders import order_lines, send_confirmation
 from cliqmenu.services.staff import require_role
@@ -258,6 +258,7 @@ def mark_paid(
     if order.stage in (Stage.AWAITING_PAYMENT, Stage.EXPIRED):
         order.stage = Stage.RECEIVED
         order.closed_at = None
+        queue_order.moved(session, order)
         order.close_reason = ""
         # Paid after it expired: its portions went back then; the order stands, so take them.
         portions.hold(session, order=order, actor_label=STRIPE_LABEL)
@@ -315,6 +316,7 @@ def _expire(session: Session, order: Order, *, reason: str, event_id: str = "") 
     now = utcnow()
     order.stage = Stage.EXPIRED
     order.closed_at = now
+    queue_order.moved(session, order)
     order.close_reason = reason
     order.updated_at = now
     audit.record(

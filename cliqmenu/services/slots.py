@@ -34,7 +34,7 @@ from cliqmenu.models import (
     Truck,
     utcnow,
 )
-from cliqmenu.services import audit, stations
+from cliqmenu.services import audit, queue_order, stations
 from cliqmenu.services.errors import Conflict, DomainError
 from cliqmenu.services.menu import truck_zone
 
@@ -330,6 +330,7 @@ def release_due(
         order.stage = Stage.IN_PROGRESS
         order.prep_minutes = prep
         order.accepted_at = order.released_at = order.updated_at = now
+        queue_order.to_kitchen(session, order)
         pickup = order.pickup_at or now
         order.promised_at = max(pickup, now + dt.timedelta(minutes=prep))
         audit.record(

@@ -14,7 +14,7 @@ from cliqmenu.services.choices import choice_rule
 from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.staff import MAX_EMAIL
 from cliqmenu.services.text import length_problem, strip_invisible
-from cliqmenu.views.menu import CartLine, CategoryView, ItemView, cart_line, cart_line_from_menu
+from cliqmenu.views.menu import CartLine, CategoryView, ItemView, cart_line, menu_view
 from cliqmenu.views.receipt import money_lines
 
 DINING_CHOICES = [[m.value, m.label] for m in DiningMethod]
@@ -139,19 +139,22 @@ class CartMixin(rx.State, mixin=True):
                 self.pick_error = f"Choose {group.name}."
                 return
             chosen_ids += chosen
-        with session_scope() as session:
-            menu = effective_menu(session, self._truck(session))
+        show = money.formatter(self._terms)
+        with session_scope() as session:  # the menu as it is now (the one shown may be older)
+            now = menu_view(effective_menu(session, self._truck(session)), show)
         line = cart_line(
-            menu,
+            now,
+            show,
             item_id=item.id,
-            name=item.name,
             option_ids=chosen_ids,
             quantity=self.pick_qty,
             note=strip_invisible(self.pick_note).strip(),
-            show=money.formatter(self._terms),
         )
-        if line is None:
+        if line is None or line.problem == "Out of stock":
             self.pick_error = f"Sorry, {item.name} is out of stock."
+            return
+        if line.problem:
+            self.pick_error = f"Sorry, {item.name} cannot be made that way now: {line.problem}."
             return
         self.cart = [*self.cart, line]
         self.picking = []
@@ -182,7 +185,7 @@ class CartMixin(rx.State, mixin=True):
             return
         show = money.formatter(self._terms)
         fresh = [
-            cart_line_from_menu(
+            cart_line(
                 self.categories,
                 show,
                 item_id=item_id,

@@ -18,6 +18,7 @@ from cliqmenu.routes import SIGN_IN, home_for
 from cliqmenu.services import staff
 from cliqmenu.services.errors import DomainError, NotSignedIn
 from cliqmenu.state.auth import SessionState
+from cliqmenu.state.faults import database_notice
 from cliqmenu.views.trucks import truck_switcher
 
 # What the page runs when its heartbeat is answered (assets/live.js marks the screen live).
@@ -84,6 +85,8 @@ class LiveScreen(Watching, mixin=True):
     """
 
     truck_name: str = ""
+    # What the screen says while its heartbeat finds the database away (state/faults.py).
+    database_notice: str = ""
     trucks: list[dict[str, str]] = []
     truck_id_text: str = ""
     last_sync_ms: int = 0
@@ -169,7 +172,8 @@ class LiveScreen(Watching, mixin=True):
 
     async def _heartbeat(self):
         """Re-checks the session, re-registers the screen, brings it up to date if it lapsed or
-        missed a change, keeps its state from expiring.
+        missed a change, keeps its state from expiring; says so while the database is away
+        (``database_notice``), before anyone presses a button.
 
         An answered beat of a screen that is up to date changes no var (a changed var is sent
         and written to the state store: the whole board, every 5 s per screen); the page learns
@@ -178,6 +182,11 @@ class LiveScreen(Watching, mixin=True):
         """
         if self._access_ended:
             return rx.redirect(SIGN_IN)
+        notice = await database_notice()
+        if notice != self.database_notice:
+            self.database_notice = notice
+        if notice:
+            return None  # not live: nothing can be read or saved until the database is back
         session_state = await self.get_state(SessionState)
         try:
             await session_state._still_signed_in(*self.roles)

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
 from cliqmenu.db import read_scope, session_scope
-from cliqmenu.models import Printer
+from cliqmenu.models import Printer, StaffMember
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import printers, stations, trucks
-from cliqmenu.services.errors import DomainError, Forbidden
+from cliqmenu.services.errors import DomainError
 from cliqmenu.services.printers import PrinterFields
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
+from cliqmenu.state.owner_form import OwnerForm
 from cliqmenu.views.printers import PrinterRow, printer_rows, station_choices
 
 
-class PrintersState(rx.State):
+class PrintersState(OwnerForm, rx.State):
     rows: list[PrinterRow] = []
     truck_choices: list[list[str]] = []
-    editing: bool = False
-    is_new: bool = True
     f_truck: str = ""
     f_name: str = ""
     f_host: str = ""
@@ -30,10 +30,8 @@ class PrintersState(rx.State):
     f_station: str = "none"
     # Per truck id: the station choices of its printers ([value, label]).
     stations_by_truck: dict[str, list[list[str]]] = {}
-    form_error: str = ""
     remove_open: bool = False
     remove_name: str = ""
-    _editing_id: int | None = None
     _remove_id: int | None = None
 
     def _refresh(self, business_id: int) -> None:
@@ -54,9 +52,10 @@ class PrintersState(rx.State):
         self._refresh(member.business_id)
         return None
 
+    def _cannot_add(self) -> str:
+        return "" if self.truck_choices else "Add a truck first: each printer belongs to a truck."
+
     def _fill(self, printer: Printer | None) -> None:
-        self._editing_id = printer.id if printer else None
-        self.is_new = printer is None
         first = self.truck_choices[0][0] if self.truck_choices else ""
         self.f_truck = str(printer.truck_id) if printer else first
         self.f_name = printer.name if printer else ""
@@ -65,36 +64,32 @@ class PrintersState(rx.State):
         self.f_kitchen = printer.prints_kitchen if printer else True
         self.f_receipts = printer.prints_receipts if printer else False
         self.f_station = str(printer.station_id) if printer and printer.station_id else "none"
-        self.form_error = ""
-        self.editing = True
 
-    @rx.event
-    async def start_new(self):
-        try:
-            await owner(self)
-        except DomainError as error:
-            return refuse(error)
-        if not self.truck_choices:
-            return rx.toast.error("Add a truck first: each printer belongs to a truck.")
-        self._fill(None)
-        return None
+    def _row(self, session: Session, actor: StaffMember, row_id: int) -> Printer:
+        return printers.get_printer(session, business_id=actor.business_id, printer_id=row_id)
 
-    @rx.event
-    async def start_edit(self, printer_id: int):
-        try:
-            actor = await owner(self)
-            with read_scope() as session:
-                printer = printers.get_printer(
-                    session, business_id=actor.business_id, printer_id=int(printer_id)
-                )
-        except DomainError as error:
-            return refuse(error)
-        self._fill(printer)
-        return None
+    def _write(self, session: Session, actor: StaffMember) -> tuple[str, int]:
+        fields = PrinterFields(
+            name=self.f_name,
+            host=self.f_host,
+            port=self.f_port,
+            prints_kitchen=self.f_kitchen,
+            prints_receipts=self.f_receipts,
+            station_id=int(self.f_station) if self.f_station.isdigit() else None,
+        )
+        if self._editing_id is None:
+            printer = printers.add_printer(
+                session, actor=actor, truck_id=int(self.f_truck or 0), fields=fields
+            )
+        else:
+            printer = printers.update_printer(
+                session, actor=actor, printer_id=self._editing_id, fields=fields
+            )
+        return printer.name, printer.truck_id
 
-    @rx.event
-    def set_editing(self, value: bool):
-        self.editing = bool(value)
+    def _saved(self, name: str, truck_id: int, added: bool) -> str:
+        publish_soon(Audience("manager", truck_id))
+        return f"Printer {name} {'added' if added else 'saved'}."
 
     @rx.event
     def set_f_truck(self, value: str):
@@ -130,39 +125,6 @@ class PrintersState(rx.State):
     @rx.event
     def set_f_receipts(self, value: bool):
         self.f_receipts = bool(value)
-
-    @rx.event
-    async def save(self, _form: dict | None = None):
-        fields = PrinterFields(
-            name=self.f_name,
-            host=self.f_host,
-            port=self.f_port,
-            prints_kitchen=self.f_kitchen,
-            prints_receipts=self.f_receipts,
-            station_id=int(self.f_station) if self.f_station.isdigit() else None,
-        )
-        try:
-            actor = await owner(self)
-            with session_scope() as session:
-                if self._editing_id is None:
-                    printer = printers.add_printer(
-                        session, actor=actor, truck_id=int(self.f_truck or 0), fields=fields
-                    )
-                else:
-                    printer = printers.update_printer(
-                        session, actor=actor, printer_id=self._editing_id, fields=fields
-                    )
-                name, truck_id = printer.name, printer.truck_id
-        except DomainError as error:
-            if isinstance(error, Forbidden):
-                return refuse(error)
-            self.form_error = str(error)
-            return None
-        added = self._editing_id is None
-        self.editing = False
-        self._refresh(actor.business_id)
-        publish_soon(Audience("manager", truck_id))
-        return rx.toast.success(f"Printer {name} {'added' if added else 'saved'}.")
 
     @rx.event
     async def test_page(self, printer_id: int):

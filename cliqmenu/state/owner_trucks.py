@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
 from cliqmenu.db import session_scope
-from cliqmenu.models import Truck
+from cliqmenu.models import StaffMember, Truck
 from cliqmenu.realtime import Audience, publish_soon
 from cliqmenu.services import records, trucks
 from cliqmenu.services.business import TIMEZONES
-from cliqmenu.services.errors import DomainError, Forbidden
+from cliqmenu.services.errors import DomainError
 from cliqmenu.services.trucks import TruckFields
 from cliqmenu.state.auth import refuse
 from cliqmenu.state.owner_access import owner, owner_or_redirect
+from cliqmenu.state.owner_form import OwnerForm
 from cliqmenu.views.trucks import SAME_AS_BUSINESS, ArchivedTruck, TruckCard, owner_trucks_view
 
 
-class TrucksState(rx.State):
+class TrucksState(OwnerForm, rx.State):
     cards: list[TruckCard] = []
     archived: list[ArchivedTruck] = []
     archive_open: bool = False
     archive_name: str = ""
     _archive_id: int | None = None
-    editing: bool = False
-    is_new: bool = True
     f_name: str = ""
     f_slug: str = ""
     f_cash: bool = True
@@ -39,9 +39,7 @@ class TrucksState(rx.State):
     f_slot_items: str = ""
     f_timezone: str = SAME_AS_BUSINESS
     timezone_choices: list[list[str]] = []
-    form_error: str = ""
     stripe_connected: bool = False
-    _editing_id: int | None = None
     _slug_touched: bool = False
 
     def _refresh(self, business_id: int) -> None:
@@ -60,8 +58,6 @@ class TrucksState(rx.State):
         return None
 
     def _fill(self, truck: Truck | None) -> None:
-        self._editing_id = truck.id if truck else None
-        self.is_new = truck is None
         self._slug_touched = truck is not None
         self.f_name = truck.name if truck else ""
         self.f_slug = truck.slug if truck else ""
@@ -80,34 +76,9 @@ class TrucksState(rx.State):
         self.f_timezone = zone or SAME_AS_BUSINESS
         if zone and zone not in TIMEZONES:
             self.timezone_choices = self.timezone_choices + [[zone, zone]]
-        self.form_error = ""
-        self.editing = True
 
-    @rx.event
-    async def start_new(self):
-        try:
-            await owner(self)
-        except DomainError as error:
-            return refuse(error)
-        self._fill(None)
-        return None
-
-    @rx.event
-    async def start_edit(self, truck_id: int):
-        try:
-            actor = await owner(self)
-            with session_scope() as session:
-                truck = trucks.get_truck(
-                    session, business_id=actor.business_id, truck_id=int(truck_id)
-                )
-        except DomainError as error:
-            return refuse(error)
-        self._fill(truck)
-        return None
-
-    @rx.event
-    def set_editing(self, value: bool):
-        self.editing = bool(value)
+    def _row(self, session: Session, actor: StaffMember, row_id: int) -> Truck:
+        return trucks.get_truck(session, business_id=actor.business_id, truck_id=row_id)
 
     @rx.event
     def set_f_name(self, value: str):
@@ -169,8 +140,7 @@ class TrucksState(rx.State):
         if value in {choice[0] for choice in self.timezone_choices}:
             self.f_timezone = value
 
-    @rx.event
-    async def save(self, _form: dict | None = None):
+    def _write(self, session: Session, actor: StaffMember) -> tuple[str, int]:
         fields = TruckFields(
             name=self.f_name,
             slug=self.f_slug,
@@ -187,27 +157,18 @@ class TrucksState(rx.State):
             slot_item_limit=self.f_slot_items,
             timezone="" if self.f_timezone == SAME_AS_BUSINESS else self.f_timezone,
         )
-        try:
-            actor = await owner(self)
-            with session_scope() as session:
-                if self._editing_id is None:
-                    truck = trucks.create_truck(session, actor=actor, fields=fields)
-                else:
-                    truck = trucks.update_truck(
-                        session, actor=actor, truck_id=self._editing_id, fields=fields
-                    )
-                name, truck_id = truck.name, truck.id
-        except DomainError as error:
-            if isinstance(error, Forbidden):
-                return refuse(error)
-            self.form_error = str(error)
-            return None
+        if self._editing_id is None:
+            truck = trucks.create_truck(session, actor=actor, fields=fields)
+        else:
+            truck = trucks.update_truck(
+                session, actor=actor, truck_id=self._editing_id, fields=fields
+            )
+        return truck.name, truck.id
+
+    def _saved(self, name: str, truck_id: int, added: bool) -> str:
         # e.g. the low portions warning changed; the board's first names on or off
         publish_soon(Audience("menu", truck_id), Audience("board", truck_id))
-        added = self._editing_id is None
-        self.editing = False
-        self._refresh(actor.business_id)
-        return rx.toast.success(f"{name} {'added' if added else 'saved'}.")
+        return f"{name} {'added' if added else 'saved'}."
 
     @rx.event
     async def pause(self, truck_id: int, minutes: int):

@@ -381,12 +381,12 @@ def manager_board(session: Session, truck_id: int) -> ManagerBoard:
     active = _order_rows(
         session,
         sa.and_(col(Order.truck_id) == truck_id, col(Order.stage).in_(BOARD_STAGES[:-1])),
-        order_by=(col(Order.placed_at), col(Order.id)),
+        order_by=(col(Order.id),),  # the order they were placed in (services/queue_order.py)
     )
     delivered = _order_rows(
         session,
         sa.and_(col(Order.truck_id) == truck_id, col(Order.stage) == Stage.DELIVERED),
-        order_by=(col(Order.delivered_at).desc(),),
+        order_by=(col(Order.moved_seq).desc(), col(Order.id).desc()),  # delivered last first
         limit=DELIVERED_SHOWN,
     )
     lines = _lines(session, [o.id for o in active + delivered])
@@ -494,7 +494,7 @@ def _kitchen_orders(session: Session, truck_id: int) -> list[Row]:
                 ),
             ),
         ),
-        order_by=(col(Order.accepted_at), col(Order.id)),
+        order_by=(col(Order.kitchen_seq), col(Order.id)),  # the kitchen's queue order
     )
 
 
@@ -504,7 +504,7 @@ def _cooking_done_recallable(session: Session, truck_id: int) -> list[tuple[int,
         for order_id, number in session.exec(
             select(Order.id, Order.number)
             .where(Order.truck_id == truck_id, Order.stage == Stage.COOKING_DONE)
-            .order_by(col(Order.cooking_done_at).desc(), col(Order.id).desc())
+            .order_by(col(Order.moved_seq).desc(), col(Order.id).desc())  # bumped last first
             .limit(RECALLABLE_SHOWN)
         )
     ]

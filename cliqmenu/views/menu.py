@@ -141,35 +141,6 @@ class CartLine:
 
 
 def cart_line(
-    menu: EffectiveMenu,
-    *,
-    item_id: int,
-    name: str,
-    option_ids: list[int],
-    quantity: int,
-    note: str,
-    show: money.MoneyStyle,
-) -> CartLine | None:
-    """A cart line (``name`` as the customer picked it) priced from the truck's menu as it is now
-    (the shown price may be older); None when the item is gone or out of stock."""
-    current = menu.items.get(item_id)
-    if current is None or not current.in_stock:
-        return None
-    chosen = [found[1] for option_id in option_ids if (found := menu.option(item_id, option_id))]
-    unit = current.price_cents + sum(option.price_delta_cents for option in chosen)
-    return CartLine(
-        item_id=item_id,
-        name=name,
-        option_ids=option_ids,
-        options=", ".join(option.name for option in chosen),
-        quantity=quantity,
-        note=note,
-        total=show(unit * quantity),
-        total_cents=unit * quantity,
-    )
-
-
-def cart_line_from_menu(
     categories: list[CategoryView],
     show: money.MoneyStyle,
     *,
@@ -178,8 +149,10 @@ def cart_line_from_menu(
     quantity: int,
     note: str,
 ) -> CartLine | None:
-    """A cart line priced and checked against the menu as it is now; None when the item (or
-    an option chosen) is no longer on it at all."""
+    """A cart line priced and checked against ``categories`` (the menu as screens show it); None
+    when the item (or an option chosen) is no longer on it at all. An item or option out of
+    stock gives a line with its ``problem`` said: adding it to the cart refuses it, a cart
+    checked again after a menu change keeps it, flagged."""
     item = next((i for c in categories for i in c.items if i.id == item_id), None)
     if item is None:
         return None

@@ -12,8 +12,9 @@ import pytest
 from sqlmodel import Session
 
 from cliqmenu import models
-from cliqmenu.models import Order, Stage
-from cliqmenu.services import menu, payments, stock
+from cliqmenu.models import Order, OrderSource, Stage
+from cliqmenu.services import lifecycle, menu, payments, stock
+from cliqmenu.views.boards import kitchen_board, manager_board
 from tests import factories
 from tests.payments.support import online_order
 from tests.services.test_restock_day import fries_out_since
@@ -147,3 +148,67 @@ def test_an_unpaid_online_order_expires_an_hour_after_it_was_placed_not_by_the_w
 
     clock.local(2026, 4, 5, 2, 31, fold=1)  # 61 minutes after it was placed
     assert [o.id for o in payments.expire_stale_orders(session)] == [order.id]
+
+
+def _cards(session: Session, world: factories.World) -> list[int]:
+    return [card.number for card in kitchen_board(session, world.truck.id).cards]
+
+
+def test_the_kitchen_queue_keeps_acceptance_order_when_the_clock_steps_back(
+    session: Session, world: factories.World, clock: Clock
+) -> None:
+    """NTP steps the clock back between two accepts: the later accept still cooks after."""
+    clock.local(2026, 6, 1, 12, 0)
+    first, second, third = (factories.place(session, world=world) for _ in range(3))
+    factories.to_stage(session, world, second, Stage.IN_PROGRESS)
+    clock.step(-5 * MINUTE)
+    factories.to_stage(session, world, first, Stage.IN_PROGRESS)
+    clock.step(-5 * MINUTE)
+    walk_in = factories.place(session, world=world, source=OrderSource.WALK_IN, actor=world.manager)
+    clock.step(20 * MINUTE)
+    factories.to_stage(session, world, third, Stage.IN_PROGRESS)
+
+    assert _cards(session, world) == [second.number, first.number, walk_in.number, third.number]
+
+    # Recalled after a bump, an order goes back to its place in the queue.
+    factories.to_stage(session, world, first, Stage.COOKING_DONE)
+    clock.step(-30 * MINUTE)
+    lifecycle.step_back(
+        session, actor=world.kitchen, order_id=first.id, expected=Stage.COOKING_DONE
+    )
+    assert _cards(session, world) == [second.number, first.number, walk_in.number, third.number]
+
+
+def test_recall_and_delivered_lists_follow_the_moves_not_the_wall_clock(
+    session: Session, world: factories.World, clock: Clock
+) -> None:
+    """The kitchen's Recall brings back the order bumped last, the manager's Delivered list
+    shows the order delivered last first, whatever the clock said at each move."""
+    clock.local(2026, 6, 1, 12, 0)
+    orders = [factories.place(session, world=world) for _ in range(3)]
+    for order in orders:
+        factories.to_stage(session, world, order, Stage.DELIVERED)
+        clock.step(-10 * MINUTE)
+    bumped = [factories.place(session, world=world) for _ in range(2)]
+    for order in bumped:
+        factories.to_stage(session, world, order, Stage.COOKING_DONE)
+        clock.step(-10 * MINUTE)
+
+    board = manager_board(session, world.truck.id)
+    assert [row.number for row in board.delivered] == [o.number for o in reversed(orders)]
+    kitchen = kitchen_board(session, world.truck.id)
+    assert kitchen.recallable_numbers == [o.number for o in reversed(bumped)]
+
+
+def test_the_manager_board_lists_orders_in_the_order_they_came_when_the_clock_steps_back(
+    session: Session, world: factories.World, clock: Clock
+) -> None:
+    clock.local(2026, 6, 1, 12, 0)
+    first = factories.place(session, world=world)
+    clock.step(-10 * MINUTE)
+    second = factories.place(session, world=world)
+    clock.step(-10 * MINUTE)
+    third = factories.place(session, world=world)
+
+    board = manager_board(session, world.truck.id)
+    assert [row.number for row in board.received] == [first.number, second.number, third.number]

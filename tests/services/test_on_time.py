@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
+from cliqmenu import models
 from cliqmenu.models import Order, Stage
 from cliqmenu.services import on_time
 from cliqmenu.services.errors import Forbidden, NotFound
@@ -16,6 +17,13 @@ from tests.factories import World, make_truck, make_world, place
 
 DAY = dt.date(2026, 12, 2)
 NOON = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.UTC)  # 12:00 in Sydney
+
+
+@pytest.fixture(autouse=True)
+def _placed_on_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Orders are placed (and numbered) on the day they are served, whatever today is; the
+    clock each ``_served`` sets is put back after the test."""
+    monkeypatch.setattr(models, "clock", lambda: NOON)
 
 
 def _served(
@@ -30,9 +38,9 @@ def _served(
     promised: float | None = None,
 ) -> Order:
     """An order placed at noon, quoted and Ready for Pickup so many minutes later."""
+    models.clock = lambda: NOON + dt.timedelta(days=(day - DAY).days)
     order = place(session, world=world, truck=truck)
-    order.service_date = day
-    order.placed_at = NOON + dt.timedelta(days=(day - DAY).days)
+    assert order.service_date == day
     minutes = lambda m: order.placed_at + dt.timedelta(minutes=m) if m is not None else None  # noqa: E731
     order.quoted_ready_at = minutes(quoted)
     order.promised_at = minutes(promised)

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+import httpx
+from sqlmodel import Session, select
 
+from cliqmenu.api import build_api
 from cliqmenu.models import Order, OrderSource, Stage
 from cliqmenu.services import lifecycle, ready_time
 from cliqmenu.services.lifecycle import AcceptChanges
 from cliqmenu.services.orders import order_lines
 from cliqmenu.views.tracker import tracker_view
 from tests.factories import World, line, make_truck, place
+from tests.state.conftest import app_engine  # noqa: F401  (the API reads the app's engine)
 
 # Noon on a Wednesday in Sydney (AEDT, UTC+11): the fake clock.
 NOW = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.UTC)
@@ -172,3 +175,36 @@ def test_the_tracking_page_shows_the_quote_until_accept_then_the_promise(session
     assert tracker_view(session, order.public_id).expected_ready == (
         f"Ready around {clock(accepted.promised_at)}"
     )
+
+
+async def test_the_order_api_answers_with_the_ready_time_quoted_for_the_order(
+    app_engine,  # noqa: F811
+    session: Session,
+    world: World,
+):
+    """The answer carries the quote kept with the order (UTC, like ``pickup_at``), and a retry
+    of the same order gets the same quote back."""
+    place(session, world=world, lines=[line(world.menu.fries, quantity=4)])
+    session.commit()
+    body = {
+        "lines": [{"item_id": world.menu.fries.id, "quantity": 2}],
+        "customer_name": "Sam",
+        "dining_method": "takeaway",
+        "payment_method": "cash_at_counter",
+        "idempotency_key": "quoted-order-1",
+    }
+    transport = httpx.ASGITransport(app=build_api())
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        url = f"/api/trucks/{world.truck.slug}/orders"
+        placed = await client.post(url, json=body)
+        again = await client.post(url, json=body)
+
+    assert placed.status_code == 201, placed.text
+    order = session.exec(select(Order).where(Order.idempotency_key == "quoted-order-1")).one()
+    assert order.quoted_ready_at is not None
+    quoted = order.quoted_ready_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    assert placed.json()["quoted_ready_at"] == quoted
+    assert (again.status_code, again.json()["quoted_ready_at"]) == (200, quoted)
+    # 4 items ahead + 10 min for the first item + 1 for the second.
+    waited = order.quoted_ready_at - order.placed_at
+    assert dt.timedelta(minutes=15) <= waited < dt.timedelta(minutes=15, seconds=1)

@@ -16,7 +16,7 @@ from cliqmenu.services.menu import effective_menu
 from cliqmenu.services.stock import Until
 from cliqmenu.views.audit import member_filter
 from cliqmenu.views.history import history_row
-from cliqmenu.views.menu import cart_line
+from cliqmenu.views.menu import cart_line, menu_view
 from cliqmenu.views.menu_editor import menu_editor_view
 from cliqmenu.views.staff import staff_list, toggled, truck_choices
 from cliqmenu.views.trucks import owner_trucks_view, truck_filter, truck_switcher
@@ -89,34 +89,47 @@ def test_menu_editor_keeps_the_selection_while_it_is_shown(session, world):
     assert shown.item_id == menu.fries.id and shown.item_archived
 
 
-def test_cart_line_is_priced_from_the_menu_as_it_is_now(session, world):
+def test_one_cart_line_builder_prices_from_the_menu_as_it_is_now_and_flags_what_is_out(
+    session, world
+):
+    """Adding to the cart and re-checking the cart build their lines the same way, from the
+    menu as screens show it; the caller decides whether "Out of stock" refuses or flags."""
     menu = world.menu
-    now = effective_menu(session, world.truck)
-    line = cart_line(
-        now,
-        item_id=menu.burger.id,
-        name="Burger",
-        option_ids=[menu.chicken.id, menu.bacon.id],
-        quantity=2,
-        note="no onion",
-        show=AUD,
-    )
-    assert line is not None
-    assert (line.options, line.quantity, line.note) == ("Chicken, Bacon", 2, "no onion")
-    assert line.total_cents == 2 * (1200 + 150 + 250) and line.total == "$32.00"
 
-    stock.set_item_stock(
-        session,
-        actor=world.manager,
-        truck=world.truck,
-        item_id=menu.burger.id,
-        in_stock=False,
-        until=Until.TODAY,
+    def now():
+        return menu_view(effective_menu(session, world.truck), AUD)
+
+    def out(**change):
+        change = {"in_stock": False, "until": Until.TODAY} | change
+        if "option_id" in change:
+            stock.set_option_stock(session, actor=world.manager, truck=world.truck, **change)
+        else:
+            stock.set_item_stock(session, actor=world.manager, truck=world.truck, **change)
+        session.commit()
+
+    burger = dict(item_id=menu.burger.id, option_ids=[menu.chicken.id, menu.bacon.id])
+    line = cart_line(now(), AUD, **burger, quantity=2, note="no onion")
+    assert line is not None
+    assert (line.name, line.options, line.quantity, line.note) == (
+        "Burger",
+        "Chicken, Bacon",
+        2,
+        "no onion",
     )
-    session.commit()
-    gone = effective_menu(session, world.truck)
-    kept = dict(item_id=menu.burger.id, name="Burger", option_ids=[], quantity=1, note="")
-    assert cart_line(gone, show=AUD, **kept) is None
+    assert line.total_cents == 2 * (1200 + 150 + 250) and line.total == "$32.00"
+    assert line.problem == ""
+
+    out(option_id=menu.bacon.id)
+    flagged = cart_line(now(), AUD, **burger, quantity=1, note="")
+    assert flagged is not None and flagged.problem == "Bacon out of stock"
+    out(item_id=menu.burger.id)
+    flagged = cart_line(now(), AUD, **burger, quantity=1, note="")
+    assert flagged is not None and flagged.problem == "Out of stock"
+
+    # Gone from the menu (or an option that is not the item's): no line at all.
+    not_its = dict(item_id=menu.fries.id, option_ids=[menu.bacon.id])
+    assert cart_line(now(), AUD, **not_its, quantity=1, note="") is None
+    assert cart_line(now(), AUD, item_id=10**6, option_ids=[], quantity=1, note="") is None
 
 
 def test_staff_list_owner_first_then_by_status_and_name_with_counts(session, world):
