@@ -155,6 +155,28 @@ def save_buttons(is_new: rx.Var[bool], add: str, save: str, id: str) -> rx.Compo
     )
 
 
+def form_dialog(
+    title: rx.Component | str,
+    description: str,
+    form: rx.Component,
+    *,
+    open,
+    on_open_change,
+    max_width: str,
+) -> rx.Component:
+    """The dialog an owner page adds or edits one thing in."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", color_scheme="gray", margin_bottom="12px"),
+            form,
+            max_width=max_width,
+        ),
+        open=open,
+        on_open_change=on_open_change,
+    )
+
+
 def owner_form_dialog(
     form: type[OwnerForm],
     titles: tuple[str, str],
@@ -167,23 +189,21 @@ def owner_form_dialog(
 ) -> rx.Component:
     """The dialog an Owner list page adds or edits one thing in (its state an ``OwnerForm``):
     the title for adding or editing, the fields, the form's error, Cancel and Add / Save."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(form.is_new, *titles)),
-            rx.dialog.description(description, size="2", color_scheme="gray", margin_bottom="12px"),
-            rx.form(
-                rx.vstack(
-                    *fields,
-                    error_callout(form.form_error, f"{id}-error"),
-                    save_buttons(form.is_new, *buttons, f"{id}-save"),
-                    spacing="4",
-                    width="100%",
-                ),
-                on_submit=form.save,
+    return form_dialog(
+        rx.cond(form.is_new, *titles),
+        description,
+        rx.form(
+            rx.vstack(
+                *fields,
+                error_callout(form.form_error, f"{id}-error"),
+                save_buttons(form.is_new, *buttons, f"{id}-save"),
+                spacing="4",
                 width="100%",
             ),
-            max_width=max_width,
+            on_submit=form.save,
+            width="100%",
         ),
         open=form.editing,
         on_open_change=form.set_editing,
+        max_width=max_width,
     )

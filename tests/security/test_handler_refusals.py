@@ -182,6 +182,7 @@ HARMLESS: dict[tuple[type[rx.State], str], str] = {
             "set_f_port",
             "set_f_kitchen",
             "set_f_receipts",
+            "set_f_station",
         )
     },
 }
