@@ -57,10 +57,14 @@ def is_on_top(target: Locator) -> bool:
 
 
 def expect_focus_inside(dialog: Locator) -> None:
-    """Focus moves into a dialog as it opens; it may land a frame after the dialog shows."""
-    dialog.page.wait_for_function(
-        "el => el.contains(document.activeElement)", arg=dialog.element_handle(), timeout=5000
-    )
+    """Focus moves into a dialog as it opens; it may land a frame after the dialog shows, and the
+    dialog's element may be drawn anew meanwhile (so the locator is resolved again each try)."""
+    expect(dialog).to_be_visible()
+    for _ in range(50):
+        if dialog.evaluate("el => el.contains(document.activeElement)"):
+            return
+        dialog.page.wait_for_timeout(100)
+    raise AssertionError("focus is not in it")
 
 
 def add_to_cart(customer: Page, category: str, item: str) -> None:
@@ -427,8 +431,10 @@ def test_an_order_manager_works_an_order_by_keyboard_and_the_kitchen_says_it_onc
         document.getElementById('live-announcer'), {childList: true, characterData: true,
         subtree: true}); }"""
     )
-    kitchen.locator("#kds-all-day-toggle").click()  # the display re-renders
-    expect(kitchen.locator("#kds-all-day-toggle")).to_have_attribute("aria-pressed", "true")
+    all_day = kitchen.locator("#kds-all-day-toggle")
+    shown = all_day.get_attribute("aria-pressed") or "false"
+    all_day.click()  # the display re-renders
+    expect(all_day).not_to_have_attribute("aria-pressed", shown)
 
     tab = manager.locator("#tab-in_progress")
     tab_to(manager, tab)

@@ -145,7 +145,8 @@ def test_manager_pages(auditor, app_server) -> None:
 
 
 def test_kitchen_display(auditor) -> None:
-    """Dark (its default) on the TV, then its own Light switch, on the TV and a smaller screen."""
+    """Dark (its default) on the TV, then its own Light switch, on the TV and a smaller screen;
+    then the expo, in the theme the device chose."""
     audit = auditor("kitchen")
     page = audit.page
     sign_in(page, demo_data.KITCHEN_EMAIL, demo_data.KITCHEN_PASSWORD, lands_on="/kds")
@@ -154,6 +155,9 @@ def test_kitchen_display(auditor) -> None:
     page.locator("#kds-theme").click()
     expect(page.locator("#kds-page")).to_have_class(re.compile(r"\bkds-light\b"))
     audit.check("kitchen display, light", sizes=(TV, DESKTOP), dark=False)
+    visit(page, "/kds/expo")
+    expect(page.locator("#expo-page")).to_be_visible()
+    audit.check("expo", sizes=(TV,), dark=False)
     audit.assert_clean()
 
 
@@ -163,6 +167,8 @@ OWNER_PAGES = [
     ("/admin/trucks", "trucks"),
     ("/admin/reports", "reports"),
     ("/admin/audit", "audit"),
+    ("/admin/printers", "printers"),
+    ("/admin/stations", "stations"),
 ]
 
 
