@@ -183,9 +183,11 @@ e2e_empty_install() {
     pytest tests/e2e/test_owner.py -m e2e -p no:asyncio
 }
 
-# The accessibility audit, the ergonomics checks and the phone findings look at pages, which
-# are the same whatever keeps the data: they run with the embedded default only (e2e_ui_only).
-UI_ONLY=(tests/e2e/test_audit.py tests/e2e/test_ergonomics.py tests/e2e/test_accessibility.py)
+# The accessibility audit, the ergonomics checks, the phone findings, the installable app's files
+# and text shown as text look at pages, which are the same whatever keeps the data: they run
+# with the embedded default only.
+UI_ONLY=(tests/e2e/test_audit.py tests/e2e/test_ergonomics.py tests/e2e/test_accessibility.py
+    tests/e2e/test_installable.py tests/e2e/test_security_notes.py)
 
 # Playwright runs in its own pytest process: it clashes with pytest-asyncio.
 e2e() {
